@@ -1,0 +1,98 @@
+//! Which client × registry pairs are meant to work, and the per-pair facts.
+//!
+//! The rule (documented in `docs/facts.md`): pairs named with `--registry` / `--client` are analysed;
+//! otherwise a client is paired with a registry when its kubelet identity (or service principal) holds any role
+//! assignment read at that registry's scope, or when the registry is the only one in the snapshot. No finding is
+//! raised for a pair nobody intended.
+
+use super::facts::{ClientFacts, PairEndpointFacts, PairFacts, RegistryFacts};
+use super::peering::peering_between;
+use super::Selection;
+use crate::model::{id_key, Model};
+
+pub(crate) fn pair_facts(
+    model: &Model,
+    registries: &[RegistryFacts],
+    clients: &[ClientFacts],
+    selection: &Selection,
+) -> Vec<PairFacts> {
+    let mut out = Vec::new();
+    for client in clients {
+        for registry in registries {
+            if let Some(reason) = pair_reason(model, registries.len(), registry, client, selection) {
+                out.push(pair(model, registry, client, reason));
+            }
+        }
+    }
+    out
+}
+
+fn named(wanted: &[String], id: &str, name: &str) -> bool {
+    wanted.iter().any(|w| w.eq_ignore_ascii_case(name) || id_key(w) == id_key(id))
+}
+
+fn pair_reason(
+    model: &Model,
+    registry_count: usize,
+    registry: &RegistryFacts,
+    client: &ClientFacts,
+    selection: &Selection,
+) -> Option<&'static str> {
+    if !selection.registries.is_empty() || !selection.clients.is_empty() {
+        let reg_ok = selection.registries.is_empty() || named(&selection.registries, &registry.id, &registry.name);
+        let cli_ok = selection.clients.is_empty() || named(&selection.clients, &client.id, &client.name);
+        return (reg_ok && cli_ok).then_some("selected");
+    }
+    let principals: Vec<&str> = client
+        .kubelet_identity
+        .iter()
+        .filter_map(|k| k.object_id.as_deref())
+        .chain(client.service_principal_client_id.as_deref())
+        .collect();
+    let assigned = model
+        .role_assignments(&registry.id)
+        .unwrap_or(&[])
+        .iter()
+        .any(|a| principals.iter().any(|p| p.eq_ignore_ascii_case(&a.properties.principal_id)));
+    if assigned {
+        Some("role_assignment")
+    } else if registry_count == 1 {
+        Some("only_registry")
+    } else {
+        None
+    }
+}
+
+fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: &str) -> PairFacts {
+    let mut private_endpoints = Vec::new();
+    for pe in &registry.private_endpoints {
+        for client_vnet in &client.vnet_ids {
+            let peering = match &pe.vnet_id {
+                Some(v) => peering_between(model, client_vnet, v),
+                None => super::facts::PeeringFacts {
+                    status: "unknown".into(),
+                    local: None,
+                    remote: None,
+                    remote_visible: false,
+                },
+            };
+            private_endpoints.push(PairEndpointFacts {
+                private_endpoint: pe.id.clone(),
+                client_vnet: model.virtual_network(client_vnet).map(|v| v.id.clone()).unwrap_or(client_vnet.clone()),
+                endpoint_vnet: pe
+                    .vnet_id
+                    .as_ref()
+                    .map(|v| model.virtual_network(v).map(|n| n.id.clone()).unwrap_or(v.clone())),
+                peering,
+            });
+        }
+    }
+    PairFacts {
+        client: client.id.clone(),
+        client_name: client.name.clone(),
+        registry: registry.id.clone(),
+        registry_name: registry.name.clone(),
+        reason: reason.into(),
+        private_endpoints,
+    }
+}

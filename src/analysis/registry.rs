@@ -1,0 +1,103 @@
+//! Registry facts: firewall, public access, private endpoint connections and the endpoints that target it.
+
+use super::facts::{PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts};
+use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateEndpoint, Registry};
+
+pub(crate) fn registry_facts(model: &Model) -> Vec<RegistryFacts> {
+    model.registries.iter().map(|r| one(model, r)).collect()
+}
+
+fn one(model: &Model, r: &Registry) -> RegistryFacts {
+    let p = &r.properties;
+    let parts = parse_resource_id(&r.id);
+    let rules = p.network_rule_set.as_ref();
+    let mut regions = vec![r.location.to_ascii_lowercase()];
+    for rep in model.replications(&r.id) {
+        let loc = rep.location.to_ascii_lowercase();
+        if !loc.is_empty() && !regions.contains(&loc) {
+            regions.push(loc);
+        }
+    }
+    RegistryFacts {
+        id: r.id.clone(),
+        name: r.name.clone(),
+        resource_group: parts.resource_group,
+        subscription_id: parts.subscription,
+        location: r.location.clone(),
+        sku: r.sku.name.clone(),
+        login_server: p.login_server.clone(),
+        public_network_access: p.public_network_access.clone().unwrap_or_else(|| "Enabled".into()),
+        default_action: rules.and_then(|n| n.default_action.clone()).unwrap_or_else(|| "Allow".into()),
+        ip_rules: rules.map(|n| n.ip_rules.iter().map(|i| i.value.clone()).collect()).unwrap_or_default(),
+        trusted_services_bypass: p
+            .network_rule_bypass_options
+            .as_deref()
+            .map(|b| b.eq_ignore_ascii_case("AzureServices"))
+            .unwrap_or(true),
+        data_endpoint_enabled: p.data_endpoint_enabled.unwrap_or(false),
+        admin_user_enabled: p.admin_user_enabled.unwrap_or(false),
+        regions,
+        private_endpoint_connections: p
+            .private_endpoint_connections
+            .iter()
+            .map(|c| {
+                let state = c.properties.private_link_service_connection_state.as_ref();
+                PrivateEndpointConnectionFacts {
+                    id: c.id.clone(),
+                    private_endpoint_id: c.properties.private_endpoint.as_ref().map(|e| e.id.clone()),
+                    status: state.and_then(|s| s.status.clone()).unwrap_or_else(|| "Unknown".into()),
+                    description: state.and_then(|s| s.description.clone()),
+                }
+            })
+            .collect(),
+        private_endpoints: endpoints_for(model, r),
+    }
+}
+
+/// Private endpoints targeting the registry: those whose connection names it, plus those the registry lists.
+fn endpoints_for(model: &Model, r: &Registry) -> Vec<PrivateEndpointFacts> {
+    let key = id_key(&r.id);
+    let mut out: Vec<PrivateEndpointFacts> = Vec::new();
+    for pe in &model.private_endpoints {
+        if let Some(status) = status_towards(pe, &key) {
+            out.push(endpoint_fact(pe, status));
+        }
+    }
+    for c in &r.properties.private_endpoint_connections {
+        let Some(pe_ref) = &c.properties.private_endpoint else { continue };
+        if out.iter().any(|f| id_key(&f.id) == id_key(&pe_ref.id)) {
+            continue;
+        }
+        if let Some(pe) = model.private_endpoint(&pe_ref.id) {
+            let status = status_towards(pe, &key).unwrap_or_else(|| "Unknown".into());
+            out.push(endpoint_fact(pe, status));
+        }
+    }
+    out
+}
+
+fn status_towards(pe: &PrivateEndpoint, registry_key: &str) -> Option<String> {
+    let p = &pe.properties;
+    p.private_link_service_connections
+        .iter()
+        .chain(&p.manual_private_link_service_connections)
+        .find(|c| c.properties.private_link_service_id.as_deref().map(id_key).as_deref() == Some(registry_key))
+        .map(|c| {
+            c.properties
+                .private_link_service_connection_state
+                .as_ref()
+                .and_then(|s| s.status.clone())
+                .unwrap_or_else(|| "Unknown".into())
+        })
+}
+
+fn endpoint_fact(pe: &PrivateEndpoint, status: String) -> PrivateEndpointFacts {
+    let subnet_id = pe.properties.subnet.as_ref().map(|s| s.id.clone());
+    PrivateEndpointFacts {
+        id: pe.id.clone(),
+        name: pe.name.clone(),
+        vnet_id: subnet_id.as_deref().and_then(vnet_key_of_subnet),
+        subnet_id,
+        status,
+    }
+}

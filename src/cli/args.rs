@@ -1,0 +1,218 @@
+//! Raw command-line flags (clap derive). Nothing outside `cli` sees these types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Explains why a client cannot push to or pull from an Azure Container Registry.
+#[derive(Debug, Parser)]
+#[command(name = "acr-audit", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// Never colour output (the NO_COLOR environment variable does the same).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate the rules against a snapshot file (offline; no Azure access).
+    Eval(EvalArgs),
+    /// Collect a snapshot from Azure, then evaluate it.
+    Scan(ScanArgs),
+    /// Collect a snapshot from Azure Resource Manager and write it to a file.
+    Collect(CollectArgs),
+    /// Show the path from a client to a registry, hop by hop.
+    Trace(TraceArgs),
+    /// List, show and test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Find the rules that explain an error message.
+    Explain(ExplainArgs),
+}
+
+/// Flags that select rules.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleSelectionArgs {
+    /// Add the rules (and tests) in this directory; repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Do not load the built-in rules.
+    #[arg(long)]
+    pub no_builtin_rules: bool,
+    /// Evaluate only this rule id; repeatable.
+    #[arg(long, value_name = "RULE_ID")]
+    pub only: Vec<String>,
+    /// Skip this rule id; repeatable.
+    #[arg(long, value_name = "RULE_ID")]
+    pub skip: Vec<String>,
+}
+
+/// Flags that shape a report.
+#[derive(Debug, Args, Clone)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity (`none`: never).
+    #[arg(long, value_enum, default_value_t = FailOnArg::High)]
+    pub fail_on: FailOnArg,
+}
+
+/// Narrow the client × registry pairs analysed.
+#[derive(Debug, Args, Clone, Default)]
+pub struct PairArgs {
+    /// Analyse only this registry (name or resource id); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub registry: Vec<String>,
+    /// Analyse only this client (cluster name or resource id); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub client: Vec<String>,
+}
+
+/// `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Snapshot file written by `acr-audit collect` (or assembled from ARM/az output).
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+}
+
+/// What to read from Azure.
+#[derive(Debug, Args, Clone)]
+pub struct CollectScopeArgs {
+    /// Subscription id to read; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Vec<String>,
+    /// Read every enabled subscription the identity can see.
+    #[arg(long)]
+    pub all_subscriptions: bool,
+    /// Azure cloud.
+    #[arg(long, default_value = "AzureCloud", value_name = "CLOUD")]
+    pub cloud: String,
+    /// Override the ARM endpoint (the token audience stays the cloud's).
+    #[arg(long, env = "ACR_AUDIT_ARM_ENDPOINT", value_name = "URL")]
+    pub arm_endpoint: Option<String>,
+    /// Force one credential: env, managed-identity or cli.
+    #[arg(long, value_name = "METHOD")]
+    pub auth: Option<String>,
+    /// Concurrent ARM requests.
+    #[arg(long, default_value_t = 8)]
+    pub concurrency: usize,
+}
+
+/// `scan`.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub scope: CollectScopeArgs,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
+    #[command(flatten)]
+    pub report: ReportArgs,
+    #[command(flatten)]
+    pub pairs: PairArgs,
+    /// Also write the collected snapshot here.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
+}
+
+/// `collect`.
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub scope: CollectScopeArgs,
+    /// Registry name to narrow collection; repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub registry: Vec<String>,
+    /// Where to write the snapshot.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+/// `trace`.
+#[derive(Debug, Args)]
+pub struct TraceArgs {
+    /// Snapshot file.
+    pub snapshot: PathBuf,
+    /// Client (cluster name or resource id).
+    #[arg(long)]
+    pub client: String,
+    /// Registry (name or resource id).
+    #[arg(long)]
+    pub registry: String,
+}
+
+/// `rules ...`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List the rules: id, severity, title.
+    List {
+        #[command(flatten)]
+        rules: RuleSelectionArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+        format: FormatArg,
+    },
+    /// Show everything about one rule.
+    Show {
+        /// Rule id, e.g. ACR-NET-006.
+        id: String,
+        #[command(flatten)]
+        rules: RuleSelectionArgs,
+    },
+    /// Run the Rego unit tests (`test_*` rules) of the built-in rules and of DIR.
+    Test {
+        /// Extra rule directories whose tests to run.
+        dirs: Vec<PathBuf>,
+        /// Do not load the built-in rules and tests.
+        #[arg(long)]
+        no_builtin_rules: bool,
+    },
+}
+
+/// `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The error text, as pasted from the client.
+    pub text: String,
+    /// Also say which of the matching rules fire on this snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Table for people.
+    Table,
+    /// JSON (acr-audit/report/v1).
+    Json,
+}
+
+/// `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// Fail on critical findings.
+    Critical,
+    /// Fail on high or critical.
+    High,
+    /// Fail on medium and above.
+    Medium,
+    /// Fail on low and above.
+    Low,
+    /// Fail on any finding.
+    Info,
+    /// Never fail on findings.
+    None,
+}

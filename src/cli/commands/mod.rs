@@ -1,0 +1,50 @@
+//! One function per subcommand; each resolves its flags into library types and calls the library.
+
+mod eval;
+mod rules;
+
+use super::args::{Cli, Command, FailOnArg, FormatArg, RuleSelectionArgs};
+use super::Outcome;
+use crate::report::Format;
+use crate::rules::{Catalog, Severity};
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let no_color = cli.no_color;
+    match cli.command {
+        Command::Eval(args) => eval::run(args, no_color),
+        Command::Rules(cmd) => rules::run(cmd, no_color),
+        Command::Scan(_) => not_yet("scan", "live collection from Azure Resource Manager (issue #5)"),
+        Command::Collect(_) => not_yet("collect", "live collection from Azure Resource Manager (issue #5)"),
+        Command::Trace(_) => not_yet("trace", "path analysis (issue #3)"),
+        Command::Explain(_) => not_yet("explain", "the rule catalogue (issue #4)"),
+    }
+}
+
+fn not_yet(command: &str, what: &str) -> anyhow::Result<Outcome> {
+    anyhow::bail!(
+        "`acr-audit {command}` is not available in this build yet: it arrives with {what}.\n  \
+         For now: export a snapshot and run `acr-audit eval SNAPSHOT`"
+    )
+}
+
+pub(super) fn format_of(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+    }
+}
+
+pub(super) fn threshold_of(f: FailOnArg) -> Option<Severity> {
+    match f {
+        FailOnArg::Critical => Some(Severity::Critical),
+        FailOnArg::High => Some(Severity::High),
+        FailOnArg::Medium => Some(Severity::Medium),
+        FailOnArg::Low => Some(Severity::Low),
+        FailOnArg::Info => Some(Severity::Info),
+        FailOnArg::None => None,
+    }
+}
+
+pub(super) fn load_catalog(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
+    Ok(Catalog::load(!args.no_builtin_rules, &args.rules)?)
+}

@@ -1,0 +1,96 @@
+//! `acr-audit rules list | show ID | test [DIR]`.
+
+use super::super::args::{FormatArg, RuleSelectionArgs, RulesCommand};
+use super::super::output::with_output;
+use super::super::Outcome;
+use super::load_catalog;
+use crate::rules::{run_tests, Catalog, RuleEngine};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
+use std::io::Write;
+
+pub(super) fn run(cmd: RulesCommand, _no_color: bool) -> anyhow::Result<Outcome> {
+    match cmd {
+        RulesCommand::List { rules, format } => list(&rules, format),
+        RulesCommand::Show { id, rules } => show(&id, &rules),
+        RulesCommand::Test { dirs, no_builtin_rules } => test(&dirs, no_builtin_rules),
+    }
+}
+
+/// `list` and `show` also compile the Rego, so a listed rule is one that will load.
+fn load_checked(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
+    let catalog = load_catalog(args)?;
+    RuleEngine::new(&catalog, false)?;
+    Ok(catalog)
+}
+
+fn list(args: &RuleSelectionArgs, format: FormatArg) -> anyhow::Result<Outcome> {
+    let catalog = load_checked(args)?;
+    let rules = catalog.select(&args.only, &args.skip)?;
+    with_output(None, |w| match format {
+        FormatArg::Json => {
+            let metas: Vec<_> = rules.iter().map(|r| &r.meta).collect();
+            serde_json::to_writer_pretty(&mut *w, &metas)?;
+            writeln!(w)
+        }
+        FormatArg::Table => {
+            let mut table = Table::new();
+            table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+            table.set_header(vec!["Id", "Severity", "Title"]);
+            for r in &rules {
+                table.add_row(vec![r.meta.id.as_str(), r.meta.severity.as_str(), r.meta.title.as_str()]);
+            }
+            writeln!(w, "{table}")
+        }
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn show(id: &str, args: &RuleSelectionArgs) -> anyhow::Result<Outcome> {
+    let catalog = load_checked(args)?;
+    let Some(rule) = catalog.get(id) else {
+        let _ = catalog.select(&[id.to_string()], &[])?;
+        anyhow::bail!("unknown rule id `{id}`");
+    };
+    let m = &rule.meta;
+    with_output(None, |w| {
+        writeln!(w, "{} · {} · {:?}\n{}\n", m.id, m.severity, m.status, m.title)?;
+        if !m.description.is_empty() {
+            writeln!(w, "{}\n", m.description)?;
+        }
+        let section = |w: &mut dyn Write, name: &str, items: &[String]| -> std::io::Result<()> {
+            if !items.is_empty() {
+                writeln!(w, "{name}:")?;
+                for i in items {
+                    writeln!(w, "  {i}")?;
+                }
+                writeln!(w)?;
+            }
+            Ok(())
+        };
+        section(w, "Symptoms", &m.symptoms)?;
+        section(w, "Remediation", &m.remediation)?;
+        section(w, "References", &m.references)?;
+        writeln!(w, "Source: {} (package {})", rule.source.name, rule.package)
+    })?;
+    Ok(Outcome::Clean)
+}
+
+fn test(dirs: &[std::path::PathBuf], no_builtin: bool) -> anyhow::Result<Outcome> {
+    let catalog = Catalog::load(!no_builtin, dirs)?;
+    let outcomes = run_tests(&catalog)?;
+    let failed = outcomes.iter().filter(|o| !o.passed).count();
+    with_output(None, |w| {
+        for o in &outcomes {
+            let verdict = if o.passed { "PASS" } else { "FAIL" };
+            writeln!(w, "{verdict} {} ({}, {:.1?})", o.name, o.file, o.duration)?;
+            if let Some(d) = &o.detail {
+                writeln!(w, "     {d}")?;
+            }
+        }
+        writeln!(w, "{} passed, {} failed", outcomes.len() - failed, failed)
+    })?;
+    if outcomes.is_empty() {
+        anyhow::bail!("no Rego tests found: test files end in `_test.rego` and hold `test_*` rules");
+    }
+    Ok(if failed > 0 { Outcome::Failed } else { Outcome::Clean })
+}

@@ -1,0 +1,49 @@
+//! The command line: parse flags (`args`), resolve them into library settings, run, map to an exit code.
+//!
+//! Exit codes (documented in README.md): 0 = no finding at or above `--fail-on`; 1 = findings at or above it;
+//! 2 = usage, input, rule or collection error.
+
+mod args;
+mod commands;
+mod output;
+
+pub use args::Cli;
+
+use std::process::ExitCode;
+
+/// What a successful command concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing at or above the failure threshold.
+    Clean,
+    /// Findings at or above `--fail-on`, or failed rule tests.
+    Failed,
+}
+
+/// Parse the process arguments and run; never panics on bad input.
+pub fn main_entry() -> ExitCode {
+    let cli = match <Cli as clap::Parser>::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Failed) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `acr-audit eval … | head` closes the pipe early; that is not an error (ripgrep does the same).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>().map(|io| io.kind() == std::io::ErrorKind::BrokenPipe).unwrap_or(false)
+    })
+}

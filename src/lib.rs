@@ -1,0 +1,14 @@
+//! acr-audit: explains why a client cannot push to or pull from an Azure Container Registry.
+//!
+//! The crate is laid out as the pipeline it runs:
+//! `snapshot` (read the file) -> `model` (typed, indexed ARM views) -> `analysis` (facts: the path from each
+//! client to each registry) -> `rules` (Rego on regorus, reading facts) -> `report` (table, JSON, ...).
+//! The command line lives in `cli` and is the only place that knows about clap.
+
+pub mod analysis;
+pub mod cli;
+pub mod model;
+pub mod pipeline;
+pub mod report;
+pub mod rules;
+pub mod snapshot;

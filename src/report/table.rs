@@ -1,0 +1,91 @@
+//! `--format table`: a comfy-table for people, severity coloured when the output is a colour terminal.
+
+use super::{Report, Reporter};
+use crate::model::parse_resource_id;
+use crate::rules::Severity;
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
+use std::io::Write;
+
+/// Table output. `color` is decided by the CLI (TTY, `NO_COLOR`).
+pub struct TableReporter {
+    /// Colour severities.
+    pub color: bool,
+}
+
+fn severity_color(s: Severity) -> Color {
+    match s {
+        Severity::Critical => Color::Magenta,
+        Severity::High => Color::Red,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Cyan,
+        Severity::Info => Color::Grey,
+    }
+}
+
+/// `type/name` is what people recognise; the full id is in the JSON report.
+fn short(id: &str) -> String {
+    let segments: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
+    match segments.len() {
+        n if n >= 2 => format!("{}/{}", segments[n - 2], segments[n - 1]),
+        _ => parse_resource_id(id).name.unwrap_or_else(|| id.to_string()),
+    }
+}
+
+impl Reporter for TableReporter {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let s = &report.snapshot;
+        writeln!(
+            out,
+            "acr-audit {} · {} · {} resources · {} rules",
+            report.tool.version, s.path, s.resources, report.tool.rules_evaluated
+        )?;
+        if !s.errors.is_empty() {
+            writeln!(
+                out,
+                "warning: the snapshot could not read {} scope(s); findings there may be missing:",
+                s.errors.len()
+            )?;
+            for e in &s.errors {
+                let status = e.status.map(|c| format!("{c} ")).unwrap_or_default();
+                let code = e.code.clone().unwrap_or_default();
+                writeln!(out, "  - {} at {}: {status}{code} {}", e.resource_type, e.scope, e.message)?;
+            }
+        }
+        if report.findings.is_empty() {
+            return writeln!(out, "No findings.");
+        }
+        let mut table = Table::new();
+        table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
+        if !self.color {
+            table.force_no_tty();
+        } else {
+            table.enforce_styling();
+        }
+        table.set_width(160);
+        table.set_header(vec!["Severity", "Rule", "Resource", "Finding", "Fix"]);
+        for f in &report.findings {
+            let mut sev = Cell::new(f.severity.as_str().to_uppercase());
+            if self.color {
+                sev = sev.fg(severity_color(f.severity));
+            }
+            let mut what = format!("{}\n{}", f.title, f.message);
+            if let (Some(c), Some(r)) = (&f.client, &f.registry) {
+                what.push_str(&format!("\n({} → {})", short(c), short(r)));
+            }
+            table.add_row(vec![
+                sev,
+                Cell::new(&f.rule),
+                Cell::new(short(&f.resource)),
+                Cell::new(what),
+                Cell::new(f.remediation.join("\n")),
+            ]);
+        }
+        writeln!(out, "{table}")?;
+        let sum = &report.summary;
+        writeln!(
+            out,
+            "{} finding(s): {} critical, {} high, {} medium, {} low, {} info",
+            sum.total, sum.critical, sum.high, sum.medium, sum.low, sum.info
+        )
+    }
+}

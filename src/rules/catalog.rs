@@ -1,0 +1,150 @@
+//! Finding rule files: the built-in catalogue embedded in the binary, plus user directories (`--rules DIR`).
+//!
+//! A `.rego` file is a rule when it does not end in `_test.rego`; it must carry `# METADATA` and a `package`.
+//! `_test.rego` files hold Rego unit tests for `acr-audit rules test`.
+
+use super::error::RuleLoadError;
+use super::metadata::{package_of, parse_metadata, RuleMetadata};
+use include_dir::{include_dir, Dir};
+use std::path::{Path, PathBuf};
+
+static BUILTIN_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// One Rego file's text and where it came from.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    /// Display name: `rules/…` for built-ins (as in the repository), the real path for user files.
+    pub name: String,
+    /// The Rego text.
+    pub text: String,
+    /// Embedded in the binary.
+    pub builtin: bool,
+}
+
+impl RuleSource {
+    /// A test file (`*_test.rego`).
+    pub fn is_test(&self) -> bool {
+        self.name.ends_with("_test.rego")
+    }
+}
+
+/// A rule: its metadata, package and source.
+#[derive(Debug, Clone)]
+pub struct RuleFile {
+    /// Validated metadata.
+    pub meta: RuleMetadata,
+    /// The Rego package, e.g. `acr_audit.registry.acr_reg_001`.
+    pub package: String,
+    /// The file.
+    pub source: RuleSource,
+}
+
+/// All rules and tests available to one run.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Rules, sorted by id.
+    pub rules: Vec<RuleFile>,
+    /// Test files.
+    pub tests: Vec<RuleSource>,
+}
+
+impl Catalog {
+    /// Load the built-in rules (when `builtin`) and every `.rego` file under each of `dirs`.
+    pub fn load(builtin: bool, dirs: &[PathBuf]) -> Result<Catalog, RuleLoadError> {
+        let mut sources = Vec::new();
+        if builtin {
+            sources.extend(builtin_sources());
+        }
+        for dir in dirs {
+            collect_dir(dir, &mut sources)?;
+        }
+        Catalog::from_sources(sources)
+    }
+
+    /// Build a catalogue from sources, validating metadata, packages and id uniqueness.
+    pub fn from_sources(sources: Vec<RuleSource>) -> Result<Catalog, RuleLoadError> {
+        let mut catalog = Catalog::default();
+        for source in sources {
+            if source.is_test() {
+                catalog.tests.push(source);
+                continue;
+            }
+            let meta = parse_metadata(&source.name, &source.text)?;
+            let package =
+                package_of(&source.text).ok_or_else(|| RuleLoadError::MissingPackage { file: source.name.clone() })?;
+            if let Some(existing) = catalog.rules.iter().find(|r| r.meta.id == meta.id) {
+                return Err(RuleLoadError::DuplicateId {
+                    id: meta.id,
+                    first: existing.source.name.clone(),
+                    second: source.name,
+                });
+            }
+            catalog.rules.push(RuleFile { meta, package, source });
+        }
+        catalog.rules.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+        catalog.tests.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(catalog)
+    }
+
+    /// A rule by id (case-insensitive).
+    pub fn get(&self, id: &str) -> Option<&RuleFile> {
+        self.rules.iter().find(|r| r.meta.id.eq_ignore_ascii_case(id))
+    }
+
+    /// The rules to run: all, or `only`, minus `skip`. Unknown ids are an error, not silently ignored.
+    pub fn select(&self, only: &[String], skip: &[String]) -> Result<Vec<&RuleFile>, RuleLoadError> {
+        for (flag, ids) in [("--only", only), ("--skip", skip)] {
+            if let Some(id) = ids.iter().find(|id| self.get(id).is_none()) {
+                let known: Vec<&str> = self.rules.iter().take(5).map(|r| r.meta.id.as_str()).collect();
+                return Err(RuleLoadError::UnknownRule { id: id.clone(), flag, known: known.join(", ") });
+            }
+        }
+        Ok(self
+            .rules
+            .iter()
+            .filter(|r| only.is_empty() || only.iter().any(|id| id.eq_ignore_ascii_case(&r.meta.id)))
+            .filter(|r| !skip.iter().any(|id| id.eq_ignore_ascii_case(&r.meta.id)))
+            .collect())
+    }
+}
+
+fn builtin_sources() -> Vec<RuleSource> {
+    fn walk(dir: &Dir<'static>, out: &mut Vec<RuleSource>) {
+        for file in dir.files() {
+            if file.path().extension().and_then(|e| e.to_str()) == Some("rego") {
+                if let Some(text) = file.contents_utf8() {
+                    out.push(RuleSource {
+                        name: format!("rules/{}", file.path().display()),
+                        text: text.to_string(),
+                        builtin: true,
+                    });
+                }
+            }
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&BUILTIN_RULES, &mut out);
+    out
+}
+
+fn collect_dir(path: &Path, out: &mut Vec<RuleSource>) -> Result<(), RuleLoadError> {
+    let read_err = |source| RuleLoadError::Read { path: path.display().to_string(), source };
+    let meta = std::fs::metadata(path).map_err(read_err)?;
+    if meta.is_file() {
+        let text = std::fs::read_to_string(path).map_err(read_err)?;
+        out.push(RuleSource { name: path.display().to_string(), text, builtin: false });
+        return Ok(());
+    }
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(path).map_err(read_err)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    entries.sort();
+    for entry in entries {
+        if entry.is_dir() || entry.extension().and_then(|e| e.to_str()) == Some("rego") {
+            collect_dir(&entry, out)?;
+        }
+    }
+    Ok(())
+}

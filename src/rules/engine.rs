@@ -1,0 +1,227 @@
+//! The sandboxed regorus engine: loads rule files, evaluates each rule's `deny` set against the facts and
+//! turns the results into [`Finding`]s.
+//!
+//! Sandbox: regorus is built without its `http`, `opa-runtime` (environment), `net`, `time`, `uuid` and `rand`
+//! builtins (see Cargo.toml), and it has no file-system builtins, so a rule can read only `input`. A rule that
+//! calls a missing builtin fails to load with its file and line. Each evaluation also runs under a time limit,
+//! so a runaway rule ends with an error instead of hanging a CI job.
+
+use super::catalog::{Catalog, RuleFile};
+use super::error::{EvalError, RuleLoadError};
+use super::finding::Finding;
+use super::severity::Severity;
+use crate::analysis::Facts;
+use crate::model::parse_resource_id;
+use regorus::Value;
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+/// How long one rule may run against one input.
+const RULE_TIME_LIMIT: Duration = Duration::from_secs(60);
+
+/// A regorus engine holding every rule (and optionally test) file of a catalogue.
+pub struct RuleEngine {
+    engine: regorus::Engine,
+}
+
+impl RuleEngine {
+    /// Load the catalogue's rule files (and test files when `with_tests`). Syntax errors and unknown builtins are
+    /// reported here, with file and line.
+    pub fn new(catalog: &Catalog, with_tests: bool) -> Result<RuleEngine, RuleLoadError> {
+        let mut engine = regorus::Engine::new();
+        engine.set_rego_v0(false);
+        engine.set_gather_prints(true);
+        engine.set_strict_builtin_errors(true);
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: RULE_TIME_LIMIT,
+            check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
+        });
+        let tests = catalog.tests.iter().filter(|_| with_tests);
+        for source in catalog.rules.iter().map(|r| &r.source).chain(tests) {
+            engine
+                .add_policy(source.name.clone(), source.text.clone())
+                .map_err(|e| RuleLoadError::Syntax { file: source.name.clone(), message: e.to_string() })?;
+        }
+        // Resolve every module now (imports, builtins), so a call to a builtin that is not in the sandbox fails
+        // at load time rather than on the first input that reaches it.
+        engine.set_input(Value::new_object());
+        // With an empty input every well-formed rule yields an empty set, so any error here is in the code.
+        for rule in &catalog.rules {
+            if let Err(e) = engine.eval_rule(format!("data.{}.deny", rule.package)) {
+                return Err(RuleLoadError::Syntax { file: rule.source.name.clone(), message: format!("{e:#}") });
+            }
+        }
+        Ok(RuleEngine { engine })
+    }
+
+    /// Evaluate `rules` against `facts`. `input_name` (the snapshot path) is used in error messages.
+    pub fn evaluate(
+        &mut self,
+        rules: &[&RuleFile],
+        facts: &Facts,
+        input_name: &str,
+    ) -> Result<Vec<Finding>, EvalError> {
+        let json = serde_json::to_string(facts)
+            .map_err(|e| EvalError::Input { input: input_name.to_string(), message: e.to_string() })?;
+        let input = Value::from_json_str(&json)
+            .map_err(|e| EvalError::Input { input: input_name.to_string(), message: e.to_string() })?;
+        self.engine.set_input(input);
+        let mut findings = Vec::new();
+        for rule in rules {
+            let value = self.engine.eval_rule(format!("data.{}.deny", rule.package)).map_err(|e| EvalError::Rule {
+                id: rule.meta.id.clone(),
+                file: rule.source.name.clone(),
+                input: input_name.to_string(),
+                source: e.into(),
+            })?;
+            findings.extend(to_findings(rule, value, input_name)?);
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(findings)
+    }
+
+    /// Evaluate any rule path (used by `rules test`).
+    pub(crate) fn eval_path(&mut self, path: &str) -> anyhow::Result<Value> {
+        self.engine.eval_rule(path.to_string())
+    }
+
+    /// Reset `input` to an empty object (tests supply theirs with `with input as`).
+    pub(crate) fn clear_input(&mut self) {
+        self.engine.set_input(Value::new_object());
+    }
+}
+
+/// Evaluate a catalogue selection against facts in one call.
+pub fn evaluate(
+    catalog: &Catalog,
+    rules: &[&RuleFile],
+    facts: &Facts,
+    input_name: &str,
+) -> anyhow::Result<Vec<Finding>> {
+    let mut engine = RuleEngine::new(catalog, false)?;
+    Ok(engine.evaluate(rules, facts, input_name)?)
+}
+
+fn to_findings(rule: &RuleFile, value: Value, input_name: &str) -> Result<Vec<Finding>, EvalError> {
+    let bad = |message: String| EvalError::BadFinding {
+        id: rule.meta.id.clone(),
+        file: rule.source.name.clone(),
+        input: input_name.to_string(),
+        message,
+    };
+    let items: Vec<serde_json::Value> = match value {
+        Value::Undefined => return Ok(Vec::new()),
+        other => match serde_json::to_value(&other).map_err(|e| bad(e.to_string()))? {
+            serde_json::Value::Array(items) => items,
+            other => return Err(bad(format!("`deny` must be a set of objects, got {other}"))),
+        },
+    };
+    items.into_iter().map(|item| to_finding(rule, item).map_err(bad)).collect()
+}
+
+fn to_finding(rule: &RuleFile, item: serde_json::Value) -> Result<Finding, String> {
+    let serde_json::Value::Object(mut obj) = item else {
+        return Err(format!("expected an object, got {item}"));
+    };
+    let text = |obj: &serde_json::Map<String, serde_json::Value>, key: &str| -> Result<Option<String>, String> {
+        match obj.get(key) {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) => Ok(Some(s.clone())),
+            Some(other) => Err(format!("`{key}` must be a string, got {other}")),
+        }
+    };
+    let message = text(&obj, "msg")?.ok_or("missing `msg`")?;
+    let resource = text(&obj, "resource")?.ok_or("missing `resource`")?;
+    let registry = text(&obj, "registry")?;
+    let client = text(&obj, "client")?;
+    let severity = match text(&obj, "severity")? {
+        Some(s) => s.parse::<Severity>()?,
+        None => rule.meta.severity,
+    };
+    let mut vars = BTreeMap::new();
+    add_id_vars(&mut vars, "resource", &resource);
+    if let Some(r) = &registry {
+        add_id_vars(&mut vars, "registry", r);
+    }
+    if let Some(c) = &client {
+        add_id_vars(&mut vars, "client", c);
+    }
+    if let Some(serde_json::Value::Object(params)) = obj.get("params") {
+        for (k, v) in params {
+            let v = match v {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            vars.insert(k.clone(), v);
+        }
+    }
+    let remediation = rule.meta.remediation.iter().map(|t| fill(t, &vars)).collect();
+    Ok(Finding {
+        rule: rule.meta.id.clone(),
+        severity,
+        title: rule.meta.title.clone(),
+        resource,
+        registry,
+        client,
+        message,
+        remediation,
+        evidence: obj.remove("evidence").unwrap_or(serde_json::Value::Null),
+    })
+}
+
+/// `{prefix}_id`, `{prefix}_name`, `{prefix}_resource_group`, `{prefix}_subscription` from an ARM id.
+fn add_id_vars(vars: &mut BTreeMap<String, String>, prefix: &str, id: &str) {
+    let parts = parse_resource_id(id);
+    vars.insert(format!("{prefix}_id"), id.to_string());
+    if let Some(n) = parts.name {
+        vars.insert(format!("{prefix}_name"), n);
+    }
+    if let Some(g) = parts.resource_group {
+        vars.insert(format!("{prefix}_resource_group"), g);
+    }
+    if let Some(s) = parts.subscription {
+        vars.insert(format!("{prefix}_subscription"), s);
+    }
+}
+
+/// Replace `{name}` with its value; unknown placeholders stay visible so a reader sees what to fill.
+fn fill(template: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        match after.find('}') {
+            Some(end) if vars.contains_key(&after[..end]) => {
+                out.push_str(&vars[&after[..end]]);
+                rest = &after[end + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fill_replaces_known_and_keeps_unknown_placeholders() {
+        let mut vars = BTreeMap::new();
+        add_id_vars(
+            &mut vars,
+            "registry",
+            "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/contoso",
+        );
+        assert_eq!(
+            fill("az acr update -n {registry_name} -g {registry_resource_group} --x {other}", &vars),
+            "az acr update -n contoso -g rg --x {other}"
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! Rules: Rego v1 files with OPA-style `# METADATA`, evaluated by regorus against the analysis facts.
+//!
+//! - `metadata`: parse and validate the `# METADATA` block (the only source of a rule's title, severity, ...).
+//! - `catalog`: find rule and test files, built-in (embedded) and user (`--rules DIR`); select by id.
+//! - `engine`: load the files into a sandboxed regorus engine, evaluate `deny`, turn results into findings.
+//! - `testing`: run the `test_*` rules, the way `opa test` does.
+
+mod catalog;
+mod engine;
+mod error;
+mod finding;
+mod metadata;
+mod severity;
+mod testing;
+
+pub use catalog::{Catalog, RuleFile, RuleSource};
+pub use engine::{evaluate, RuleEngine};
+pub use error::{EvalError, RuleLoadError};
+pub use finding::Finding;
+pub use metadata::{Lifecycle, RuleMetadata};
+pub use severity::Severity;
+pub use testing::{run_tests, TestOutcome};

@@ -1,0 +1,116 @@
+//! Reading a snapshot file: bytes -> typed [`Snapshot`], with errors that name file, line, column and JSON path.
+
+use super::error::SnapshotError;
+use super::types::{Snapshot, SCHEMA_MAJOR, SCHEMA_PREFIX};
+use std::path::Path;
+
+/// Read and validate a snapshot file.
+pub fn load_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
+    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read { path: path.to_path_buf(), source })?;
+    parse_snapshot(&bytes, path)
+}
+
+/// Parse snapshot bytes; `path` is only used in error messages.
+pub fn parse_snapshot(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+    check_version(bytes, path)?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let json_path = e.path().to_string();
+        let inner = e.into_inner();
+        classify(inner, json_path, path)
+    })?;
+    de.end().map_err(|e| classify(e, String::from("."), path))?;
+    Ok(snapshot)
+}
+
+fn classify(e: serde_json::Error, json_path: String, path: &Path) -> SnapshotError {
+    let (line, column) = (e.line(), e.column());
+    let message = strip_position(&e.to_string());
+    match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof | serde_json::error::Category::Io => {
+            SnapshotError::Syntax { path: path.to_path_buf(), line, column, message }
+        }
+        serde_json::error::Category::Data => {
+            SnapshotError::Shape { path: path.to_path_buf(), json_path, line, column, message }
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we print the position ourselves, in `file:line:col` form.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(pos) => message[..pos].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// Refuse an unknown major version before the typed parse, so the user sees the version problem and not
+/// whichever field changed shape first. Only the top-level `schema` key is read here.
+fn check_version(bytes: &[u8], path: &Path) -> Result<(), SnapshotError> {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        schema: Option<serde_json::Value>,
+    }
+    let Ok(envelope) = serde_json::from_slice::<Envelope>(bytes) else {
+        // Syntax and shape errors are reported, with positions, by the full parse.
+        return Ok(());
+    };
+    let expected = format!("{SCHEMA_PREFIX}{SCHEMA_MAJOR}");
+    let found = match envelope.schema {
+        Some(serde_json::Value::String(s)) => s,
+        Some(other) => other.to_string(),
+        None => "(no `schema` field)".to_string(),
+    };
+    let major_ok = found
+        .strip_prefix(SCHEMA_PREFIX)
+        .map(|rest| rest.split('.').next() == Some(SCHEMA_MAJOR.to_string().as_str()))
+        .unwrap_or(false);
+    if major_ok {
+        Ok(())
+    } else {
+        Err(SnapshotError::UnsupportedVersion { path: path.to_path_buf(), found, expected })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Snapshot, SnapshotError> {
+        parse_snapshot(text.as_bytes(), Path::new("s.json"))
+    }
+
+    #[test]
+    fn minor_versions_are_accepted_and_types_are_case_insensitive() {
+        let s = parse(
+            r#"{"schema":"acr-audit/snapshot/v1.3","resources":{"microsoft.containerregistry/REGISTRIES":[{"id":"/x"}],"Microsoft.Foo/bars":[1]}}"#,
+        )
+        .expect("parses");
+        assert_eq!(s.resources.registries.len(), 1);
+        assert_eq!(s.resources.unknown_types, vec!["Microsoft.Foo/bars".to_string()]);
+    }
+
+    #[test]
+    fn unknown_major_is_refused_naming_the_supported_one() {
+        let err = parse(r#"{"schema":"acr-audit/snapshot/v2","resources":{}}"#).unwrap_err().to_string();
+        assert!(err.contains("acr-audit/snapshot/v2"), "{err}");
+        assert!(err.contains("reads `acr-audit/snapshot/v1`"), "{err}");
+    }
+
+    #[test]
+    fn shape_errors_name_the_json_path() {
+        let text = "{\"schema\":\"acr-audit/snapshot/v1\",\"resources\":{\"Microsoft.Network/networkSecurityGroups\":[\n{\"id\":\"/n\",\"properties\":{\"securityRules\":[{\"properties\":{\"protocol\":\"Tcp\",\"access\":\"Deny\",\"direction\":\"Outbound\"}}]}}]}}";
+        let err = parse(text).unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, SnapshotError::Shape { .. }), "{msg}");
+        assert!(msg.contains("securityRules[0].properties"), "{msg}");
+        assert!(msg.contains("priority"), "{msg}");
+        assert!(msg.starts_with("s.json:2:"), "{msg}");
+    }
+
+    #[test]
+    fn syntax_errors_give_line_and_column() {
+        let err = parse("{\"schema\":\"acr-audit/snapshot/v1\",\n  \"resources\": {,}}").unwrap_err();
+        assert!(matches!(err, SnapshotError::Syntax { line: 2, .. }), "{err}");
+    }
+}
