@@ -1,0 +1,158 @@
+//! Every kind of bad input gets one clear message naming the place and the fix, and exit 2: never a panic,
+//! never a silent empty report.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// Run and return stderr, asserting exit 2, empty stdout and no panic.
+fn fails_with(args: &[&std::ffi::OsStr]) -> String {
+    let out = acr_audit().args(args).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "stderr: {stderr}");
+    assert!(out.stdout.is_empty(), "no partial report: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+fn os(s: &str) -> &std::ffi::OsStr {
+    s.as_ref()
+}
+
+#[test]
+fn malformed_json_names_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "broken.json", "{\n  \"schema\": \"acr-audit/snapshot/v1\",\n  \"resources\": {\n    \"Microsoft.Network/virtualNetworks\": [\n      {\"id\": \"/x\",}\n    ]\n  }\n}\n");
+    let err = fails_with(&[os("eval"), f.as_os_str()]);
+    assert!(err.contains("broken.json:5:"), "{err}");
+    assert!(err.contains("not valid JSON"), "{err}");
+    assert!(err.contains("fix:"), "{err}");
+}
+
+#[test]
+fn wrong_schema_version_names_the_supported_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "v2.json", r#"{"schema":"acr-audit/snapshot/v2","resources":{}}"#);
+    let err = fails_with(&[os("eval"), f.as_os_str()]);
+    assert!(err.contains("acr-audit/snapshot/v2") && err.contains("reads `acr-audit/snapshot/v1`"), "{err}");
+}
+
+#[test]
+fn a_field_of_the_wrong_shape_names_its_json_path() {
+    let mut snap = read_json(&path("fixtures/demo/snapshot.json"));
+    snap["resources"]["Microsoft.Network/networkSecurityGroups"][0]["properties"]["securityRules"][1]["properties"]
+        ["priority"] = serde_json::json!("high");
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(dir.path(), "shape.json", &serde_json::to_string_pretty(&snap).unwrap());
+    let err = fails_with(&[os("eval"), f.as_os_str()]);
+    assert!(err.contains("securityRules[1].properties.priority"), "{err}");
+    assert!(err.contains("docs/snapshot.md"), "{err}");
+}
+
+#[test]
+fn an_unreadable_file_is_named() {
+    let err = fails_with(&[os("eval"), os("fixtures/does-not-exist.json")]);
+    assert!(err.contains("fixtures/does-not-exist.json: cannot read the snapshot"), "{err}");
+}
+
+#[test]
+fn a_rule_with_a_syntax_error_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bad.rego",
+        "# METADATA\n# title: Broken rule\n# custom:\n#   id: USR-BAD-001\n#   severity: low\npackage user.bad\n\nimport rego.v1\n\ndeny contains f if {\n\tsome r in input.registries\n\tf := {\"msg\": \"x\" \"resource\": r.id}\n}\n",
+    );
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("bad.rego:12:"), "{err}");
+    assert!(err.contains("does not compile"), "{err}");
+}
+
+#[test]
+fn a_rule_calling_the_network_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "net.rego",
+        "# METADATA\n# title: Phones home\n# custom:\n#   id: USR-NET-001\n#   severity: low\npackage user.net\n\nimport rego.v1\n\ndeny contains f if {\n\tr := http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1:9\"})\n\tf := {\"msg\": \"x\", \"resource\": r.body}\n}\n",
+    );
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("could not find function http.send"), "{err}");
+    assert!(err.contains("net.rego:11:"), "{err}");
+}
+
+#[test]
+fn a_rule_failing_at_run_time_names_the_rule_and_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "runtime.rego",
+        "# METADATA\n# title: Fails on real input\n# custom:\n#   id: USR-RUN-001\n#   severity: low\npackage user.runtime\n\nimport rego.v1\n\ndeny contains f if {\n\tsome r in input.registries\n\tn := to_number(r.name)\n\tf := {\"msg\": sprintf(\"%v\", [n]), \"resource\": r.id}\n}\n",
+    );
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("rule USR-RUN-001"), "{err}");
+    assert!(err.contains("fixtures/demo/snapshot.json"), "{err}");
+    assert!(err.contains("--skip USR-RUN-001"), "{err}");
+}
+
+#[test]
+fn a_finding_without_msg_is_rejected_with_the_rule_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "nomsg.rego",
+        "# METADATA\n# title: No message\n# custom:\n#   id: USR-MSG-001\n#   severity: low\npackage user.nomsg\n\nimport rego.v1\n\ndeny contains f if {\n\tsome r in input.registries\n\tf := {\"resource\": r.id}\n}\n",
+    );
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("USR-MSG-001") && err.contains("missing `msg`"), "{err}");
+}
+
+#[test]
+fn unknown_rule_ids_in_only_and_skip_are_errors() {
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--only"), os("ACR-XYZ-999")]);
+    assert!(err.contains("unknown rule id `ACR-XYZ-999` in --only"), "{err}");
+    assert!(err.contains("acr-audit rules list"), "{err}");
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--skip"), os("NOPE-1")]);
+    assert!(err.contains("in --skip"), "{err}");
+}
+
+#[test]
+fn bad_metadata_and_duplicate_ids_are_load_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.rego",
+        "# METADATA\n# title: Dup\n# custom:\n#   id: ACR-REG-001\n#   severity: low\npackage user.dup\n",
+    );
+    let err = fails_with(&[os("rules"), os("list"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("ACR-REG-001 is defined twice"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "b.rego",
+        "# METADATA\n# title: Bad severity\n# custom:\n#   id: USR-SEV-001\n#   severity: urgent\npackage user.sev\n",
+    );
+    let err = fails_with(&[os("rules"), os("list"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("b.rego:1: bad rule metadata") && err.contains("urgent"), "{err}");
+}
+
+#[test]
+fn unknown_flags_are_usage_errors_with_exit_2() {
+    let out = acr_audit().args(["eval", "--no-such-flag"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn commands_of_later_issues_say_so_and_exit_2() {
+    let err = fails_with(&[os("scan"), os("--subscription"), os("3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b")]);
+    assert!(err.contains("not available in this build yet"), "{err}");
+}

@@ -1,0 +1,57 @@
+//! Helpers shared by the end-to-end tests: run the real binary, find fixtures, validate JSON schemas.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// The repository root (fixtures, docs and rules are relative to it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the repository root.
+pub fn path(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// The built `acr-audit` binary, run from the repository root with colour off.
+pub fn acr_audit() -> Command {
+    let mut cmd = Command::cargo_bin("acr-audit").expect("binary built");
+    cmd.current_dir(root()).env("NO_COLOR", "1");
+    cmd
+}
+
+/// Parse a JSON file.
+pub fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Validate `instance` against the JSON Schema file at `schema`; panic listing every violation.
+pub fn assert_valid(schema: &Path, instance: &Value) {
+    let schema = read_json(schema);
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+}
+
+/// Run `eval --format json` on a snapshot and return (exit code, parsed report).
+pub fn eval_json(snapshot: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = acr_audit().arg("eval").arg(snapshot).args(["--format", "json"]).args(extra).output().expect("runs");
+    let code = out.status.code().expect("exit code");
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}); stderr: {}", String::from_utf8_lossy(&out.stderr)));
+    (code, report)
+}
+
+/// `(rule, resource)` of every finding in a report.
+pub fn finding_keys(report: &Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| (f["rule"].as_str().unwrap().to_string(), f["resource"].as_str().unwrap().to_string()))
+        .collect()
+}

@@ -1,0 +1,114 @@
+//! End-to-end: `eval` on the bundled demo estate, its clean twin, report formats, selection and exit codes.
+
+mod common;
+use common::*;
+
+#[test]
+fn demo_reports_the_planted_problems_and_exits_1() {
+    let (code, report) = eval_json(&path("fixtures/demo/snapshot.json"), &[]);
+    assert_eq!(code, 1, "high findings fail the run by default");
+    let mut keys = finding_keys(&report);
+    keys.sort();
+    let ends = |rule: &str, suffix: &str| keys.iter().any(|(r, res)| r == rule && res.ends_with(suffix));
+    assert!(ends("ACR-REG-001", "/registries/contosobuildacr"), "{keys:?}");
+    assert!(ends("ACR-REG-004", "/privateEndpointConnections/pe-contosobuildacr.4a3b2c1d-5e6f-4a7b-9c8d-0e1f2a3b4c5d"));
+    assert!(ends(
+        "ACR-REG-004",
+        "/privateEndpointConnections/pe-contosoprodacr-dev.7e1d4c2b-0a9f-4b38-8c6d-5f2e3a1b0c9d"
+    ));
+    assert!(ends("ACR-NET-006", "/virtualNetworks/vnet-aks-prod-eastus/virtualNetworkPeerings/aks-prod-to-hub"));
+    let net = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ACR-NET-006").unwrap();
+    assert!(net["client"].as_str().unwrap().ends_with("/managedClusters/aks-prod-eastus"));
+    assert!(net["registry"].as_str().unwrap().ends_with("/registries/contosoprodacr"));
+    assert_eq!(net["evidence"]["local_state"], "Disconnected");
+    assert_eq!(report["summary"]["high"], report["summary"]["total"]);
+}
+
+#[test]
+fn json_report_validates_against_the_documented_schema() {
+    for snapshot in ["fixtures/demo/snapshot.json", "fixtures/demo/snapshot-clean.json"] {
+        let (_, report) = eval_json(&path(snapshot), &[]);
+        assert_valid(&path("docs/report.schema.json"), &report);
+    }
+}
+
+#[test]
+fn clean_twin_has_nothing_above_info_and_exits_0() {
+    let (code, report) = eval_json(&path("fixtures/demo/snapshot-clean.json"), &[]);
+    assert_eq!(code, 0);
+    let above_info: Vec<_> =
+        report["findings"].as_array().unwrap().iter().filter(|f| f["severity"] != "info").collect();
+    assert!(above_info.is_empty(), "{above_info:?}");
+}
+
+#[test]
+fn remediation_placeholders_are_filled_from_the_finding() {
+    let (_, report) = eval_json(&path("fixtures/demo/snapshot.json"), &["--only", "ACR-REG-001"]);
+    let f = &report["findings"][0];
+    let fix = f["remediation"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect::<Vec<_>>();
+    assert!(fix.iter().any(|c| c.contains("--registry-name contosobuildacr")), "{fix:?}");
+    assert!(fix.iter().all(|c| !c.contains("{registry_name}")), "{fix:?}");
+}
+
+#[test]
+fn only_and_skip_select_rules() {
+    let (_, only) = eval_json(&path("fixtures/demo/snapshot.json"), &["--only", "acr-reg-004"]);
+    assert!(finding_keys(&only).iter().all(|(r, _)| r == "ACR-REG-004"));
+    assert_eq!(only["tool"]["rules_evaluated"], 1);
+    let (_, skip) = eval_json(&path("fixtures/demo/snapshot.json"), &["--skip", "ACR-REG-004"]);
+    assert!(finding_keys(&skip).iter().all(|(r, _)| r != "ACR-REG-004"));
+    assert!(!finding_keys(&skip).is_empty());
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    let (code, _) = eval_json(&path("fixtures/demo/snapshot.json"), &["--fail-on", "critical"]);
+    assert_eq!(code, 0, "no critical finding in the demo");
+    let (code, _) = eval_json(&path("fixtures/demo/snapshot.json"), &["--fail-on", "none"]);
+    assert_eq!(code, 0);
+    let (code, _) = eval_json(&path("fixtures/demo/snapshot.json"), &["--fail-on", "medium"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn output_file_receives_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.json");
+    acr_audit()
+        .args(["eval", "fixtures/demo/snapshot.json", "--format", "json", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout("");
+    let report = read_json(&out);
+    assert_eq!(report["schema"], "acr-audit/report/v1");
+}
+
+#[test]
+fn table_is_readable_and_uncoloured_when_not_a_terminal() {
+    let out = acr_audit().args(["eval", "fixtures/demo/snapshot.json"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("ACR-NET-006") && text.contains("aks-prod-to-hub"), "{text}");
+    assert!(text.contains("4 finding(s): 0 critical, 4 high"), "{text}");
+    assert!(!text.contains('\u{1b}'), "no ANSI escapes off a terminal");
+}
+
+#[test]
+fn collection_errors_are_shown_in_the_report() {
+    let mut snapshot = read_json(&path("fixtures/demo/snapshot-clean.json"));
+    snapshot["errors"] = serde_json::json!([{
+        "scope": "/subscriptions/3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b",
+        "resourceType": "Microsoft.Network/privateDnsZones",
+        "status": 403,
+        "code": "AuthorizationFailed",
+        "message": "The client does not have authorization to perform action 'Microsoft.Network/privateDnsZones/read'."
+    }]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("partial.json");
+    std::fs::write(&file, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+    let (_, report) = eval_json(&file, &[]);
+    assert_eq!(report["snapshot"]["errors"][0]["code"], "AuthorizationFailed");
+    let table = acr_audit().arg("eval").arg(&file).output().unwrap();
+    let text = String::from_utf8(table.stdout).unwrap();
+    assert!(text.contains("could not read 1 scope(s)") && text.contains("privateDnsZones"), "{text}");
+}
