@@ -20,6 +20,8 @@ pub struct Facts {
     pub clients: Vec<ClientFacts>,
     /// One entry per client × registry pair that is meant to work.
     pub pairs: Vec<PairFacts>,
+    /// One entry per client subnet × registry endpoint of each pair.
+    pub paths: Vec<super::paths::PathFacts>,
     /// What could not be read when the snapshot was collected.
     pub errors: Vec<ArmError>,
 }
@@ -163,6 +165,8 @@ pub struct PairFacts {
     pub reason: String,
     /// One entry per private endpoint of the registry, as seen from this client.
     pub private_endpoints: Vec<PairEndpointFacts>,
+    /// Whether the client's identity may pull.
+    pub rbac: super::rbac::RbacFacts,
 }
 
 /// `input.pairs[_].private_endpoints[_]`.

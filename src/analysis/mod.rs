@@ -5,10 +5,18 @@
 //! public contract for users' own rules and is documented in `docs/facts.md`.
 
 mod clients;
+pub mod dns;
+pub mod endpoints;
 mod facts;
+pub mod ipset;
+pub mod nsg;
 mod pairs;
+pub mod paths;
 mod peering;
+pub mod rbac;
 mod registry;
+pub mod routes;
+pub mod tags;
 
 pub use facts::{
     ClientFacts, Facts, KubeletIdentityFacts, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts,
@@ -31,12 +39,27 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let registries = registry::registry_facts(model);
     let clients = clients::client_facts(model);
     let pairs = pairs::pair_facts(model, &registries, &clients, selection);
+    let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
+    let mut resolver = tags::AddressResolver::new(model);
+    let mut ctx = paths::PathContext { model, resolver: &mut resolver, cloud };
+    let mut all_paths = Vec::new();
+    for pair in &pairs {
+        let (Some(client), Some(registry)) = (
+            clients.iter().find(|c| c.id == pair.client),
+            registries.iter().find(|r| r.id == pair.registry),
+        ) else {
+            continue;
+        };
+        let endpoints = endpoints::registry_endpoints(registry, cloud);
+        all_paths.extend(paths::pair_paths(&mut ctx, client, registry, &endpoints));
+    }
     Facts {
         schema: facts::FACTS_SCHEMA.to_string(),
         snapshot: SnapshotFacts::from_model(model),
         registries,
         clients,
         pairs,
+        paths: all_paths,
         errors: model.errors.clone(),
     }
 }

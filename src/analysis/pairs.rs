@@ -94,5 +94,20 @@ fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: &
         registry_name: registry.name.clone(),
         reason: reason.into(),
         private_endpoints,
+        rbac: rbac_of(model, registry, client),
     }
+}
+
+fn rbac_of(model: &Model, registry: &RegistryFacts, client: &ClientFacts) -> super::rbac::RbacFacts {
+    let kubelet = client.kubelet_identity.as_ref();
+    let (principal, kind) = match (kubelet.and_then(|k| k.object_id.as_deref()), &client.service_principal_client_id) {
+        (_, Some(_)) => (None, "service_principal"),
+        (Some(oid), None) => (Some(oid), "kubelet_identity"),
+        (None, None) => (None, "none"),
+    };
+    let cluster = model.managed_cluster(&client.id);
+    let node_rg = cluster.and_then(|c| c.properties.node_resource_group.as_deref());
+    let identity = kubelet.and_then(|k| k.resource_id.as_deref());
+    let node = node_rg.zip(identity);
+    super::rbac::rbac_facts(model, &registry.id, principal, kind, node)
 }

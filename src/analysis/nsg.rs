@@ -1,0 +1,270 @@
+//! NSG evaluation for a flow from a set of sources to a set of destinations on one TCP port.
+//!
+//! Rules are applied in priority order (lowest number first); the first rule that matches an address decides
+//! it. Because the destination is a set (a private IP, or every prefix of `Storage.EastUS`), the result says
+//! which part is allowed, which part denied, and by which rule. Protocol (`Tcp`/`*`), port ranges and lists,
+//! address prefixes and lists, service tags and application security groups are honoured. When the
+//! snapshot lacks `defaultSecurityRules`, Azure's six defaults are applied (they exist on every NSG).
+//!
+//! A rule that cannot be resolved (a service tag the snapshot lacks; an ASG whose members are unknown) is not
+//! guessed: if it could have matched before the deciding rule, the verdict is marked `uncertain`.
+
+use super::ipset::IpSet;
+use super::tags::{AddressResolver, VnetContext};
+use crate::model::{NetworkSecurityGroup, SecurityRule, SecurityRuleProperties, SubResource};
+use serde::Serialize;
+
+/// Traffic direction, as NSG rules spell it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Direction {
+    /// Leaving the client.
+    Outbound,
+    /// Arriving at the destination subnet.
+    Inbound,
+}
+
+impl Direction {
+    fn as_str(self) -> &'static str {
+        match self {
+            Direction::Outbound => "Outbound",
+            Direction::Inbound => "Inbound",
+        }
+    }
+}
+
+/// The flow to evaluate.
+#[derive(Debug, Clone)]
+pub struct Flow<'a> {
+    /// Source addresses (the client's subnet).
+    pub source: &'a IpSet,
+    /// Source ASGs (lower-cased ids); `None` when the client's NICs are not known.
+    pub source_asgs: Option<&'a [String]>,
+    /// Destination addresses.
+    pub destination: &'a IpSet,
+    /// Destination ASGs (lower-cased ids) of a private endpoint.
+    pub destination_asgs: &'a [String],
+    /// TCP destination port.
+    pub port: u16,
+    /// Direction.
+    pub direction: Direction,
+}
+
+/// One rule that decided part of the destination.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecidingRule {
+    /// Rule id.
+    pub id: String,
+    /// Rule name.
+    pub name: String,
+    /// Priority.
+    pub priority: u32,
+    /// `Allow` / `Deny`.
+    pub access: String,
+    /// A default rule (65000+).
+    pub default: bool,
+    /// How many destination addresses it decided.
+    pub addresses: u64,
+    /// Up to five of the prefixes it decided.
+    pub examples: Vec<String>,
+}
+
+/// An NSG's verdict on a flow.
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgVerdict {
+    /// NSG id.
+    pub nsg: String,
+    /// NSG name.
+    pub name: String,
+    /// `Outbound` / `Inbound`.
+    pub direction: Direction,
+    /// `allow`, `deny` or `partial`.
+    pub verdict: &'static str,
+    /// A rule that could not be resolved preceded a deciding rule.
+    pub uncertain: bool,
+    /// Rules that could not be resolved.
+    pub unresolved_rules: Vec<String>,
+    /// Rules that decided, in priority order.
+    pub deciding_rules: Vec<DecidingRule>,
+    /// Denied part (up to five prefixes).
+    pub denied_examples: Vec<String>,
+    /// Size of the denied part.
+    pub denied_addresses: u64,
+    /// Allowed part.
+    #[serde(skip)]
+    pub allowed: IpSet,
+    /// Denied part.
+    #[serde(skip)]
+    pub denied: IpSet,
+}
+
+fn port_matches(single: Option<&str>, list: &[String], port: u16) -> bool {
+    let matches = |r: &str| {
+        let r = r.trim();
+        if r == "*" {
+            return true;
+        }
+        match r.split_once('-') {
+            Some((lo, hi)) => match (lo.trim().parse::<u16>(), hi.trim().parse::<u16>()) {
+                (Ok(lo), Ok(hi)) => lo <= port && port <= hi,
+                _ => false,
+            },
+            None => r.parse::<u16>().map(|p| p == port).unwrap_or(false),
+        }
+    };
+    single.map(matches).unwrap_or(false) || list.iter().any(|r| matches(r))
+}
+
+fn protocol_matches(protocol: &str) -> bool {
+    protocol == "*" || protocol.eq_ignore_ascii_case("Tcp") || protocol.eq_ignore_ascii_case("Any")
+}
+
+fn prefixes<'a>(single: &'a Option<String>, list: &'a [String]) -> Vec<&'a str> {
+    single.iter().map(String::as_str).chain(list.iter().map(String::as_str)).collect()
+}
+
+fn asg_match(rule_asgs: &[SubResource], member_of: &[String]) -> bool {
+    rule_asgs.iter().any(|a| member_of.iter().any(|m| m.eq_ignore_ascii_case(&a.id)))
+}
+
+/// Azure's default rules, for NSGs whose snapshot omits `defaultSecurityRules`.
+fn default_rules(nsg_id: &str) -> Vec<SecurityRule> {
+    let rule = |name: &str, src: &str, dst: &str, access: &str, priority: u32, direction: &str| SecurityRule {
+        id: format!("{nsg_id}/defaultSecurityRules/{name}"),
+        name: name.to_string(),
+        properties: SecurityRuleProperties {
+            protocol: "*".into(),
+            source_port_range: Some("*".into()),
+            source_port_ranges: vec![],
+            destination_port_range: Some("*".into()),
+            destination_port_ranges: vec![],
+            source_address_prefix: Some(src.into()),
+            source_address_prefixes: vec![],
+            destination_address_prefix: Some(dst.into()),
+            destination_address_prefixes: vec![],
+            source_application_security_groups: vec![],
+            destination_application_security_groups: vec![],
+            access: access.into(),
+            priority,
+            direction: direction.into(),
+        },
+    };
+    vec![
+        rule("AllowVnetInBound", "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Inbound"),
+        rule("AllowAzureLoadBalancerInBound", "AzureLoadBalancer", "*", "Allow", 65001, "Inbound"),
+        rule("DenyAllInBound", "*", "*", "Deny", 65500, "Inbound"),
+        rule("AllowVnetOutBound", "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Outbound"),
+        rule("AllowInternetOutBound", "*", "Internet", "Allow", 65001, "Outbound"),
+        rule("DenyAllOutBound", "*", "*", "Deny", 65500, "Outbound"),
+    ]
+}
+
+/// Evaluate one NSG for a flow. `ctx` is the VNet context of the NSG's subnet (for `VirtualNetwork`).
+pub fn evaluate(
+    nsg: &NetworkSecurityGroup,
+    flow: &Flow<'_>,
+    resolver: &mut AddressResolver<'_>,
+    ctx: &VnetContext,
+) -> NsgVerdict {
+    let defaults;
+    let default_list = if nsg.properties.default_security_rules.is_empty() {
+        defaults = default_rules(&nsg.id);
+        &defaults
+    } else {
+        &nsg.properties.default_security_rules
+    };
+    let mut rules: Vec<(&SecurityRule, bool)> = nsg
+        .properties
+        .security_rules
+        .iter()
+        .map(|r| (r, false))
+        .chain(default_list.iter().map(|r| (r, true)))
+        .filter(|(r, _)| r.properties.direction.eq_ignore_ascii_case(flow.direction.as_str()))
+        .collect();
+    rules.sort_by_key(|(r, _)| r.properties.priority);
+
+    let mut remaining = flow.destination.clone();
+    let (mut allowed, mut denied) = (IpSet::empty(), IpSet::empty());
+    let mut deciding = Vec::new();
+    let mut unresolved: Vec<String> = Vec::new();
+    let mut uncertain = false;
+    for (rule, is_default) in rules {
+        if remaining.is_empty() {
+            break;
+        }
+        let p = &rule.properties;
+        if !protocol_matches(&p.protocol)
+            || !port_matches(p.destination_port_range.as_deref(), &p.destination_port_ranges, flow.port)
+        {
+            continue;
+        }
+        // Source side: prefixes (or ASGs) must include some client address.
+        let source_ok = if !p.source_application_security_groups.is_empty() {
+            match flow.source_asgs {
+                Some(member_of) => Some(asg_match(&p.source_application_security_groups, member_of)),
+                None => None,
+            }
+        } else {
+            resolver
+                .resolve_all(prefixes(&p.source_address_prefix, &p.source_address_prefixes), ctx)
+                .map(|s| s.intersects(flow.source))
+        };
+        // Destination side: the part of what is still undecided that the rule covers.
+        let dest_set = if !p.destination_application_security_groups.is_empty() {
+            Some(if asg_match(&p.destination_application_security_groups, flow.destination_asgs) {
+                IpSet::all()
+            } else {
+                IpSet::empty()
+            })
+        } else {
+            resolver.resolve_all(prefixes(&p.destination_address_prefix, &p.destination_address_prefixes), ctx)
+        };
+        let (Some(source_ok), Some(dest_set)) = (source_ok, dest_set) else {
+            unresolved.push(rule.id.clone());
+            uncertain = true;
+            continue;
+        };
+        if !source_ok {
+            continue;
+        }
+        let matched = remaining.intersection(&dest_set);
+        if matched.is_empty() {
+            continue;
+        }
+        remaining = remaining.difference(&matched);
+        let allow = p.access.eq_ignore_ascii_case("Allow");
+        if allow {
+            allowed = allowed.union(&matched);
+        } else {
+            denied = denied.union(&matched);
+        }
+        deciding.push(DecidingRule {
+            id: rule.id.clone(),
+            name: rule.name.clone(),
+            priority: p.priority,
+            access: p.access.clone(),
+            default: is_default,
+            addresses: matched.len(),
+            examples: matched.examples(5),
+        });
+    }
+    // Nothing matched at all (cannot happen with default rules): Azure denies.
+    denied = denied.union(&remaining);
+    let verdict = match (allowed.is_empty(), denied.is_empty()) {
+        (_, true) => "allow",
+        (true, false) => "deny",
+        (false, false) => "partial",
+    };
+    NsgVerdict {
+        nsg: nsg.id.clone(),
+        name: nsg.name.clone(),
+        direction: flow.direction,
+        verdict,
+        uncertain,
+        unresolved_rules: unresolved,
+        deciding_rules: deciding,
+        denied_examples: denied.examples(5),
+        denied_addresses: denied.len(),
+        allowed,
+        denied,
+    }
+}
