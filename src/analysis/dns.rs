@@ -55,9 +55,10 @@ pub fn resolve(
     let Some(vnet) = client_vnet else { return facts };
     let vnet_key = id_key(&vnet.id);
     let linked = model.private_dns_zones.iter().filter(|z| z.name.eq_ignore_ascii_case(zone_name)).find(|z| {
-        model.zone_links(&z.id).iter().any(|l| {
-            l.properties.virtual_network.as_ref().map(|v| id_key(&v.id) == vnet_key).unwrap_or(false)
-        })
+        model
+            .zone_links(&z.id)
+            .iter()
+            .any(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id) == vnet_key).unwrap_or(false))
     });
     let Some(zone) = linked else { return facts };
     facts.zone = Some(zone.id.clone());

@@ -119,7 +119,7 @@ pub struct ClientFacts {
     pub id: String,
     /// Name.
     pub name: String,
-    /// `aks`.
+    /// `aks`, or `nic`, `vm`, `subnet` for clients named with `--client`.
     pub kind: String,
     /// Region.
     pub location: String,
@@ -137,6 +137,12 @@ pub struct ClientFacts {
     pub outbound_type: Option<String>,
     /// Egress public IPs (load balancer outbound IPs or NAT gateway IPs).
     pub egress_ips: Vec<String>,
+    /// NICs of the client, when known (`nic` and `vm` clients).
+    pub nic_ids: Vec<String>,
+    /// The client's own private addresses, when known; otherwise its subnets' prefixes are the source.
+    pub source_addresses: Vec<String>,
+    /// Application security groups of the client's NICs (lower-cased ids), when known.
+    pub application_security_groups: Option<Vec<String>>,
 }
 
 /// `input.clients[_].kubelet_identity`.

@@ -37,17 +37,16 @@ pub struct Selection {
 /// Compute the facts the rules read.
 pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let registries = registry::registry_facts(model);
-    let clients = clients::client_facts(model);
+    let clients = clients::client_facts(model, &selection.clients);
     let pairs = pairs::pair_facts(model, &registries, &clients, selection);
     let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
     let mut resolver = tags::AddressResolver::new(model);
     let mut ctx = paths::PathContext { model, resolver: &mut resolver, cloud };
     let mut all_paths = Vec::new();
     for pair in &pairs {
-        let (Some(client), Some(registry)) = (
-            clients.iter().find(|c| c.id == pair.client),
-            registries.iter().find(|r| r.id == pair.registry),
-        ) else {
+        let (Some(client), Some(registry)) =
+            (clients.iter().find(|c| c.id == pair.client), registries.iter().find(|r| r.id == pair.registry))
+        else {
             continue;
         };
         let endpoints = endpoints::registry_endpoints(registry, cloud);

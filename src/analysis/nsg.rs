@@ -199,10 +199,7 @@ pub fn evaluate(
         }
         // Source side: prefixes (or ASGs) must include some client address.
         let source_ok = if !p.source_application_security_groups.is_empty() {
-            match flow.source_asgs {
-                Some(member_of) => Some(asg_match(&p.source_application_security_groups, member_of)),
-                None => None,
-            }
+            flow.source_asgs.map(|member_of| asg_match(&p.source_application_security_groups, member_of))
         } else {
             resolver
                 .resolve_all(prefixes(&p.source_address_prefix, &p.source_address_prefixes), ctx)

@@ -153,10 +153,30 @@ pub(crate) struct PathContext<'m, 'r> {
     pub cloud: CloudSuffixes,
 }
 
+/// The client's own addresses in this subnet when known (NIC and VM clients), else the subnet's prefixes.
+fn client_source(model: &Model, client: &ClientFacts, subnet_id: &str) -> IpSet {
+    let subnet = subnet_set(model, subnet_id);
+    let own = client
+        .source_addresses
+        .iter()
+        .filter_map(|a| IpSet::parse_prefix(a))
+        .fold(IpSet::empty(), |acc, s| acc.union(&s))
+        .intersection(&subnet);
+    if own.is_empty() {
+        subnet
+    } else {
+        own
+    }
+}
+
 fn subnet_set(model: &Model, subnet_id: &str) -> IpSet {
     let Some(s) = model.subnet(subnet_id) else { return IpSet::empty() };
     let p = &s.subnet.properties;
-    p.address_prefix.iter().chain(&p.address_prefixes).filter_map(|x| IpSet::parse_prefix(x)).fold(IpSet::empty(), |a, b| a.union(&b))
+    p.address_prefix
+        .iter()
+        .chain(&p.address_prefixes)
+        .filter_map(|x| IpSet::parse_prefix(x))
+        .fold(IpSet::empty(), |a, b| a.union(&b))
 }
 
 /// Compute every path of one client × registry pair.
@@ -173,11 +193,10 @@ pub(crate) fn pair_paths(
         let vnet = model.vnet_of_subnet(subnet_id);
         let vctx = VnetContext::of(vnet);
         let subnet = model.subnet(subnet_id);
-        let route_table = subnet
-            .and_then(|s| s.subnet.properties.route_table.as_ref())
-            .and_then(|r| model.route_table(&r.id));
+        let route_table =
+            subnet.and_then(|s| s.subnet.properties.route_table.as_ref()).and_then(|r| model.route_table(&r.id));
         let routes = EffectiveRoutes::build(vnet, route_table, ctx.resolver, &vctx);
-        let source = subnet_set(model, subnet_id);
+        let source = client_source(model, client, subnet_id);
         for endpoint in endpoints {
             let expected = match endpoint.kind {
                 "storage" => vec![],
@@ -190,9 +209,10 @@ pub(crate) fn pair_paths(
                 "private" => private_endpoint_hop(model, client_vnet_key(subnet_id), registry, &dns),
                 _ => None,
             };
-            let nsg = nsg_facts(ctx, subnet_id, &source, &dest_set, private_endpoint.as_ref(), &vctx);
+            let nsg = nsg_facts(ctx, client, subnet_id, &source, &dest_set, private_endpoint.as_ref(), &vctx);
             let firewall = firewall_facts(registry, client, &dns);
-            let (reachable, blocked_at) = verdict(&dns, &destination, &route, &nsg, private_endpoint.as_ref(), &firewall);
+            let (reachable, blocked_at) =
+                verdict(&dns, &destination, &route, &nsg, private_endpoint.as_ref(), &firewall);
             out.push(PathFacts {
                 client: client.id.clone(),
                 client_name: client.name.clone(),
@@ -240,7 +260,11 @@ fn destination(resolver: &mut AddressResolver<'_>, dns: &DnsFacts, endpoint: &En
             match tag.as_deref().and_then(|t| resolver.service_tag(t)) {
                 Some(set) if !set.is_empty() => (facts("service_tag", tag, &set), set),
                 _ => (
-                    facts("unknown", Some(tag.unwrap_or_else(|| format!("{}.{}", endpoint.service, endpoint.region))), &IpSet::empty()),
+                    facts(
+                        "unknown",
+                        Some(tag.unwrap_or_else(|| format!("{}.{}", endpoint.service, endpoint.region))),
+                        &IpSet::empty(),
+                    ),
                     IpSet::empty(),
                 ),
             }
@@ -295,6 +319,7 @@ fn private_endpoint_hop(
 
 fn nsg_facts(
     ctx: &mut PathContext<'_, '_>,
+    client: &ClientFacts,
     subnet_id: &str,
     source: &IpSet,
     dest: &IpSet,
@@ -303,6 +328,28 @@ fn nsg_facts(
 ) -> NsgPathFacts {
     let model = ctx.model;
     let mut evaluations = Vec::new();
+    let source_asgs = client.application_security_groups.as_deref();
+    // Outbound, the NIC's NSG is evaluated first, then the subnet's; both must allow.
+    for nic in client.nic_ids.iter().filter_map(|n| model.network_interface(n)) {
+        let in_subnet = nic
+            .properties
+            .ip_configurations
+            .iter()
+            .any(|c| c.properties.subnet.as_ref().map(|s| s.id.eq_ignore_ascii_case(subnet_id)).unwrap_or(false));
+        let nsg = nic.properties.network_security_group.as_ref().and_then(|n| model.network_security_group(&n.id));
+        if let (true, Some(nsg), false) = (in_subnet, nsg, dest.is_empty()) {
+            let flow = Flow {
+                source,
+                source_asgs,
+                destination: dest,
+                destination_asgs: &[],
+                port: 443,
+                direction: Direction::Outbound,
+            };
+            evaluations
+                .push(LevelVerdict { level: "client_nic", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, vctx) });
+        }
+    }
     let subnet_nsg = model
         .subnet(subnet_id)
         .and_then(|s| s.subnet.properties.network_security_group.as_ref())
@@ -310,30 +357,39 @@ fn nsg_facts(
     if let (Some(nsg), false) = (subnet_nsg, dest.is_empty()) {
         let flow = Flow {
             source,
-            source_asgs: None,
+            source_asgs,
             destination: dest,
             destination_asgs: &[],
             port: 443,
             direction: Direction::Outbound,
         };
-        evaluations.push(LevelVerdict { level: "client_subnet", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, vctx) });
+        evaluations
+            .push(LevelVerdict { level: "client_subnet", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, vctx) });
     }
     if let Some(pe_subnet) = pe.and_then(|p| p.subnet.as_deref()).and_then(|s| model.subnet(s)) {
         let policies = pe_subnet.subnet.properties.private_endpoint_network_policies.as_deref().unwrap_or("Disabled");
-        let enforced = policies.eq_ignore_ascii_case("Enabled") || policies.eq_ignore_ascii_case("NetworkSecurityGroupEnabled");
-        let nsg = pe_subnet.subnet.properties.network_security_group.as_ref().and_then(|n| model.network_security_group(&n.id));
+        let enforced =
+            policies.eq_ignore_ascii_case("Enabled") || policies.eq_ignore_ascii_case("NetworkSecurityGroupEnabled");
+        let nsg = pe_subnet
+            .subnet
+            .properties
+            .network_security_group
+            .as_ref()
+            .and_then(|n| model.network_security_group(&n.id));
         if let (true, Some(nsg), false) = (enforced, nsg, dest.is_empty()) {
             let pe_ctx = VnetContext::of(Some(pe_subnet.vnet));
             let flow = Flow {
                 source,
-                source_asgs: None,
+                source_asgs,
                 destination: dest,
                 destination_asgs: &[],
                 port: 443,
                 direction: Direction::Inbound,
             };
-            evaluations
-                .push(LevelVerdict { level: "endpoint_subnet", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, &pe_ctx) });
+            evaluations.push(LevelVerdict {
+                level: "endpoint_subnet",
+                verdict: nsg::evaluate(nsg, &flow, ctx.resolver, &pe_ctx),
+            });
         }
     }
     let mut denied = IpSet::empty();
@@ -387,7 +443,8 @@ fn firewall_facts(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
         );
         return f;
     }
-    let allowed = registry.ip_rules.iter().filter_map(|r| IpSet::parse_prefix(r)).fold(IpSet::empty(), |a, b| a.union(&b));
+    let allowed =
+        registry.ip_rules.iter().filter_map(|r| IpSet::parse_prefix(r)).fold(IpSet::empty(), |a, b| a.union(&b));
     f.uncovered_ips = client
         .egress_ips
         .iter()
@@ -430,9 +487,11 @@ fn verdict(
     if none > 0 {
         return (if none == dest.addresses { "no" } else { "partial" }, Some("route"));
     }
-    match nsg.verdict {
-        "deny" => return ("no", Some("nsg")),
-        "partial" => return ("partial", Some("nsg")),
+    // A verdict that depended on an unresolvable rule is not reported as a block: it could have gone either way.
+    match (nsg.verdict, nsg.uncertain) {
+        ("deny" | "partial", true) => return ("unknown", None),
+        ("deny", false) => return ("no", Some("nsg")),
+        ("partial", false) => return ("partial", Some("nsg")),
         _ => {}
     }
     match firewall.verdict {

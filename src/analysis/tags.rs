@@ -5,6 +5,7 @@
 //! - `Internet`: every address outside `VirtualNetwork`, the private ranges (RFC 1918, 100.64.0.0/10) and
 //!   Azure's platform address 168.63.129.16;
 //! - `AzureLoadBalancer`: 168.63.129.16; `*`, `Any`: everything.
+//!
 //! A tag the snapshot does not carry resolves to `None` (unknown), never to an empty set: an unknown answer
 //! must not turn into "no rule matches".
 

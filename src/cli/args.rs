@@ -151,6 +151,23 @@ pub struct TraceArgs {
     /// Registry (name or resource id).
     #[arg(long)]
     pub registry: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TraceFormatArg::Text)]
+    pub format: TraceFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `trace --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceFormatArg {
+    /// Hop by hop, for people.
+    Text,
+    /// The pair and path facts as JSON.
+    Json,
+    /// A mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
 }
 
 /// `rules ...`.

@@ -301,6 +301,9 @@ pub struct NicIpConfigurationProperties {
     pub subnet: Option<SubResource>,
     /// ASG membership.
     pub application_security_groups: Vec<SubResource>,
+    /// Instance-level public IP.
+    #[serde(rename = "publicIPAddress")]
+    pub public_ip_address: Option<SubResource>,
     /// For private endpoint NICs: which FQDNs this IP serves.
     pub private_link_connection_properties: Option<PrivateLinkConnectionProperties>,
 }

@@ -5,6 +5,7 @@
 
 mod json;
 mod table;
+pub mod trace;
 
 use crate::rules::{Finding, Severity};
 use crate::snapshot::ArmError;

@@ -2,6 +2,7 @@
 
 mod eval;
 mod rules;
+mod trace;
 
 use super::args::{Cli, Command, FailOnArg, FormatArg, RuleSelectionArgs};
 use super::Outcome;
@@ -15,7 +16,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Rules(cmd) => rules::run(cmd, no_color),
         Command::Scan(_) => not_yet("scan", "live collection from Azure Resource Manager (issue #5)"),
         Command::Collect(_) => not_yet("collect", "live collection from Azure Resource Manager (issue #5)"),
-        Command::Trace(_) => not_yet("trace", "path analysis (issue #3)"),
+        Command::Trace(args) => trace::run(args),
         Command::Explain(_) => not_yet("explain", "the rule catalogue (issue #4)"),
     }
 }

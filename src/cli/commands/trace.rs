@@ -1,0 +1,39 @@
+//! `acr-audit trace SNAPSHOT --client NAME --registry NAME`.
+
+use super::super::args::{TraceArgs, TraceFormatArg};
+use super::super::output::with_output;
+use super::super::Outcome;
+use crate::analysis::{analyse, Selection};
+use crate::model::Model;
+use crate::report::trace::{render_mermaid, render_text};
+use crate::snapshot::load_snapshot;
+
+pub(super) fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
+    let model = Model::from_snapshot(load_snapshot(&args.snapshot)?);
+    let selection = Selection { registries: vec![args.registry.clone()], clients: vec![args.client.clone()] };
+    let facts = analyse(&model, &selection);
+    let Some(pair) = facts.pairs.first() else {
+        let clients: Vec<&str> = facts.clients.iter().map(|c| c.name.as_str()).collect();
+        let registries: Vec<&str> = facts.registries.iter().map(|r| r.name.as_str()).collect();
+        anyhow::bail!(
+            "{}: no client `{}` with registry `{}` in the snapshot\n  fix: clients here: {}; registries here: {}",
+            args.snapshot.display(),
+            args.client,
+            args.registry,
+            if clients.is_empty() { "none".into() } else { clients.join(", ") },
+            if registries.is_empty() { "none".into() } else { registries.join(", ") },
+        );
+    };
+    let paths: Vec<_> =
+        facts.paths.iter().filter(|p| p.client == pair.client && p.registry == pair.registry).cloned().collect();
+    with_output(args.output.as_deref(), |w| match args.format {
+        TraceFormatArg::Text => render_text(pair, &paths, w),
+        TraceFormatArg::Mermaid => render_mermaid(pair, &paths, w),
+        TraceFormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *w, &serde_json::json!({"pair": pair, "paths": paths}))?;
+            writeln!(w)
+        }
+    })?;
+    let blocked = paths.iter().any(|p| p.reachable != "yes") || pair.rbac.grants_pull == "no";
+    Ok(if blocked { Outcome::Failed } else { Outcome::Clean })
+}
