@@ -5,21 +5,21 @@
 //! `cargo bench --bench scale` prints a table and writes `target/bench-scale.json`.
 //! Environment: `ACR_AUDIT_BENCH_RESOURCES` (default 100000), `ACR_AUDIT_BENCH_RUNS` (default 3).
 
+mod common;
+
 use acr_audit::analysis::{analyse, Selection};
 use acr_audit::model::Model;
 use acr_audit::rules::{Catalog, RuleEngine};
 use acr_audit::snapshot::load_snapshot;
+use common::{best_of, env_num, ms, peak_rss_mb, publish, CHILD_ENV, FILE_ENV};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Instant;
-
-const CHILD_ENV: &str = "ACR_AUDIT_BENCH_CHILD";
 
 fn main() {
     if let Ok(mode) = std::env::var(CHILD_ENV) {
-        let path = PathBuf::from(std::env::var("ACR_AUDIT_BENCH_FILE").expect("file"));
+        let path = PathBuf::from(std::env::var(FILE_ENV).expect("file"));
         let result = match mode.as_str() {
             "parse" => child_parse(&path),
             _ => child_pipeline(&path),
@@ -36,14 +36,8 @@ fn main() {
     let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
     eprintln!("generated {} ({count} resources, {:.1} MB)", file.display(), size as f64 / 1e6);
 
-    let best = |mode: &str| -> Value {
-        (0..runs)
-            .map(|_| run_child(mode, &file))
-            .min_by(|a, b| a["total_ms"].as_f64().partial_cmp(&b["total_ms"].as_f64()).expect("numbers"))
-            .expect("at least one run")
-    };
-    let parse = best("parse");
-    let pipeline = best("pipeline");
+    let parse = best_of(runs, "parse", &file);
+    let pipeline = best_of(runs, "pipeline", &file);
     let ratio = pipeline["total_ms"].as_f64().unwrap_or(0.0) / parse["total_ms"].as_f64().unwrap_or(1.0);
     let out = json!({
         "resources": count,
@@ -54,36 +48,7 @@ fn main() {
         "ratio_total_to_parse": (ratio * 100.0).round() / 100.0,
         "target_ratio": 3.0,
     });
-    let report = target.join("bench-scale.json");
-    std::fs::write(&report, serde_json::to_vec_pretty(&out).expect("json")).expect("write report");
-    println!("{}", serde_json::to_string_pretty(&out).expect("json"));
-    println!("written to {}", report.display());
-}
-
-fn env_num(name: &str, default: usize) -> usize {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn run_child(mode: &str, file: &Path) -> Value {
-    let exe = std::env::current_exe().expect("current exe");
-    let out = Command::new(exe).env(CHILD_ENV, mode).env("ACR_AUDIT_BENCH_FILE", file).output().expect("child runs");
-    assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).expect("child prints JSON")
-}
-
-/// Peak resident set size of this process, from /proc (Linux).
-fn peak_rss_mb() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
-}
-
-fn ms(start: Instant) -> f64 {
-    (start.elapsed().as_secs_f64() * 1e5).round() / 100.0
+    publish("scale", &out);
 }
 
 fn child_parse(path: &Path) -> Value {

@@ -1,0 +1,90 @@
+//! `acr-audit trace`: the demo's planted problems, hop by hop, in text, JSON and mermaid.
+
+mod common;
+use common::*;
+
+fn trace(args: &[&str]) -> (i32, String) {
+    let out = acr_audit().arg("trace").args(args).output().unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn text_trace_shows_the_blocking_hops_of_the_demo() {
+    let (code, text) =
+        trace(&["fixtures/demo/snapshot.json", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(
+        text.contains("login contosoprodacr.azurecr.io [eastus] from subnet snet-aks-nodes: BLOCKED at firewall"),
+        "{text}"
+    );
+    assert!(text.contains("public address (no privatelink zone linked to the client VNet)"), "{text}");
+    assert!(text.contains("VirtualAppliance 10.0.0.4 via default-via-firewall"), "{text}");
+    assert!(
+        text.contains("nsg-aks-nodes Outbound at client_subnet: allow by Allow AllowAcrOutbound (priority 100)"),
+        "{text}"
+    );
+    assert!(text.contains("public network access is disabled"), "{text}");
+    assert!(text.contains("may pull: yes (roles: AcrPull)"), "{text}");
+}
+
+#[test]
+fn clean_estate_traces_reachable_private_paths() {
+    let (code, text) =
+        trace(&["fixtures/demo/snapshot-clean.json", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("10.0.1.5 (A record contosoprodacr in linked zone privatelink.azurecr.io)"), "{text}");
+    assert!(text.contains("VNetPeering via peering:aks-prod-to-hub"), "{text}");
+    assert!(!text.contains("BLOCKED"), "{text}");
+}
+
+#[test]
+fn json_trace_carries_pair_and_path_facts() {
+    let (code, text) = trace(&[
+        "fixtures/demo/snapshot.json",
+        "--client",
+        "aks-prod-eastus",
+        "--registry",
+        "contosoprodacr",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["pair"]["registry_name"], "contosoprodacr");
+    assert_eq!(v["pair"]["rbac"]["grants_pull"], "yes");
+    let paths = v["paths"].as_array().unwrap();
+    assert_eq!(paths.len(), 2, "login and the eastus data endpoint");
+    for p in paths {
+        assert_eq!(p["dns"]["status"], "public");
+        assert_eq!(p["destination"]["service_tag"], "AzureContainerRegistry.EastUS");
+        assert_eq!(p["route"]["hops"][0]["next_hop_type"], "VirtualAppliance");
+        assert_eq!(p["nsg"]["verdict"], "allow");
+        assert_eq!(p["firewall"]["verdict"], "blocked");
+        assert_eq!(p["blocked_at"], "firewall");
+    }
+    assert_eq!(paths[1]["endpoint"]["fqdn"], "contosoprodacr.eastus.data.azurecr.io");
+}
+
+#[test]
+fn mermaid_marks_the_blocking_hop_red() {
+    let (_, text) = trace(&[
+        "fixtures/demo/snapshot.json",
+        "--client",
+        "aks-prod-eastus",
+        "--registry",
+        "contosoprodacr",
+        "--format",
+        "mermaid",
+    ]);
+    assert!(text.starts_with("flowchart LR"), "{text}");
+    assert!(text.contains("classDef blocked fill:#f66"), "{text}");
+    assert!(text.contains("class p0_firewall blocked"), "{text}");
+}
+
+#[test]
+fn unknown_client_lists_what_is_there() {
+    let (code, text) = trace(&["fixtures/demo/snapshot.json", "--client", "nope", "--registry", "contosoprodacr"]);
+    assert_eq!(code, 2);
+    assert!(text.contains("clients here: aks-prod-eastus"), "{text}");
+    assert!(text.contains("contosoprodacr, contosobuildacr"), "{text}");
+}
