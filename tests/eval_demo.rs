@@ -17,11 +17,15 @@ fn demo_reports_the_planted_problems_and_exits_1() {
         "/privateEndpointConnections/pe-contosoprodacr-dev.7e1d4c2b-0a9f-4b38-8c6d-5f2e3a1b0c9d"
     ));
     assert!(ends("ACR-NET-006", "/virtualNetworks/vnet-aks-prod-eastus/virtualNetworkPeerings/aks-prod-to-hub"));
+    assert!(ends("ACR-DNS-002", "/privateDnsZones/privatelink.azurecr.io"), "the zone to link is the resource to fix");
+    assert!(ends("ACR-NET-004", "/routeTables/rt-aks-egress/routes/default-via-firewall"));
+    assert!(ends("ACR-REG-008", "/registries/contosobuildacr"));
+    assert_eq!(keys.len(), 7, "{keys:?}");
     let net = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ACR-NET-006").unwrap();
     assert!(net["client"].as_str().unwrap().ends_with("/managedClusters/aks-prod-eastus"));
     assert!(net["registry"].as_str().unwrap().ends_with("/registries/contosoprodacr"));
     assert_eq!(net["evidence"]["local_state"], "Disconnected");
-    assert_eq!(report["summary"]["high"], report["summary"]["total"]);
+    assert_eq!((report["summary"]["high"].as_u64(), report["summary"]["info"].as_u64()), (Some(5), Some(2)));
 }
 
 #[test]
@@ -89,7 +93,12 @@ fn table_is_readable_and_uncoloured_when_not_a_terminal() {
     let out = acr_audit().args(["eval", "fixtures/demo/snapshot.json"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("ACR-NET-006") && text.contains("aks-prod-to-hub"), "{text}");
-    assert!(text.contains("4 finding(s): 0 critical, 4 high"), "{text}");
+    assert!(text.contains("7 finding(s): 0 critical, 5 high, 0 medium, 0 low, 2 info"), "{text}");
+    assert!(text.contains("How to fix:"), "{text}");
+    assert!(
+        text.contains("    az network private-dns link vnet create --resource-group rg-hub-eastus --zone-name privatelink.azurecr.io --name link-vnet-aks-prod-eastus"),
+        "commands are printed whole: {text}"
+    );
     assert!(!text.contains('\u{1b}'), "no ANSI escapes off a terminal");
 }
 

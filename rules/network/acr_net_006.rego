@@ -24,9 +24,10 @@
 #   remediation:
 #     - az network vnet peering show --ids {resource_id} --query "{state:peeringState,sync:peeringSyncLevel}"
 #     - az network vnet peering delete --ids {resource_id}
-#     - az network vnet peering create --name {resource_name} --resource-group {resource_resource_group} --vnet-name <local-vnet> --remote-vnet <remote-vnet-id> --allow-vnet-access
+#     - az network vnet peering create --name {resource_name} --resource-group {resource_resource_group} --vnet-name {vnet_name} --remote-vnet {remote_vnet} --allow-vnet-access
 package acr_audit.network.acr_net_006
 
+import data.acr_audit.lib.helpers as h
 import rego.v1
 
 deny contains finding if {
@@ -40,9 +41,10 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf(
 			"Peering %s (%s side, between %s and %s) is %s, not Connected: %s cannot reach registry %s through private endpoint %s",
-			[last(side.id), side_name, last(ep.client_vnet), last(ep.endpoint_vnet), side.state, pair.client_name, pair.registry_name, last(ep.private_endpoint)],
+			[h.last(side.id), side_name, h.last(ep.client_vnet), h.last(ep.endpoint_vnet), side.state, pair.client_name, pair.registry_name, h.last(ep.private_endpoint)],
 		),
 		"resource": side.id,
+		"params": {"vnet_name": vnet_of_peering(side.id), "remote_vnet": remote_of(side_name, ep)},
 		"registry": pair.registry,
 		"client": pair.client,
 		"evidence": {
@@ -55,4 +57,10 @@ deny contains finding if {
 	}
 }
 
-last(id) := parts[count(parts) - 1] if parts := split(id, "/")
+
+# `.../virtualNetworks/<vnet>/virtualNetworkPeerings/<peering>` -> `<vnet>`
+vnet_of_peering(id) := parts[count(parts) - 3] if parts := split(id, "/")
+
+remote_of("local", ep) := ep.endpoint_vnet
+
+remote_of("remote", ep) := ep.client_vnet

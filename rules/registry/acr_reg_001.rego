@@ -28,12 +28,13 @@
 #     - az acr update --name {registry_name} --public-network-enabled true --default-action Deny
 package acr_audit.registry.acr_reg_001
 
+import data.acr_audit.lib.helpers as h
 import rego.v1
 
 deny contains finding if {
 	some reg in input.registries
 	reg.public_network_access == "Disabled"
-	not has_approved_connection(reg)
+	not h.has_approved_private_endpoint(reg)
 	states := [sprintf("%s: %s", [c.id, c.status]) | some c in reg.private_endpoint_connections]
 	finding := {
 		"msg": sprintf(
@@ -47,9 +48,4 @@ deny contains finding if {
 			"private_endpoint_connections": states,
 		},
 	}
-}
-
-has_approved_connection(reg) if {
-	some c in reg.private_endpoint_connections
-	c.status == "Approved"
 }

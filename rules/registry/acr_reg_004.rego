@@ -26,6 +26,7 @@
 #     - az acr private-endpoint-connection show --registry-name {registry_name} --name {resource_name}
 package acr_audit.registry.acr_reg_004
 
+import data.acr_audit.lib.helpers as h
 import rego.v1
 
 deny contains finding if {
@@ -35,7 +36,7 @@ deny contains finding if {
 	finding := {
 		"msg": sprintf(
 			"Private endpoint connection %s of registry %s is %s, not Approved: traffic through endpoint %s is not carried",
-			[last(conn.id), reg.name, conn.status, last(object.get(conn, "private_endpoint_id", "(unknown)"))],
+			[h.last(conn.id), reg.name, conn.status, h.last(object.get(conn, "private_endpoint_id", "(unknown)"))],
 		),
 		"resource": conn.id,
 		"registry": reg.id,
@@ -47,4 +48,3 @@ deny contains finding if {
 	}
 }
 
-last(id) := parts[count(parts) - 1] if parts := split(id, "/")

@@ -1,6 +1,6 @@
 //! Client facts: each AKS cluster's node subnets, kubelet identity and egress public IPs.
 
-use super::facts::{ClientFacts, KubeletIdentityFacts};
+use super::facts::{ClientFacts, KubeletIdentityFacts, ProviderRegistrationFacts};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, ManagedCluster, Model, NetworkInterface};
 
 /// Every AKS cluster, plus each subnet, NIC or VM named with `--client` that is not a cluster.
@@ -64,46 +64,56 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
         }
         let name_out =
             if kind == "vm" { name.rsplit('/').next().unwrap_or(name).to_string() } else { first.name.clone() };
-        return Some(ClientFacts {
-            id: if kind == "vm" {
-                nics[0].properties.virtual_machine.as_ref().map(|v| v.id.clone()).unwrap_or_default()
-            } else {
-                first.id.clone()
-            },
-            name: name_out,
-            kind: kind.into(),
-            location: String::new(),
-            subscription_id: parse_resource_id(&first.id).subscription,
-            vnet_ids: vnets_of(&subnet_ids),
-            subnet_ids,
-            kubelet_identity: None,
-            service_principal_client_id: None,
-            outbound_type: None,
-            egress_ips: egress,
-            nic_ids: nics.iter().map(|n| n.id.clone()).collect(),
-            source_addresses: sources,
-            application_security_groups: Some(asgs),
-        });
+        return Some(
+            ClientFacts {
+                id: if kind == "vm" {
+                    nics[0].properties.virtual_machine.as_ref().map(|v| v.id.clone()).unwrap_or_default()
+                } else {
+                    first.id.clone()
+                },
+                name: name_out,
+                kind: kind.into(),
+                location: String::new(),
+                subscription_id: parse_resource_id(&first.id).subscription,
+                vnet_ids: vnets_of(&subnet_ids),
+                subnet_ids,
+                kubelet_identity: None,
+                service_principal_client_id: None,
+                outbound_type: None,
+                egress_ips: egress,
+                nic_ids: nics.iter().map(|n| n.id.clone()).collect(),
+                source_addresses: sources,
+                application_security_groups: Some(asgs),
+                acr_service_endpoint_subnets: vec![],
+                acr_provider_registrations: vec![],
+            }
+            .with_subnet_facts(model),
+        );
     }
     let subnet =
         model.virtual_networks.iter().flat_map(|v| v.properties.subnets.iter()).find(|s| matches(&s.id, &s.name))?;
     let subnet_ids = vec![subnet.id.clone()];
-    Some(ClientFacts {
-        id: subnet.id.clone(),
-        name: subnet.name.clone(),
-        kind: "subnet".into(),
-        location: String::new(),
-        subscription_id: parse_resource_id(&subnet.id).subscription,
-        vnet_ids: vnets_of(&subnet_ids),
-        egress_ips: nat_egress(model, &subnet_ids).unwrap_or_default(),
-        subnet_ids,
-        kubelet_identity: None,
-        service_principal_client_id: None,
-        outbound_type: None,
-        nic_ids: vec![],
-        source_addresses: vec![],
-        application_security_groups: None,
-    })
+    Some(
+        ClientFacts {
+            id: subnet.id.clone(),
+            name: subnet.name.clone(),
+            kind: "subnet".into(),
+            location: String::new(),
+            subscription_id: parse_resource_id(&subnet.id).subscription,
+            vnet_ids: vnets_of(&subnet_ids),
+            egress_ips: nat_egress(model, &subnet_ids).unwrap_or_default(),
+            subnet_ids,
+            kubelet_identity: None,
+            service_principal_client_id: None,
+            outbound_type: None,
+            nic_ids: vec![],
+            source_addresses: vec![],
+            application_security_groups: None,
+            acr_service_endpoint_subnets: vec![],
+            acr_provider_registrations: vec![],
+        }
+        .with_subnet_facts(model),
+    )
 }
 
 fn vnets_of(subnet_ids: &[String]) -> Vec<String> {
@@ -175,7 +185,10 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
         nic_ids: vec![],
         source_addresses: vec![],
         application_security_groups: None,
+        acr_service_endpoint_subnets: vec![],
+        acr_provider_registrations: vec![],
     }
+    .with_subnet_facts(model)
 }
 
 /// Public IPs the cluster's traffic leaves from: a NAT gateway on a node subnet wins over the load balancer
@@ -194,4 +207,45 @@ fn egress_ips(model: &Model, c: &ManagedCluster, subnet_ids: &[String]) -> Vec<S
         }
     }
     ips
+}
+
+impl ClientFacts {
+    /// Fill the facts that depend on the client's subnets: ACR service endpoints and, per VNet subscription,
+    /// the `Microsoft.ContainerRegistry` registration state.
+    fn with_subnet_facts(mut self, model: &Model) -> ClientFacts {
+        self.acr_service_endpoint_subnets = self
+            .subnet_ids
+            .iter()
+            .filter(|s| {
+                model
+                    .subnet(s)
+                    .map(|r| {
+                        r.subnet
+                            .properties
+                            .service_endpoints
+                            .iter()
+                            .any(|e| e.service.eq_ignore_ascii_case("Microsoft.ContainerRegistry"))
+                    })
+                    .unwrap_or(false)
+            })
+            .cloned()
+            .collect();
+        let mut subs: Vec<String> = self.subnet_ids.iter().filter_map(|s| parse_resource_id(s).subscription).collect();
+        subs.sort();
+        subs.dedup();
+        self.acr_provider_registrations = subs
+            .into_iter()
+            .filter_map(|sub| {
+                let provider = model.providers.iter().find(|p| {
+                    p.namespace.eq_ignore_ascii_case("Microsoft.ContainerRegistry")
+                        && parse_resource_id(&p.id).subscription.map(|s| s.eq_ignore_ascii_case(&sub)).unwrap_or(false)
+                })?;
+                Some(ProviderRegistrationFacts {
+                    subscription_id: sub,
+                    registration_state: provider.registration_state.clone().unwrap_or_else(|| "Unknown".into()),
+                })
+            })
+            .collect();
+        self
+    }
 }

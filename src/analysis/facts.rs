@@ -24,6 +24,8 @@ pub struct Facts {
     pub paths: Vec<super::paths::PathFacts>,
     /// What could not be read when the snapshot was collected.
     pub errors: Vec<ArmError>,
+    /// Resource types with at least one read error (lower-case): rules stay silent on them.
+    pub unread_types: Vec<String>,
 }
 
 /// `input.snapshot`.
@@ -82,6 +84,36 @@ pub struct RegistryFacts {
     pub private_endpoint_connections: Vec<PrivateEndpointConnectionFacts>,
     /// Private endpoints in the snapshot that target this registry.
     pub private_endpoints: Vec<PrivateEndpointFacts>,
+    /// Service-endpoint subnet rules (`networkRuleSet.virtualNetworkRules`), subnet ids.
+    pub virtual_network_rules: Vec<String>,
+    /// Storage use from `listUsages` (`Size`), when read.
+    pub storage_usage: Option<UsageFacts>,
+    /// A records for the login server in any privatelink zone of the snapshot.
+    pub private_dns_records: Vec<DnsRecordFacts>,
+}
+
+/// `input.registries[_].storage_usage`.
+#[derive(Debug, Clone, Serialize)]
+pub struct UsageFacts {
+    /// Bytes used.
+    pub current: f64,
+    /// Bytes allowed.
+    pub limit: f64,
+    /// `current / limit`.
+    pub ratio: f64,
+}
+
+/// `input.registries[_].private_dns_records[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsRecordFacts {
+    /// Zone id.
+    pub zone: String,
+    /// Record set id.
+    pub record: String,
+    /// Addresses.
+    pub addresses: Vec<String>,
+    /// VNets (lower-cased ids) the zone is linked to.
+    pub linked_vnets: Vec<String>,
 }
 
 /// `input.registries[_].private_endpoint_connections[_]`.
@@ -143,6 +175,19 @@ pub struct ClientFacts {
     pub source_addresses: Vec<String>,
     /// Application security groups of the client's NICs (lower-cased ids), when known.
     pub application_security_groups: Option<Vec<String>>,
+    /// Client subnets with a `Microsoft.ContainerRegistry` service endpoint.
+    pub acr_service_endpoint_subnets: Vec<String>,
+    /// Registration state of `Microsoft.ContainerRegistry` in each client VNet's subscription, when read.
+    pub acr_provider_registrations: Vec<ProviderRegistrationFacts>,
+}
+
+/// `input.clients[_].acr_provider_registrations[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProviderRegistrationFacts {
+    /// Subscription of a client VNet.
+    pub subscription_id: String,
+    /// `Registered`, `NotRegistered`, ...
+    pub registration_state: String,
 }
 
 /// `input.clients[_].kubelet_identity`.

@@ -19,8 +19,9 @@ pub mod routes;
 pub mod tags;
 
 pub use facts::{
-    ClientFacts, Facts, KubeletIdentityFacts, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts,
-    PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, SnapshotFacts,
+    ClientFacts, DnsRecordFacts, Facts, KubeletIdentityFacts, PairEndpointFacts, PairFacts, PeeringFacts,
+    PeeringSideFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, ProviderRegistrationFacts, RegistryFacts,
+    SnapshotFacts, UsageFacts,
 };
 
 use crate::model::Model;
@@ -60,5 +61,13 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
         pairs,
         paths: all_paths,
         errors: model.errors.clone(),
+        unread_types: unread_types(model),
     }
+}
+
+fn unread_types(model: &Model) -> Vec<String> {
+    let mut out: Vec<String> = model.errors.iter().map(|e| e.resource_type.to_ascii_lowercase()).collect();
+    out.sort();
+    out.dedup();
+    out
 }

@@ -1,6 +1,6 @@
 //! Registry facts: firewall, public access, private endpoint connections and the endpoints that target it.
 
-use super::facts::{PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts};
+use super::facts::{DnsRecordFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateEndpoint, Registry};
 
 pub(crate) fn registry_facts(model: &Model) -> Vec<RegistryFacts> {
@@ -51,7 +51,37 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
             })
             .collect(),
         private_endpoints: endpoints_for(model, r),
+        virtual_network_rules: rules
+            .map(|n| n.virtual_network_rules.iter().map(|v| v.id.clone()).collect())
+            .unwrap_or_default(),
+        storage_usage: model.usages(&r.id).iter().find(|u| u.name.eq_ignore_ascii_case("Size")).and_then(|u| {
+            let (current, limit) = (u.current_value?, u.limit?);
+            (limit > 0.0).then(|| UsageFacts { current, limit, ratio: current / limit })
+        }),
+        private_dns_records: dns_records(model, &r.name),
     }
+}
+
+/// A records named after the registry (its login server) in every privatelink zone of the snapshot.
+fn dns_records(model: &Model, registry_name: &str) -> Vec<DnsRecordFacts> {
+    let mut out = Vec::new();
+    for zone in
+        model.private_dns_zones.iter().filter(|z| z.name.to_ascii_lowercase().starts_with("privatelink.azurecr."))
+    {
+        for record in model.zone_a_records(&zone.id).iter().filter(|a| a.name.eq_ignore_ascii_case(registry_name)) {
+            out.push(DnsRecordFacts {
+                zone: zone.id.clone(),
+                record: record.id.clone(),
+                addresses: record.properties.a_records.iter().filter_map(|a| a.ipv4_address.clone()).collect(),
+                linked_vnets: model
+                    .zone_links(&zone.id)
+                    .iter()
+                    .filter_map(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id)))
+                    .collect(),
+            });
+        }
+    }
+    out
 }
 
 /// Private endpoints targeting the registry: those whose connection names it, plus those the registry lists.

@@ -3,7 +3,7 @@
 use super::{Report, Reporter};
 use crate::model::parse_resource_id;
 use crate::rules::Severity;
-use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ContentArrangement, Table};
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use std::io::Write;
 
 /// Table output. `color` is decided by the CLI (TTY, `NO_COLOR`).
@@ -61,9 +61,12 @@ impl Reporter for TableReporter {
         } else {
             table.enforce_styling();
         }
-        table.set_width(160);
-        table.set_header(vec!["Severity", "Rule", "Resource", "Finding", "Fix"]);
-        for f in &report.findings {
+        table.set_width(140);
+        table.set_header(vec!["#", "Severity", "Rule", "Resource", "Finding"]);
+        if let Some(col) = table.column_mut(3) {
+            col.set_constraint(ColumnConstraint::UpperBoundary(Width::Fixed(36)));
+        }
+        for (i, f) in report.findings.iter().enumerate() {
             let mut sev = Cell::new(f.severity.as_str().to_uppercase());
             if self.color {
                 sev = sev.fg(severity_color(f.severity));
@@ -73,14 +76,22 @@ impl Reporter for TableReporter {
                 what.push_str(&format!("\n({} → {})", short(c), short(r)));
             }
             table.add_row(vec![
+                Cell::new(i + 1),
                 sev,
                 Cell::new(&f.rule),
                 Cell::new(short(&f.resource)),
                 Cell::new(what),
-                Cell::new(f.remediation.join("\n")),
             ]);
         }
         writeln!(out, "{table}")?;
+        // Commands are printed unwrapped, below the table, so they can be copied as they are.
+        writeln!(out, "\nHow to fix:")?;
+        for (i, f) in report.findings.iter().enumerate() {
+            writeln!(out, "[{}] {} · {}", i + 1, f.rule, short(&f.resource))?;
+            for cmd in &f.remediation {
+                writeln!(out, "    {cmd}")?;
+            }
+        }
         let sum = &report.summary;
         writeln!(
             out,

@@ -46,6 +46,8 @@ pub struct Catalog {
     pub rules: Vec<RuleFile>,
     /// Test files.
     pub tests: Vec<RuleSource>,
+    /// Helper libraries (packages under `acr_audit.lib` or `lib`): loaded with the rules, no metadata.
+    pub libraries: Vec<RuleSource>,
 }
 
 impl Catalog {
@@ -67,6 +69,10 @@ impl Catalog {
         for source in sources {
             if source.is_test() {
                 catalog.tests.push(source);
+                continue;
+            }
+            if is_library(&source.text) {
+                catalog.libraries.push(source);
                 continue;
             }
             let meta = parse_metadata(&source.name, &source.text)?;
@@ -106,6 +112,11 @@ impl Catalog {
             .filter(|r| !skip.iter().any(|id| id.eq_ignore_ascii_case(&r.meta.id)))
             .collect())
     }
+}
+
+/// Libraries hold helpers for rules: their package is `acr_audit.lib.*` or `lib.*`, and they have no metadata.
+fn is_library(text: &str) -> bool {
+    package_of(text).map(|p| p.starts_with("acr_audit.lib.") || p.starts_with("lib.")).unwrap_or(false)
 }
 
 fn builtin_sources() -> Vec<RuleSource> {

@@ -38,7 +38,7 @@ impl RuleEngine {
             check_interval: NonZeroU32::new(1000).unwrap_or(NonZeroU32::MIN),
         });
         let tests = catalog.tests.iter().filter(|_| with_tests);
-        for source in catalog.rules.iter().map(|r| &r.source).chain(tests) {
+        for source in catalog.libraries.iter().chain(catalog.rules.iter().map(|r| &r.source)).chain(tests) {
             engine
                 .add_policy(source.name.clone(), source.text.clone())
                 .map_err(|e| RuleLoadError::Syntax { file: source.name.clone(), message: e.to_string() })?;

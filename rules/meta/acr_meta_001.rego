@@ -1,0 +1,40 @@
+# METADATA
+# title: Part of the scope could not be read
+# description: |
+#   ## What it does
+#   Reports every scope and resource type the snapshot could not read (403, throttling that outlasted the
+#   retries, a server error), as recorded in its `errors`.
+#
+#   ## Why is this bad?
+#   Rules stay silent on data they did not see: an unreadable role-assignment list is not a missing AcrPull.
+#   Findings about that scope may therefore be missing, and a clean report is not a clean estate.
+#
+#   ## Fix
+#   Grant the scanning identity Reader on the scope (and `Microsoft.Authorization/roleAssignments/read` for RBAC
+#   checks), then scan again.
+# related_resources:
+#   - https://learn.microsoft.com/azure/role-based-access-control/built-in-roles#reader
+#   - https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling
+# custom:
+#   id: ACR-META-001
+#   severity: medium
+#   symptoms:
+#     - "AuthorizationFailed: The client does not have authorization to perform action"
+#   remediation:
+#     - az role assignment create --assignee <scanning-identity> --role Reader --scope {resource_id}
+package acr_audit.meta.acr_meta_001
+
+import rego.v1
+
+deny contains finding if {
+	some e in input.errors
+	finding := {
+		"msg": sprintf("Could not read %s at %s: %s%s — findings there may be missing", [e.resourceType, e.scope, status(e), e.message]),
+		"resource": e.scope,
+		"evidence": e,
+	}
+}
+
+status(e) := sprintf("%v %v: ", [e.status, object.get(e, "code", "")]) if e.status
+
+status(e) := "" if not e.status
