@@ -43,3 +43,35 @@ fn list_and_show_come_from_metadata() {
     assert!(text.contains("Symptoms:") && text.contains("i/o timeout"), "{text}");
     assert!(text.contains("Remediation:") && text.contains("az network vnet peering"), "{text}");
 }
+
+#[test]
+fn docs_rules_md_is_generated_from_the_metadata_and_up_to_date() {
+    let out = acr_audit().args(["rules", "doc"]).output().unwrap();
+    assert!(out.status.success());
+    let generated = String::from_utf8(out.stdout).unwrap();
+    let committed = std::fs::read_to_string(path("docs/rules.md")).unwrap();
+    assert!(generated == committed, "docs/rules.md is out of date: run `cargo run -- rules doc > docs/rules.md`");
+    assert!(generated.contains("## ACR-NET-006") && generated.contains("#### Symptoms"));
+}
+
+#[test]
+fn the_catalogue_has_all_26_rules() {
+    let out = acr_audit().args(["rules", "list", "--format", "json"]).output().unwrap();
+    let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort();
+    let mut expected: Vec<String> = Vec::new();
+    expected.extend((1..=10).map(|i| format!("ACR-REG-{i:03}")));
+    expected.extend((1..=4).map(|i| format!("ACR-DNS-{i:03}")));
+    expected.extend((1..=8).map(|i| format!("ACR-NET-{i:03}")));
+    expected.extend((1..=3).map(|i| format!("ACR-IAM-{i:03}")));
+    expected.push("ACR-META-001".into());
+    expected.sort();
+    assert_eq!(ids, expected);
+    for r in rules.as_array().unwrap() {
+        assert!(!r["symptoms"].as_array().unwrap().is_empty(), "{} has no symptoms", r["id"]);
+        assert!(!r["remediation"].as_array().unwrap().is_empty(), "{} has no remediation", r["id"]);
+        assert!(!r["references"].as_array().unwrap().is_empty(), "{} has no references", r["id"]);
+        assert!(r["description"].as_str().unwrap().contains("## Why is this bad?"), "{}", r["id"]);
+    }
+}

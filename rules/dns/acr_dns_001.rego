@@ -19,8 +19,8 @@
 #   id: ACR-DNS-001
 #   severity: high
 #   symptoms:
-#     - "failed to fetch anonymous token: unexpected status: 403 Forbidden"
-#     - "dial tcp <acr-public-ip>:443: i/o timeout"
+#     - "Get \"https://<registry>.azurecr.io/v2/\": dial tcp <acr-public-ip>:443: i/o timeout"
+#     - "client with IP '<ip>' is not allowed access"
 #   remediation:
 #     - az network private-dns zone create --resource-group {registry_resource_group} --name privatelink.azurecr.io
 #     - az network private-endpoint dns-zone-group create --resource-group <endpoint-resource-group> --endpoint-name <endpoint> --name default --private-dns-zone privatelink.azurecr.io --zone-name registry

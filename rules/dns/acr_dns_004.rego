@@ -18,6 +18,7 @@
 #   severity: info
 #   symptoms:
 #     - "dial tcp: lookup myregistry.azurecr.io on <dns-server-ip>:53: no such host"
+#     - "dial tcp: lookup myregistry.azurecr.io: i/o timeout"
 #   remediation:
 #     - nslookup {fqdn} {dns_server}
 #     - az network vnet show --ids {vnet_id} --query dhcpOptions.dnsServers

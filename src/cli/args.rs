@@ -188,6 +188,11 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleSelectionArgs,
     },
+    /// Print the rule reference (Markdown) generated from the metadata: `rules doc > docs/rules.md`.
+    Doc {
+        #[command(flatten)]
+        rules: RuleSelectionArgs,
+    },
     /// Run the Rego unit tests (`test_*` rules) of the built-in rules and of DIR.
     Test {
         /// Extra rule directories whose tests to run.
@@ -206,6 +211,15 @@ pub struct ExplainArgs {
     /// Also say which of the matching rules fire on this snapshot.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// Add the rules in this directory; repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// How many rules to show at most.
+    #[arg(long, default_value_t = 5)]
+    pub top: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
+    pub format: FormatArg,
 }
 
 /// `--format`.

@@ -6,8 +6,10 @@
 //! - `testing`: run the `test_*` rules, the way `opa test` does.
 
 mod catalog;
+pub mod doc;
 mod engine;
 mod error;
+pub mod explain;
 mod finding;
 mod metadata;
 mod severity;

@@ -1,6 +1,7 @@
 //! One function per subcommand; each resolves its flags into library types and calls the library.
 
 mod eval;
+mod explain;
 mod rules;
 mod trace;
 
@@ -17,7 +18,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Scan(_) => not_yet("scan", "live collection from Azure Resource Manager (issue #5)"),
         Command::Collect(_) => not_yet("collect", "live collection from Azure Resource Manager (issue #5)"),
         Command::Trace(args) => trace::run(args),
-        Command::Explain(_) => not_yet("explain", "the rule catalogue (issue #4)"),
+        Command::Explain(args) => explain::run(args),
     }
 }
 

@@ -13,6 +13,11 @@ pub(super) fn run(cmd: RulesCommand, _no_color: bool) -> anyhow::Result<Outcome>
         RulesCommand::List { rules, format } => list(&rules, format),
         RulesCommand::Show { id, rules } => show(&id, &rules),
         RulesCommand::Test { dirs, no_builtin_rules } => test(&dirs, no_builtin_rules),
+        RulesCommand::Doc { rules } => {
+            let catalog = load_checked(&rules)?;
+            with_output(None, |w| w.write_all(crate::rules::doc::rules_markdown(&catalog).as_bytes()))?;
+            Ok(Outcome::Clean)
+        }
     }
 }
 

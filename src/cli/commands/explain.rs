@@ -1,0 +1,60 @@
+//! `acr-audit explain "<error text>" [--snapshot FILE]`.
+
+use super::super::args::{ExplainArgs, FormatArg};
+use super::super::output::with_output;
+use super::super::Outcome;
+use crate::analysis::Selection;
+use crate::pipeline::evaluate_file;
+use crate::rules::explain::explain;
+use crate::rules::{Catalog, Finding};
+
+pub(super) fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
+    let catalog = Catalog::load(true, &args.rules)?;
+    let mut matches = explain(&catalog, &args.text);
+    matches.truncate(args.top.max(1));
+    let findings: Vec<Finding> = match &args.snapshot {
+        Some(path) => {
+            let ids: Vec<String> = matches.iter().map(|m| m.id.clone()).collect();
+            if ids.is_empty() {
+                Vec::new()
+            } else {
+                evaluate_file(path, &catalog, &ids, &[], &Selection::default())?.report.findings
+            }
+        }
+        None => Vec::new(),
+    };
+    with_output(None, |w| {
+        if args.format == FormatArg::Json {
+            let out: Vec<serde_json::Value> = matches
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "rule": m.id, "score": m.score, "severity": m.rule.meta.severity, "title": m.rule.meta.title,
+                        "symptom": m.symptom,
+                        "fires": args.snapshot.as_ref().map(|_| findings.iter().filter(|f| f.rule == m.id).collect::<Vec<_>>()),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *w, &out)?;
+            return writeln!(w);
+        }
+        if matches.is_empty() {
+            return writeln!(w, "No rule's symptoms match this text. `acr-audit rules list` shows every rule.");
+        }
+        for (i, m) in matches.iter().enumerate() {
+            writeln!(w, "{}. {} ({}) {}", i + 1, m.id, m.rule.meta.severity, m.rule.meta.title)?;
+            writeln!(w, "   matches: {}", m.symptom)?;
+            if args.snapshot.is_some() {
+                let fired: Vec<&Finding> = findings.iter().filter(|f| f.rule == m.id).collect();
+                if fired.is_empty() {
+                    writeln!(w, "   does not fire on this snapshot")?;
+                }
+                for f in fired {
+                    writeln!(w, "   FIRES on {}: {}", f.resource.rsplit('/').next().unwrap_or(&f.resource), f.message)?;
+                }
+            }
+        }
+        writeln!(w, "\n`acr-audit rules show <ID>` explains a rule and how to fix it.")
+    })?;
+    Ok(Outcome::Clean)
+}
