@@ -7,8 +7,10 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod diff;
 pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
 pub mod snapshot;
+pub mod triage;

@@ -3,7 +3,7 @@
 
 use crate::analysis::{analyse, Facts, Selection};
 use crate::model::Model;
-use crate::report::{Report, SnapshotSummary, Summary, ToolSummary, REPORT_SCHEMA};
+use crate::report::{Report, ReportContext, SnapshotSummary, Summary, ToolSummary, REPORT_SCHEMA};
 use crate::rules::{Catalog, Finding, RuleEngine};
 use crate::snapshot::{load_snapshot, Snapshot};
 use anyhow::Context;
@@ -15,6 +15,8 @@ pub struct Evaluation {
     pub facts: Facts,
     /// The report.
     pub report: Report,
+    /// The model the facts came from (for `diff`).
+    pub model: Model,
 }
 
 /// Build the model from a parsed snapshot, analyse it and evaluate the selected rules.
@@ -46,8 +48,15 @@ pub fn evaluate_snapshot(
         },
         summary: Summary::of(&findings),
         findings,
+        triage: Default::default(),
+        context: ReportContext {
+            rules: rules.iter().map(|r| r.meta.clone()).collect(),
+            resource_lines: Default::default(),
+            pairs: facts.pairs.clone(),
+            paths: facts.paths.clone(),
+        },
     };
-    Ok(Evaluation { facts, report })
+    Ok(Evaluation { facts, report, model })
 }
 
 /// Load a snapshot file and evaluate it.

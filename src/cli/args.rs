@@ -31,6 +31,50 @@ pub enum Command {
     Rules(RulesCommand),
     /// Find the rules that explain an error message.
     Explain(ExplainArgs),
+    /// Accept the current findings: write a baseline that later runs hide.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Compare two snapshots: configuration changes that matter, findings that appeared or were resolved.
+    Diff(DiffArgs),
+}
+
+/// `baseline ...`.
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Write a baseline from a snapshot (evaluated now) or from a JSON report.
+    Create {
+        /// Evaluate this snapshot.
+        #[arg(long, value_name = "FILE", conflicts_with = "report", required_unless_present = "report")]
+        snapshot: Option<PathBuf>,
+        /// Take the findings of this `--format json` report.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Where to write the baseline.
+        #[arg(short, long, value_name = "FILE", default_value = ".acr-audit-baseline.json")]
+        output: PathBuf,
+        #[command(flatten)]
+        rules: RuleSelectionArgs,
+    },
+}
+
+/// `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier snapshot.
+    pub old: PathBuf,
+    /// The later snapshot.
+    pub new: PathBuf,
+    #[command(flatten)]
+    pub rules: RuleSelectionArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Table)]
+    pub format: DiffFormatArg,
+    /// Write to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding that appeared is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOnArg::High)]
+    pub fail_on: FailOnArg,
 }
 
 /// Flags that select rules.
@@ -53,15 +97,22 @@ pub struct RuleSelectionArgs {
 /// Flags that shape a report.
 #[derive(Debug, Args, Clone)]
 pub struct ReportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
-    /// Write the report to FILE instead of standard output.
+    /// Output format (default table). Repeat it, each followed by its own `-o`, to write several at once:
+    /// `--format json -o report.json --format sarif -o report.sarif`.
+    #[arg(long, value_enum)]
+    pub format: Vec<FormatArg>,
+    /// Write the report of the matching `--format` to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub output: Vec<PathBuf>,
     /// Exit 1 when a finding is at or above this severity (`none`: never).
     #[arg(long, value_enum, default_value_t = FailOnArg::High)]
     pub fail_on: FailOnArg,
+    /// Hide findings whose fingerprint this baseline holds (`acr-audit baseline create`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Hide findings matched by this suppressions file (rule/resource patterns with reason and expiry).
+    #[arg(long, value_name = "FILE")]
+    pub suppressions: Option<PathBuf>,
 }
 
 /// Narrow the client × registry pairs analysed.
@@ -178,8 +229,8 @@ pub enum RulesCommand {
         #[command(flatten)]
         rules: RuleSelectionArgs,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-        format: FormatArg,
+        #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
+        format: ListFormatArg,
     },
     /// Show everything about one rule.
     Show {
@@ -218,8 +269,8 @@ pub struct ExplainArgs {
     #[arg(long, default_value_t = 5)]
     pub top: usize,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
+    pub format: ListFormatArg,
 }
 
 /// `--format`.
@@ -229,6 +280,32 @@ pub enum FormatArg {
     Table,
     /// JSON (acr-audit/report/v1).
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// JUnit XML for Azure Pipelines and GitLab.
+    Junit,
+    /// Markdown for step summaries and PR comments.
+    Markdown,
+}
+
+/// Formats of listings (`rules list`, `explain`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    /// For people.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// Formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormatArg {
+    /// For people.
+    Table,
+    /// JSON.
+    Json,
+    /// Markdown (step summaries, PR comments).
+    Markdown,
 }
 
 /// `--fail-on`.

@@ -1,9 +1,9 @@
 //! Small pieces shared by every ARM view: sub-resource references and resource-id parsing.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A reference to another resource (`{"id": "..."}`), as ARM embeds them.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
 pub struct SubResource {
     /// The referenced resource id, as ARM spelled it.
     #[serde(default)]
@@ -11,7 +11,7 @@ pub struct SubResource {
 }
 
 /// `{"addressPrefixes": [...]}` as used by VNet address spaces and peerings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AddressSpace {
     /// CIDR prefixes.

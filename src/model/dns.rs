@@ -1,10 +1,10 @@
 //! Lenient views of private DNS zones and their children: virtual network links and A record sets.
 
 use super::common::SubResource;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `Microsoft.Network/privateDnsZones`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct PrivateDnsZone {
     /// ARM id.
     pub id: String,
@@ -14,7 +14,7 @@ pub struct PrivateDnsZone {
 }
 
 /// `Microsoft.Network/privateDnsZones/virtualNetworkLinks`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct VirtualNetworkLink {
     /// ARM id.
     #[serde(default)]
@@ -28,7 +28,7 @@ pub struct VirtualNetworkLink {
 }
 
 /// `properties` of a zone link.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VirtualNetworkLinkProperties {
     /// The linked VNet.
@@ -40,7 +40,7 @@ pub struct VirtualNetworkLinkProperties {
 }
 
 /// `Microsoft.Network/privateDnsZones/A`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 pub struct ARecordSet {
     /// ARM id.
     #[serde(default)]
@@ -54,7 +54,7 @@ pub struct ARecordSet {
 }
 
 /// `properties` of an A record set.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ARecordSetProperties {
     /// Fully qualified name with trailing dot.
@@ -64,7 +64,7 @@ pub struct ARecordSetProperties {
 }
 
 /// One A record.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ARecord {
     /// IPv4 address.

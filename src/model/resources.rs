@@ -1,9 +1,9 @@
 //! Lenient view of a resource provider's registration state in a subscription.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// `GET /subscriptions/{s}/providers/{namespace}`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
     /// `/subscriptions/{s}/providers/{namespace}`.

@@ -1,9 +1,9 @@
 //! The Service Tags API response (`GET .../locations/{region}/serviceTags`).
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// One response of the Service Tags API.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceTagsList {
     /// Cloud name (`Public`, `AzureChinaCloud`, ...).
@@ -15,7 +15,7 @@ pub struct ServiceTagsList {
 }
 
 /// One service tag, e.g. `Storage.EastUS`.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(default)]
 pub struct ServiceTag {
     /// Tag name.
@@ -25,7 +25,7 @@ pub struct ServiceTag {
 }
 
 /// `properties` of a service tag.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceTagProperties {
     /// Region, empty for global tags.

@@ -4,15 +4,25 @@
 //! scan as a clean one.
 
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 mod table;
 pub mod trace;
 
-use crate::rules::{Finding, Severity};
+use crate::analysis::paths::PathFacts;
+use crate::analysis::PairFacts;
+use crate::rules::{Finding, RuleMetadata, Severity};
 use crate::snapshot::ArmError;
+use crate::triage::TriageSummary;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::io::Write;
 
 pub use json::JsonReporter;
+pub use junit::JunitReporter;
+pub use markdown::MarkdownReporter;
+pub use sarif::SarifReporter;
 pub use table::TableReporter;
 
 /// Output formats.
@@ -23,6 +33,12 @@ pub enum Format {
     Table,
     /// `acr-audit/report/v1` JSON.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML (Azure Pipelines, GitLab).
+    Junit,
+    /// Markdown summary (`$GITHUB_STEP_SUMMARY`, PR comments).
+    Markdown,
 }
 
 /// The JSON report schema id.
@@ -41,6 +57,49 @@ pub struct Report {
     pub summary: Summary,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
+    /// What baselines and suppressions hid.
+    pub triage: TriageSummary,
+    /// What the non-JSON formats need beyond the findings.
+    #[serde(skip)]
+    pub context: ReportContext,
+}
+
+/// Material for SARIF, JUnit and Markdown: rule metadata, where resources sit in the snapshot file, paths.
+#[derive(Debug, Clone, Default)]
+pub struct ReportContext {
+    /// Metadata of every rule evaluated (SARIF rule descriptors, JUnit test cases).
+    pub rules: Vec<RuleMetadata>,
+    /// 1-based line of each resource id (lower-cased) in the snapshot file, for SARIF physical locations.
+    pub resource_lines: HashMap<String, usize>,
+    /// Pairs analysed.
+    pub pairs: Vec<PairFacts>,
+    /// Paths analysed (Markdown draws the broken ones).
+    pub paths: Vec<PathFacts>,
+}
+
+impl Report {
+    /// Replace the findings after triage and recount.
+    pub fn set_findings(&mut self, findings: Vec<Finding>, triage: TriageSummary) {
+        self.summary = Summary::of(&findings);
+        self.findings = findings;
+        self.triage = triage;
+    }
+}
+
+/// The line of each `"id": "<arm id>"` in a snapshot's text (lower-cased ids), so SARIF results can point at
+/// the resource in the file that was audited.
+pub fn resource_lines(snapshot_text: &str) -> HashMap<String, usize> {
+    let mut out = HashMap::new();
+    for (i, line) in snapshot_text.lines().enumerate() {
+        let Some(pos) = line.find("\"id\"") else { continue };
+        let rest = &line[pos + 4..];
+        let Some(start) = rest.find('"') else { continue };
+        let value = &rest[start + 1..];
+        if let Some(end) = value.find('"') {
+            out.entry(value[..end].to_ascii_lowercase()).or_insert(i + 1);
+        }
+    }
+    out
 }
 
 /// `tool`.
@@ -118,5 +177,19 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     match format {
         Format::Table => Box::new(TableReporter { color }),
         Format::Json => Box::new(JsonReporter),
+        Format::Sarif => Box::new(SarifReporter),
+        Format::Junit => Box::new(JunitReporter),
+        Format::Markdown => Box::new(MarkdownReporter),
+    }
+}
+
+/// SARIF / GitHub `security-severity` score of a severity.
+pub(crate) fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "1.0",
     }
 }

@@ -158,6 +158,8 @@ fn to_finding(rule: &RuleFile, item: serde_json::Value) -> Result<Finding, Strin
     }
     let remediation = rule.meta.remediation.iter().map(|t| fill(t, &vars)).collect();
     Ok(Finding {
+        fingerprint: super::finding::fingerprint(&rule.meta.id, &resource, registry.as_deref(), client.as_deref()),
+        note: None,
         rule: rule.meta.id.clone(),
         severity,
         title: rule.meta.title.clone(),

@@ -24,6 +24,24 @@ pub struct Finding {
     pub remediation: Vec<String>,
     /// The facts that made the rule fire.
     pub evidence: serde_json::Value,
+    /// Stable identity of the finding across runs: rule + resource + pair (see [`fingerprint`]).
+    pub fingerprint: String,
+    /// A note attached after evaluation (e.g. an expired suppression); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The fingerprint of a finding: SHA-256 over rule id and the lower-cased resource, registry and client ids
+/// (ARM ids are case-insensitive), truncated to 32 hex digits. Messages and evidence are left out on purpose:
+/// rewording a message must not resurrect a baselined finding.
+pub fn fingerprint(rule: &str, resource: &str, registry: Option<&str>, client: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for part in [rule, resource, registry.unwrap_or(""), client.unwrap_or("")] {
+        h.update(part.to_ascii_lowercase().as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 impl Finding {

@@ -18,7 +18,7 @@ mod testing;
 pub use catalog::{Catalog, RuleFile, RuleSource};
 pub use engine::{evaluate, RuleEngine};
 pub use error::{EvalError, RuleLoadError};
-pub use finding::Finding;
+pub use finding::{fingerprint, Finding};
 pub use metadata::{Lifecycle, RuleMetadata};
 pub use severity::Severity;
 pub use testing::{run_tests, TestOutcome};

@@ -1,6 +1,6 @@
 //! `acr-audit explain "<error text>" [--snapshot FILE]`.
 
-use super::super::args::{ExplainArgs, FormatArg};
+use super::super::args::{ExplainArgs, ListFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
 use crate::analysis::Selection;
@@ -24,7 +24,7 @@ pub(super) fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
         None => Vec::new(),
     };
     with_output(None, |w| {
-        if args.format == FormatArg::Json {
+        if args.format == ListFormatArg::Json {
             let out: Vec<serde_json::Value> = matches
                 .iter()
                 .map(|m| {

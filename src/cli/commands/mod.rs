@@ -1,5 +1,7 @@
 //! One function per subcommand; each resolves its flags into library types and calls the library.
 
+mod baseline;
+mod diff;
 mod eval;
 mod explain;
 mod rules;
@@ -19,6 +21,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Collect(_) => not_yet("collect", "live collection from Azure Resource Manager (issue #5)"),
         Command::Trace(args) => trace::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Baseline(cmd) => baseline::run(cmd),
+        Command::Diff(args) => diff::run(args, no_color),
     }
 }
 
@@ -33,6 +37,9 @@ pub(super) fn format_of(f: FormatArg) -> Format {
     match f {
         FormatArg::Table => Format::Table,
         FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
     }
 }
 

@@ -1,6 +1,6 @@
 //! `acr-audit rules list | show ID | test [DIR]`.
 
-use super::super::args::{FormatArg, RuleSelectionArgs, RulesCommand};
+use super::super::args::{ListFormatArg, RuleSelectionArgs, RulesCommand};
 use super::super::output::with_output;
 use super::super::Outcome;
 use super::load_catalog;
@@ -28,16 +28,16 @@ fn load_checked(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
     Ok(catalog)
 }
 
-fn list(args: &RuleSelectionArgs, format: FormatArg) -> anyhow::Result<Outcome> {
+fn list(args: &RuleSelectionArgs, format: ListFormatArg) -> anyhow::Result<Outcome> {
     let catalog = load_checked(args)?;
     let rules = catalog.select(&args.only, &args.skip)?;
     with_output(None, |w| match format {
-        FormatArg::Json => {
+        ListFormatArg::Json => {
             let metas: Vec<_> = rules.iter().map(|r| &r.meta).collect();
             serde_json::to_writer_pretty(&mut *w, &metas)?;
             writeln!(w)
         }
-        FormatArg::Table => {
+        ListFormatArg::Table => {
             let mut table = Table::new();
             table.load_style(UTF8_FULL_CONDENSED).set_content_arrangement(ContentArrangement::Dynamic);
             table.set_header(vec!["Id", "Severity", "Title"]);

@@ -1,0 +1,79 @@
+//! `acr-audit baseline create`.
+
+use super::super::args::BaselineCommand;
+use super::super::Outcome;
+use super::load_catalog;
+use crate::analysis::Selection;
+use crate::pipeline::evaluate_file;
+use crate::rules::{Finding, Severity};
+use crate::triage::Baseline;
+use anyhow::Context;
+
+pub(super) fn run(cmd: BaselineCommand) -> anyhow::Result<Outcome> {
+    let BaselineCommand::Create { snapshot, report, output, rules } = cmd;
+    let findings: Vec<Finding> = match (snapshot, report) {
+        (Some(snapshot), _) => {
+            let catalog = load_catalog(&rules)?;
+            evaluate_file(&snapshot, &catalog, &rules.only, &rules.skip, &Selection::default())?.report.findings
+        }
+        (None, Some(report)) => findings_of_report(&report)?,
+        (None, None) => anyhow::bail!("give --snapshot FILE or --report FILE"),
+    };
+    let now =
+        time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let baseline = Baseline::from_findings(&findings, now);
+    let text = serde_json::to_string_pretty(&baseline)?;
+    std::fs::write(&output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
+    eprintln!("wrote {} with {} accepted finding(s)", output.display(), findings.len());
+    Ok(Outcome::Clean)
+}
+
+/// The findings of an `acr-audit/report/v1` JSON report.
+fn findings_of_report(path: &std::path::Path) -> anyhow::Result<Vec<Finding>> {
+    #[derive(serde::Deserialize)]
+    struct ReportFile {
+        schema: String,
+        findings: Vec<ReportFinding>,
+    }
+    #[derive(serde::Deserialize)]
+    struct ReportFinding {
+        rule: String,
+        severity: Severity,
+        #[serde(default)]
+        title: String,
+        resource: String,
+        registry: Option<String>,
+        client: Option<String>,
+        #[serde(default)]
+        message: String,
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the report", path.display()))?;
+    let report: ReportFile = serde_json::from_str(&text).with_context(|| {
+        format!("{}: not an acr-audit JSON report (write one with `--format json -o FILE`)", path.display())
+    })?;
+    if report.schema != crate::report::REPORT_SCHEMA {
+        anyhow::bail!(
+            "{}: report schema `{}` is not `{}`",
+            path.display(),
+            report.schema,
+            crate::report::REPORT_SCHEMA
+        );
+    }
+    Ok(report
+        .findings
+        .into_iter()
+        .map(|f| Finding {
+            fingerprint: crate::rules::fingerprint(&f.rule, &f.resource, f.registry.as_deref(), f.client.as_deref()),
+            rule: f.rule,
+            severity: f.severity,
+            title: f.title,
+            resource: f.resource,
+            registry: f.registry,
+            client: f.client,
+            message: f.message,
+            remediation: vec![],
+            evidence: serde_json::Value::Null,
+            note: None,
+        })
+        .collect())
+}

@@ -1,0 +1,73 @@
+//! `acr-audit diff OLD NEW`.
+
+use super::super::args::{DiffArgs, DiffFormatArg};
+use super::super::output::with_output;
+use super::super::Outcome;
+use super::{load_catalog, threshold_of};
+use crate::analysis::Selection;
+use crate::diff::{describe, drift, Drift, SnapshotRef};
+use crate::pipeline::evaluate_file;
+use std::io::Write;
+
+pub(super) fn run(args: DiffArgs, _no_color: bool) -> anyhow::Result<Outcome> {
+    let catalog = load_catalog(&args.rules)?;
+    let evaluate = |path: &std::path::Path| {
+        evaluate_file(path, &catalog, &args.rules.only, &args.rules.skip, &Selection::default())
+    };
+    let (old, new) = (evaluate(&args.old)?, evaluate(&args.new)?);
+    let reference = |path: &std::path::Path, e: &crate::pipeline::Evaluation| SnapshotRef {
+        path: path.display().to_string(),
+        collected_at: e.report.snapshot.collected_at.clone(),
+    };
+    let d = drift(
+        (&old.model, &old.report.findings, reference(&args.old, &old)),
+        (&new.model, &new.report.findings, reference(&args.new, &new)),
+    );
+    with_output(args.output.as_deref(), |w| match args.format {
+        DiffFormatArg::Json => {
+            serde_json::to_writer_pretty(&mut *w, &d)?;
+            writeln!(w)
+        }
+        DiffFormatArg::Table => render_text(&d, w, false),
+        DiffFormatArg::Markdown => render_text(&d, w, true),
+    })?;
+    let failed =
+        threshold_of(args.fail_on).map(|t| d.appeared.iter().any(|a| a.finding.severity >= t)).unwrap_or(false);
+    Ok(if failed { Outcome::Failed } else { Outcome::Clean })
+}
+
+fn render_text(d: &Drift, w: &mut dyn Write, markdown: bool) -> std::io::Result<()> {
+    let (h, bullet, code) = if markdown { ("### ", "- ", "`") } else { ("", "  ", "") };
+    let when = |s: &SnapshotRef| s.collected_at.clone().unwrap_or_else(|| "unknown time".into());
+    writeln!(w, "{h}acr-audit diff: {} ({}) → {} ({})\n", d.old.path, when(&d.old), d.new.path, when(&d.new))?;
+    writeln!(w, "{h}Configuration changes ({})", d.changes.len())?;
+    for (i, c) in d.changes.iter().enumerate() {
+        writeln!(w, "{bullet}[{}] {code}{}{code}", i + 1, describe(c))?;
+    }
+    writeln!(w, "\n{h}Findings that appeared ({})", d.appeared.len())?;
+    for a in &d.appeared {
+        let f = &a.finding;
+        writeln!(
+            w,
+            "{bullet}{} {} on {}: {}",
+            f.severity.as_str().to_uppercase(),
+            f.rule,
+            f.resource.rsplit('/').next().unwrap_or(&f.resource),
+            f.message
+        )?;
+        for i in &a.caused_by {
+            writeln!(w, "{bullet}    caused by [{}] {code}{}{code}", i + 1, describe(&d.changes[*i]))?;
+        }
+    }
+    writeln!(w, "\n{h}Findings resolved ({})", d.resolved.len())?;
+    for f in &d.resolved {
+        writeln!(
+            w,
+            "{bullet}{} {} on {}",
+            f.severity.as_str().to_uppercase(),
+            f.rule,
+            f.resource.rsplit('/').next().unwrap_or(&f.resource)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,65 @@
+//! `--format junit`: JUnit XML for Azure Pipelines' PublishTestResults and GitLab, via `quick-junit`.
+//!
+//! One test suite per rule. Each finding is a failed test case named after the resource (and pair), carrying
+//! the message and the remediation; a rule without findings is one passing test case, so dashboards count
+//! the checks that passed too.
+
+use super::{Report, Reporter};
+use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
+use std::io::Write;
+
+/// JUnit output.
+pub struct JunitReporter;
+
+fn short(id: &str) -> String {
+    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
+    match parts.len() {
+        n if n >= 2 => format!("{}/{}", parts[n - 2], parts[n - 1]),
+        _ => id.to_string(),
+    }
+}
+
+impl Reporter for JunitReporter {
+    fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut junit = JunitReport::new("acr-audit");
+        for rule in &report.context.rules {
+            let mut suite = TestSuite::new(format!("{} {}", rule.id, rule.title));
+            let findings: Vec<_> = report.findings.iter().filter(|f| f.rule == rule.id).collect();
+            if findings.is_empty() {
+                let mut case = TestCase::new(format!("{}: no finding", rule.id), TestCaseStatus::success());
+                case.set_classname(rule.id.clone());
+                suite.add_test_case(case);
+            }
+            for f in findings {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                status.set_message(f.message.clone());
+                status.set_type(f.severity.as_str());
+                let mut description = format!("{}\n\nResource: {}\n", f.message, f.resource);
+                if let Some(c) = &f.client {
+                    description.push_str(&format!("Client: {c}\n"));
+                }
+                if let Some(r) = &f.registry {
+                    description.push_str(&format!("Registry: {r}\n"));
+                }
+                if let Some(n) = &f.note {
+                    description.push_str(&format!("Note: {n}\n"));
+                }
+                description.push_str("\nRemediation:\n");
+                for c in &f.remediation {
+                    description.push_str(&format!("  {c}\n"));
+                }
+                status.set_description(description);
+                let name = match &f.client {
+                    Some(c) => format!("{} [{}]", short(&f.resource), short(c)),
+                    None => short(&f.resource),
+                };
+                let mut case = TestCase::new(name, status);
+                case.set_classname(rule.id.clone());
+                suite.add_test_case(case);
+            }
+            junit.add_test_suite(suite);
+        }
+        junit.serialize(&mut *out).map_err(std::io::Error::other)?;
+        writeln!(out)
+    }
+}
