@@ -152,7 +152,24 @@ fn unknown_flags_are_usage_errors_with_exit_2() {
 }
 
 #[test]
-fn commands_of_later_issues_say_so_and_exit_2() {
-    let err = fails_with(&[os("scan"), os("--subscription"), os("3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b")]);
-    assert!(err.contains("not available in this build yet"), "{err}");
+fn scan_without_any_credential_says_which_methods_were_tried() {
+    let mut cmd = acr_audit();
+    for v in [
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ] {
+        cmd.env_remove(v);
+    }
+    let out =
+        cmd.args(["scan", "--subscription", "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b", "--auth", "env"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("could not sign in to Azure; tried:"), "{err}");
+    assert!(err.contains("environment (AZURE_CLIENT_SECRET / AZURE_FEDERATED_TOKEN_FILE)"), "{err}");
+    assert!(err.contains("`--auth` forces one method"), "{err}");
+    assert!(err.contains("not set: AZURE_TENANT_ID"), "{err}");
 }

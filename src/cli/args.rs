@@ -160,6 +160,9 @@ pub struct CollectScopeArgs {
     /// Concurrent ARM requests.
     #[arg(long, default_value_t = 8)]
     pub concurrency: usize,
+    /// Log every ARM request (method, path, status, x-ms-request-id, duration) to stderr. Never a token.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 /// `scan`.

@@ -138,7 +138,7 @@ pub struct ReplicationProperties {
     pub region_endpoint_enabled: Option<bool>,
 }
 
-/// One entry of `POST {registry}/listUsages`.
+/// One entry of `GET {registry}/listUsages`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RegistryUsage {

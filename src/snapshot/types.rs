@@ -221,7 +221,7 @@ typed_groups! {
     Children {
         /// `GET {registry}/replications`.
         replications: ChildCollection<Replication> => "Microsoft.ContainerRegistry/registries/replications",
-        /// `POST {registry}/listUsages`.
+        /// `GET {registry}/listUsages`.
         usages: ChildCollection<RegistryUsage> => "Microsoft.ContainerRegistry/registries/usages",
         /// `GET {zone}/virtualNetworkLinks`.
         virtual_network_links: ChildCollection<VirtualNetworkLink> => "Microsoft.Network/privateDnsZones/virtualNetworkLinks",

@@ -1,6 +1,7 @@
 //! One function per subcommand; each resolves its flags into library types and calls the library.
 
 mod baseline;
+mod collect;
 mod diff;
 mod eval;
 mod explain;
@@ -17,20 +18,13 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Eval(args) => eval::run(args, no_color),
         Command::Rules(cmd) => rules::run(cmd, no_color),
-        Command::Scan(_) => not_yet("scan", "live collection from Azure Resource Manager (issue #5)"),
-        Command::Collect(_) => not_yet("collect", "live collection from Azure Resource Manager (issue #5)"),
+        Command::Scan(args) => collect::scan(args, no_color),
+        Command::Collect(args) => collect::collect(args),
         Command::Trace(args) => trace::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Baseline(cmd) => baseline::run(cmd),
         Command::Diff(args) => diff::run(args, no_color),
     }
-}
-
-fn not_yet(command: &str, what: &str) -> anyhow::Result<Outcome> {
-    anyhow::bail!(
-        "`acr-audit {command}` is not available in this build yet: it arrives with {what}.\n  \
-         For now: export a snapshot and run `acr-audit eval SNAPSHOT`"
-    )
 }
 
 pub(super) fn format_of(f: FormatArg) -> Format {

@@ -1,0 +1,118 @@
+//! Live collection of an acr-audit snapshot from Azure Resource Manager.
+//!
+//! This crate is the only code that talks to Azure and the only one that depends on the Azure SDK
+//! (`azure_core`, `azure_identity`, `azure_mgmt_network`, `azure_mgmt_containerregistry`, 0.21 family). It
+//! returns the snapshot as ARM JSON exactly as the REST API sent it ([`RawSnapshot`]); the acr-audit crate
+//! parses that the same way it parses a file, so `scan` and `collect` + `eval` see the same data.
+//!
+//! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
+//! - `auth`: the credential chain (environment / workload identity, managed identity, Azure CLI);
+//! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
+//! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
+//! - `plan`: what to read, in which order, with bounded concurrency;
+//! - `raw`: the snapshot being assembled.
+
+mod arm;
+mod auth;
+mod cloud;
+mod plan;
+mod raw;
+mod transport;
+
+pub use auth::AuthMethod;
+pub use cloud::Cloud;
+pub use raw::{ArmErrorRecord, ChildCollection, RawSnapshot};
+
+use std::time::Duration;
+
+/// What to collect and how.
+#[derive(Debug, Clone)]
+pub struct CollectConfig {
+    /// Subscriptions to read.
+    pub subscriptions: Vec<String>,
+    /// Read every enabled subscription the identity can see.
+    pub all_subscriptions: bool,
+    /// Narrow to these registries (names, case-insensitive); empty: all.
+    pub registries: Vec<String>,
+    /// The cloud.
+    pub cloud: Cloud,
+    /// Override of the ARM endpoint (the token audience stays the cloud's).
+    pub arm_endpoint: Option<String>,
+    /// Force one credential.
+    pub auth: Option<AuthMethod>,
+    /// Concurrent ARM requests.
+    pub concurrency: usize,
+    /// Log every request to stderr (method, path, status, request id, duration).
+    pub verbose: bool,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+    /// Retries for 429, 5xx and timeouts.
+    pub max_retries: u32,
+    /// First backoff delay (doubles each retry; `Retry-After` wins when longer).
+    pub initial_backoff: Duration,
+    /// acr-audit's version, written into the snapshot.
+    pub tool_version: String,
+}
+
+impl Default for CollectConfig {
+    fn default() -> Self {
+        CollectConfig {
+            subscriptions: vec![],
+            all_subscriptions: false,
+            registries: vec![],
+            cloud: Cloud::AzureCloud,
+            arm_endpoint: None,
+            auth: None,
+            concurrency: 8,
+            verbose: false,
+            progress: false,
+            max_retries: 6,
+            initial_backoff: Duration::from_millis(200),
+            tool_version: String::new(),
+        }
+    }
+}
+
+/// A collection that could not produce a usable snapshot.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CollectError {
+    /// No credential worked; each attempt says why.
+    #[error("could not sign in to Azure; tried:\n{}\n  fix: set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or AZURE_FEDERATED_TOKEN_FILE), run on a managed identity, or `az login`; `--auth` forces one method", format_attempts(.attempts))]
+    Auth {
+        /// (method, why it failed).
+        attempts: Vec<(String, String)>,
+    },
+    /// The configuration is unusable (no subscription given, a bad endpoint URL).
+    #[error("{message}\n  fix: {fix}")]
+    Config {
+        /// What is wrong.
+        message: String,
+        /// What to do.
+        fix: String,
+    },
+    /// Not a single list call succeeded.
+    #[error("nothing could be read from Azure Resource Manager:\n{}\n  fix: check the subscription ids and that the identity has Reader on them", .errors.iter().map(|e| format!("  - {e}")).collect::<Vec<_>>().join("\n"))]
+    NothingRead {
+        /// The failures.
+        errors: Vec<String>,
+    },
+}
+
+fn format_attempts(attempts: &[(String, String)]) -> String {
+    attempts.iter().map(|(m, why)| format!("  - {m}: {why}")).collect::<Vec<_>>().join("\n")
+}
+
+/// The collected snapshot and what it cost.
+#[derive(Debug)]
+pub struct Collected {
+    /// The snapshot.
+    pub snapshot: RawSnapshot,
+    /// ARM requests sent (retries included; token requests excluded).
+    pub arm_requests: u64,
+}
+
+/// Collect a snapshot.
+pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> {
+    plan::run(config).await
+}

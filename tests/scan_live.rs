@@ -1,0 +1,249 @@
+//! Live collection against the fake ARM + token server: the real binary, real `azure_identity` client-secret
+//! sign-in and the real SDK pipelines, pointed at loopback with `AZURE_AUTHORITY_HOST` and
+//! `ACR_AUDIT_ARM_ENDPOINT`. Every list pages (page size 2); faults are injected on demand.
+
+mod common;
+#[path = "support/fake_arm.rs"]
+mod fake_arm;
+
+use common::*;
+use fake_arm::{FakeArm, Fault, Options, FAKE_SECRET, FAKE_TOKEN};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+const SUB: &str = "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b";
+
+fn demo() -> Value {
+    read_json(&path("fixtures/demo/snapshot.json"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+    snapshot: Option<Value>,
+    snapshot_text: String,
+}
+
+fn scan(fake: &FakeArm, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("collected.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    let out = cmd
+        .args(["scan", "--subscription", SUB, "--format", "json", "--save-snapshot"])
+        .arg(&saved)
+        .args(extra)
+        .output()
+        .unwrap();
+    let snapshot_text = std::fs::read_to_string(&saved).unwrap_or_default();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        snapshot: serde_json::from_str(&snapshot_text).ok(),
+        snapshot_text,
+    }
+}
+
+fn keys_of(report_json: &str) -> BTreeSet<(String, String)> {
+    let r: Value = serde_json::from_str(report_json).unwrap_or_else(|e| panic!("not a report ({e}): {report_json}"));
+    finding_keys(&r).into_iter().map(|(a, b)| (a, b.to_ascii_lowercase())).collect()
+}
+
+fn demo_findings() -> BTreeSet<(String, String)> {
+    let (_, report) = eval_json(&path("fixtures/demo/snapshot.json"), &[]);
+    finding_keys(&report).into_iter().map(|(a, b)| (a, b.to_ascii_lowercase())).collect()
+}
+
+/// The requests the collection plan should make for the demo estate at page size 2: pages of every
+/// subscription-scope list, the children of each registry and privatelink zone, one VMSS list per node resource
+/// group, one provider read per subscription, one service-tags read, one GET per referenced role definition.
+fn expected_requests(s: &Value, page_size: usize) -> usize {
+    let pages = |n: usize| n.div_ceil(page_size).max(1);
+    let count = |t: &str| s["resources"][t].as_array().map(Vec::len).unwrap_or(0);
+    let lists = [
+        "Microsoft.ContainerRegistry/registries",
+        "Microsoft.Network/privateEndpoints",
+        "Microsoft.Network/networkInterfaces",
+        "Microsoft.Network/networkSecurityGroups",
+        "Microsoft.Network/routeTables",
+        "Microsoft.Network/virtualNetworks",
+        "Microsoft.Network/publicIPAddresses",
+        "Microsoft.Network/natGateways",
+        "Microsoft.Network/privateDnsZones",
+        "Microsoft.ContainerService/managedClusters",
+    ];
+    let child = |kind: &str, parent: &str| {
+        s["children"][kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["parentId"].as_str() == Some(parent))
+            .map(|c| c["value"].as_array().unwrap().len())
+            .unwrap_or(0)
+    };
+    let mut n = 1; // GET /subscriptions/{id}
+    n += lists.iter().map(|t| pages(count(t))).sum::<usize>();
+    for r in s["resources"]["Microsoft.ContainerRegistry/registries"].as_array().unwrap() {
+        let id = r["id"].as_str().unwrap();
+        n += pages(child("Microsoft.ContainerRegistry/registries/replications", id)); // Premium only; all demo registries are
+        n += 1; // GET listUsages
+        n += pages(child("Microsoft.Authorization/roleAssignments", id));
+    }
+    for z in s["resources"]["Microsoft.Network/privateDnsZones"].as_array().unwrap() {
+        let id = z["id"].as_str().unwrap();
+        n += pages(child("Microsoft.Network/privateDnsZones/virtualNetworkLinks", id))
+            + pages(child("Microsoft.Network/privateDnsZones/A", id));
+    }
+    n += 1 + 1 + 1; // node-group VMSS list, provider state, service tags
+    n += count("Microsoft.Authorization/roleDefinitions");
+    n
+}
+
+#[test]
+fn scan_reproduces_the_demo_findings_and_eval_of_the_saved_snapshot_agrees() {
+    let fake = FakeArm::start(&demo(), Options::default());
+    let run = scan(&fake, &[]);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(
+        run.snapshot.as_ref().map(|s| s["errors"].clone()),
+        Some(serde_json::json!([])),
+        "{:#?}",
+        fake.requests()
+    );
+    assert_eq!(keys_of(&run.stdout), demo_findings());
+    // collect + eval on the saved snapshot: the same findings.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.json");
+    std::fs::write(&file, &run.snapshot_text).unwrap();
+    let (_, report) = eval_json(&file, &[]);
+    let from_file: BTreeSet<(String, String)> =
+        finding_keys(&report).into_iter().map(|(a, b)| (a, b.to_ascii_lowercase())).collect();
+    assert_eq!(from_file, demo_findings());
+    // The snapshot holds ARM JSON as served, validates, and records no error.
+    let snap = run.snapshot.unwrap();
+    assert_valid(&path("docs/snapshot.schema.json"), &snap);
+    assert_eq!(snap["errors"], serde_json::json!([]));
+    assert_eq!(snap["metadata"]["subscriptions"][0]["displayName"], "contoso-platform-prod");
+    let nsg = &snap["resources"]["Microsoft.Network/networkSecurityGroups"][0];
+    assert_eq!(
+        nsg,
+        &demo()["resources"]["Microsoft.Network/networkSecurityGroups"][0],
+        "resources are kept exactly as ARM sent them"
+    );
+    // Request count: what the plan needs, no more.
+    let arm_requests = fake.requests().len();
+    assert_eq!(arm_requests, expected_requests(&demo(), 2), "{:#?}", fake.requests());
+    assert!(fake.requests().iter().any(|(_, p)| p.contains("$skiptoken=")), "lists were paged");
+    // Tokens are requested for the cloud's ARM audience, not for the endpoint override.
+    assert!(
+        fake.token_scopes().iter().all(|s| s == "https://management.azure.com/.default"),
+        "{:?}",
+        fake.token_scopes()
+    );
+}
+
+#[test]
+fn throttling_server_errors_and_slow_answers_do_not_change_the_findings() {
+    let faults = vec![
+        Fault::throttle("microsoft.network/networksecuritygroups", 1, 1),
+        Fault::status("microsoft.containerregistry/registries", 500, "InternalServerError", 2),
+        Fault::status("/virtualnetworklinks", 503, "ServiceUnavailable", 1),
+        Fault::slow("microsoft.network/virtualnetworks", Duration::from_millis(400), 1),
+    ];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &[]);
+    assert_eq!(run.code, 1, "stderr: {}", run.stderr);
+    assert_eq!(keys_of(&run.stdout), demo_findings());
+    assert_eq!(run.snapshot.unwrap()["errors"], serde_json::json!([]), "retried calls succeed and leave no error");
+    assert_eq!(
+        fake.requests().len(),
+        expected_requests(&demo(), 2) + 4,
+        "each injected failure costs exactly one retry"
+    );
+}
+
+#[test]
+fn forbidden_role_assignments_give_meta_001_and_no_missing_acrpull() {
+    let faults =
+        vec![Fault::status("/providers/microsoft.authorization/roleassignments", 403, "AuthorizationFailed", 1000)];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &["--fail-on", "none"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let keys = keys_of(&run.stdout);
+    let meta: Vec<_> = keys.iter().filter(|(r, _)| r == "ACR-META-001").collect();
+    assert_eq!(meta.len(), 2, "one per registry whose assignments could not be read: {keys:?}");
+    assert!(meta.iter().any(|(_, res)| res.ends_with("/registries/contosoprodacr")));
+    assert!(!keys.iter().any(|(r, _)| r.starts_with("ACR-IAM")), "unreadable RBAC is not missing RBAC: {keys:?}");
+    let snap = run.snapshot.unwrap();
+    let err = &snap["errors"][0];
+    assert_eq!(err["status"], 403);
+    assert_eq!(err["code"], "AuthorizationFailed");
+    assert_eq!(err["resourceType"], "Microsoft.Authorization/roleAssignments");
+}
+
+#[test]
+fn no_token_or_secret_reaches_logs_snapshots_or_reports() {
+    let fake = FakeArm::start(&demo(), Options::default());
+    let run = scan(&fake, &["-v"]);
+    assert!(run.stderr.contains("GET /subscriptions/"), "-v logs requests: {}", run.stderr);
+    assert!(run.stderr.contains("x-ms-request-id"), "{}", run.stderr);
+    for text in [&run.stdout, &run.stderr, &run.snapshot_text] {
+        assert!(!text.contains(FAKE_TOKEN), "token leaked");
+        assert!(!text.contains(FAKE_SECRET), "secret leaked");
+        assert!(!text.to_ascii_lowercase().contains("bearer"), "authorization header leaked");
+    }
+}
+
+#[test]
+fn a_rejected_sign_in_says_why_and_exits_2() {
+    let fake = FakeArm::start(&demo(), Options::default());
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    cmd.env("AZURE_CLIENT_SECRET", "wrong-secret");
+    let out = cmd.args(["collect", "--subscription", SUB, "--auth", "env", "-o", "/dev/null"]).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("could not sign in to Azure; tried:") && err.contains("environment"), "{err}");
+    assert!(!err.contains("wrong-secret"), "the secret is not echoed: {err}");
+    assert!(fake.requests().is_empty(), "no ARM call without a token");
+}
+
+#[test]
+fn an_unreadable_subscription_is_exit_2() {
+    let faults = vec![Fault::status("/subscriptions/", 403, "AuthorizationFailed", 10_000)];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing could be read from Azure Resource Manager"), "{}", run.stderr);
+    assert!(run.stderr.contains("AuthorizationFailed"), "{}", run.stderr);
+}
+
+#[test]
+fn collect_writes_a_snapshot_that_eval_reads() {
+    let fake = FakeArm::start(&demo(), Options { page_size: 1, ..Options::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("snap.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    let out =
+        cmd.args(["collect", "--subscription", SUB, "--registry", "contosoprodacr", "-o"]).arg(&file).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let snap = read_json(&file);
+    let regs = snap["resources"]["Microsoft.ContainerRegistry/registries"].as_array().unwrap();
+    assert_eq!(regs.len(), 1, "--registry narrows collection");
+    assert_eq!(snap["metadata"]["scope"]["registries"][0], "contosoprodacr");
+    assert_eq!(snap["metadata"]["cloud"]["armEndpoint"], fake.url.as_str());
+    let (code, report) = eval_json(&file, &[]);
+    assert_eq!(code, 1);
+    assert!(finding_keys(&report).iter().any(|(r, _)| r == "ACR-DNS-002"));
+}

@@ -1,0 +1,435 @@
+//! A fake Azure Resource Manager and Microsoft Entra token endpoint, on loopback, for the live-collection
+//! tests and benchmark. It serves an estate taken from a snapshot file in the real ARM REST shapes: list
+//! responses `{"value": [...], "nextLink": "<absolute url>"}` paged at `page_size`, `$filter=atScope()` role
+//! assignments, `listUsages`, the Service Tags response, ARM error bodies `{"error": {"code", "message"}}`.
+//! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay.
+//! The code under test is the real binary or library, pointed here with `AZURE_AUTHORITY_HOST` and the ARM
+//! endpoint override.
+#![allow(dead_code)]
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The token the fake issues; tests assert it never leaks into output.
+pub const FAKE_TOKEN: &str = "fake-arm-access-token-7f3a9c1e5b2d4086";
+/// The client secret tests use; it must never appear in output either.
+pub const FAKE_SECRET: &str = "fake-client-secret-91b2c3d4e5f6";
+
+/// A fault to inject.
+#[derive(Debug, Clone)]
+pub struct Fault {
+    /// Applies to requests whose path contains this (case-insensitive).
+    pub path_contains: String,
+    /// Status to answer with; `None` for a delay-only fault.
+    pub status: Option<u16>,
+    /// ARM error code for the body.
+    pub code: &'static str,
+    /// How many matching requests get the fault (then requests pass).
+    pub times: usize,
+    /// `Retry-After` seconds, for 429/503.
+    pub retry_after: Option<u64>,
+    /// Extra latency before answering.
+    pub delay: Option<Duration>,
+}
+
+impl Fault {
+    /// A status fault for the first `times` matching requests.
+    pub fn status(path_contains: &str, status: u16, code: &'static str, times: usize) -> Fault {
+        Fault {
+            path_contains: path_contains.to_ascii_lowercase(),
+            status: Some(status),
+            code,
+            times,
+            retry_after: None,
+            delay: None,
+        }
+    }
+    /// A 429 with `Retry-After`.
+    pub fn throttle(path_contains: &str, retry_after: u64, times: usize) -> Fault {
+        Fault { retry_after: Some(retry_after), ..Fault::status(path_contains, 429, "TooManyRequests", times) }
+    }
+    /// A slow answer.
+    pub fn slow(path_contains: &str, delay: Duration, times: usize) -> Fault {
+        Fault {
+            path_contains: path_contains.to_ascii_lowercase(),
+            status: None,
+            code: "",
+            times,
+            retry_after: None,
+            delay: Some(delay),
+        }
+    }
+}
+
+/// How the fake behaves.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Items per list page.
+    pub page_size: usize,
+    /// Latency added to every ARM request.
+    pub latency: Duration,
+    /// Faults.
+    pub faults: Vec<Fault>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { page_size: 2, latency: Duration::ZERO, faults: vec![] }
+    }
+}
+
+struct Estate {
+    subscriptions: Vec<Value>,
+    /// lower-cased type -> items
+    by_type: HashMap<String, Vec<Value>>,
+    /// lower-cased id -> item
+    by_id: HashMap<String, Value>,
+    /// (lower-cased child type, lower-cased parent id) -> items
+    children: HashMap<(String, String), Vec<Value>>,
+    service_tags: Value,
+    providers: Vec<Value>,
+}
+
+fn key(s: &str) -> String {
+    s.trim_end_matches('/').to_ascii_lowercase()
+}
+
+impl Estate {
+    fn from_snapshot(s: &Value) -> Estate {
+        let mut by_type = HashMap::new();
+        let mut by_id = HashMap::new();
+        let mut providers = Vec::new();
+        for (kind, items) in s["resources"].as_object().into_iter().flatten() {
+            let items = items.as_array().cloned().unwrap_or_default();
+            if kind.eq_ignore_ascii_case("Microsoft.Resources/providers") {
+                providers = items;
+                continue;
+            }
+            for item in &items {
+                if let Some(id) = item["id"].as_str() {
+                    by_id.insert(key(id), item.clone());
+                }
+            }
+            by_type.insert(kind.to_ascii_lowercase(), items);
+        }
+        let mut children = HashMap::new();
+        for (kind, collections) in s["children"].as_object().into_iter().flatten() {
+            for c in collections.as_array().into_iter().flatten() {
+                let parent = key(c["parentId"].as_str().unwrap_or(""));
+                children
+                    .insert((kind.to_ascii_lowercase(), parent), c["value"].as_array().cloned().unwrap_or_default());
+            }
+        }
+        let subscriptions = s["metadata"]["subscriptions"].as_array().cloned().unwrap_or_default();
+        let subscriptions = subscriptions
+            .into_iter()
+            .map(|mut sub| {
+                let id = sub["subscriptionId"].as_str().unwrap_or("").to_string();
+                sub["id"] = json!(format!("/subscriptions/{id}"));
+                sub
+            })
+            .collect();
+        Estate { subscriptions, by_type, by_id, children, service_tags: s["serviceTags"][0].clone(), providers }
+    }
+}
+
+struct Shared {
+    estate: Estate,
+    options: Options,
+    base: Mutex<String>,
+    requests: Mutex<Vec<(String, String)>>,
+    fault_hits: Mutex<Vec<usize>>,
+    token_scopes: Mutex<Vec<String>>,
+    counter: AtomicUsize,
+}
+
+/// A running fake.
+pub struct FakeArm {
+    /// Base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    shared: Arc<Shared>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl FakeArm {
+    /// Serve the estate of a snapshot document.
+    pub fn start(snapshot: &Value, options: Options) -> FakeArm {
+        let shared = Arc::new(Shared {
+            estate: Estate::from_snapshot(snapshot),
+            fault_hits: Mutex::new(vec![0; options.faults.len()]),
+            options,
+            base: Mutex::new(String::new()),
+            requests: Mutex::new(Vec::new()),
+            token_scopes: Mutex::new(Vec::new()),
+            counter: AtomicUsize::new(0),
+        });
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let state = shared.clone();
+        let thread = std::thread::spawn(move || {
+            let rt =
+                tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+                addr_tx.send(listener.local_addr().expect("addr")).expect("send addr");
+                let app = axum::Router::new().fallback(handle).with_state(state);
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stop_rx.await;
+                    })
+                    .await;
+            });
+        });
+        let addr = addr_rx.recv().expect("fake started");
+        let url = format!("http://{addr}");
+        *shared.base.lock().unwrap() = url.clone();
+        FakeArm { url, shared, shutdown: Some(stop_tx), thread: Some(thread) }
+    }
+
+    /// ARM requests received (method, path with query), token requests excluded.
+    pub fn requests(&self) -> Vec<(String, String)> {
+        self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Scopes the token endpoint was asked for.
+    pub fn token_scopes(&self) -> Vec<String> {
+        self.shared.token_scopes.lock().unwrap().clone()
+    }
+
+    /// Environment for the binary under test: client-secret credentials and both endpoint overrides.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AZURE_TENANT_ID", "72f9c0de-0000-4000-8000-00000000aaaa".into()),
+            ("AZURE_CLIENT_ID", "0b1c2d3e-0000-4000-8000-00000000bbbb".into()),
+            ("AZURE_CLIENT_SECRET", FAKE_SECRET.into()),
+            ("AZURE_AUTHORITY_HOST", self.url.clone()),
+            ("ACR_AUDIT_ARM_ENDPOINT", self.url.clone()),
+        ]
+    }
+}
+
+impl Drop for FakeArm {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn arm_error(status: u16, code: &str, message: &str) -> Response {
+    let mut r = (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        axum::Json(json!({"error": {"code": code, "message": message}})),
+    )
+        .into_response();
+    r.headers_mut().insert("x-ms-failure-cause", "gateway".parse().unwrap());
+    r
+}
+
+fn ok(shared: &Shared, body: Value) -> Response {
+    let mut r = axum::Json(body).into_response();
+    let n = shared.counter.fetch_add(1, Ordering::Relaxed);
+    r.headers_mut().insert("x-ms-request-id", format!("00000000-0000-4000-8000-{n:012}").parse().unwrap());
+    r.headers_mut().insert("x-ms-ratelimit-remaining-subscription-reads", "249".parse().unwrap());
+    r
+}
+
+fn query_param(uri: &Uri, name: &str) -> Option<String> {
+    uri.query().and_then(|q| {
+        q.split('&').find_map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (k == name).then(|| v.to_string())
+        })
+    })
+}
+
+/// A page of `items` starting at `$skiptoken`, with an absolute `nextLink` back to this server.
+fn page(shared: &Shared, uri: &Uri, items: &[Value]) -> Response {
+    let size = shared.options.page_size.max(1);
+    let start: usize = query_param(uri, "$skiptoken").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let end = (start + size).min(items.len());
+    let mut body = json!({"value": items.get(start..end).unwrap_or(&[])});
+    if end < items.len() {
+        let api = query_param(uri, "api-version").unwrap_or_default();
+        let mut next = format!("{}{}?api-version={api}&$skiptoken={end}", shared.base.lock().unwrap(), uri.path());
+        if let Some(f) = query_param(uri, "$filter") {
+            next.push_str(&format!("&$filter={f}"));
+        }
+        body["nextLink"] = json!(next);
+    }
+    ok(shared, body)
+}
+
+async fn handle(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let path = uri.path().to_string();
+    let lower = path.to_ascii_lowercase();
+    if method == Method::POST && lower.ends_with("/oauth2/v2.0/token") {
+        let form = String::from_utf8_lossy(&body).to_string();
+        let field = |name: &str| {
+            form.split('&').find_map(|kv| {
+                kv.split_once('=')
+                    .filter(|(k, _)| *k == name)
+                    .map(|(_, v)| v.replace("%3A", ":").replace("%2F", "/").replace('+', " "))
+            })
+        };
+        if field("client_secret").as_deref() != Some(FAKE_SECRET) {
+            return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}))).into_response();
+        }
+        shared.token_scopes.lock().unwrap().push(field("scope").unwrap_or_default());
+        return axum::Json(
+            json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": FAKE_TOKEN}),
+        )
+        .into_response();
+    }
+    shared.requests.lock().unwrap().push((method.to_string(), uri.to_string()));
+    if !shared.options.latency.is_zero() {
+        tokio::time::sleep(shared.options.latency).await;
+    }
+    if headers.get("authorization").and_then(|v| v.to_str().ok()) != Some(&format!("Bearer {FAKE_TOKEN}")) {
+        return arm_error(
+            401,
+            "AuthenticationFailed",
+            "Authentication failed. The 'Authorization' header is missing or invalid.",
+        );
+    }
+    if query_param(&uri, "api-version").is_none() {
+        return arm_error(
+            400,
+            "MissingApiVersionParameter",
+            "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+    }
+    // Faults.
+    let fault = {
+        let mut hits = shared.fault_hits.lock().unwrap();
+        shared.options.faults.iter().enumerate().find_map(|(i, f)| {
+            (lower.contains(&f.path_contains) && hits[i] < f.times).then(|| {
+                hits[i] += 1;
+                f.clone()
+            })
+        })
+    };
+    if let Some(f) = fault {
+        if let Some(d) = f.delay {
+            tokio::time::sleep(d).await;
+        }
+        if let Some(status) = f.status {
+            let mut r = arm_error(status, f.code, &format!("Injected fault {status} for {path}."));
+            if let Some(s) = f.retry_after {
+                r.headers_mut().insert("retry-after", s.to_string().parse().unwrap());
+            }
+            return r;
+        }
+    }
+    route(&shared, &method, &uri, &lower)
+}
+
+fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
+    let e = &shared.estate;
+    let segs: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
+    let children = |kind: &str, parent: &str| {
+        e.children.get(&(kind.to_ascii_lowercase(), key(parent))).cloned().unwrap_or_default()
+    };
+    if *method != Method::GET {
+        return arm_error(405, "MethodNotAllowed", "The fake serves reads only.");
+    }
+    // Registries_ListUsages is a GET (api-version 2023-07-01), answering without nextLink.
+    if let Some(parent) = lower.strip_suffix("/listusages") {
+        return ok(shared, json!({"value": children("Microsoft.ContainerRegistry/registries/usages", parent)}));
+    }
+    match segs.as_slice() {
+        ["subscriptions"] => return page(shared, uri, &e.subscriptions),
+        ["subscriptions", s] => {
+            return match e
+                .subscriptions
+                .iter()
+                .find(|x| x["subscriptionId"].as_str().map(|i| i.eq_ignore_ascii_case(s)).unwrap_or(false))
+            {
+                Some(sub) => ok(shared, sub.clone()),
+                None => arm_error(404, "SubscriptionNotFound", &format!("The subscription '{s}' could not be found.")),
+            }
+        }
+        ["subscriptions", s, "providers", ns] => {
+            return match e
+                .providers
+                .iter()
+                .find(|p| key(p["id"].as_str().unwrap_or("")) == format!("/subscriptions/{s}/providers/{ns}"))
+            {
+                Some(p) => ok(shared, p.clone()),
+                None => ok(
+                    shared,
+                    json!({"id": format!("/subscriptions/{s}/providers/{ns}"), "namespace": ns, "registrationState": "NotRegistered"}),
+                ),
+            }
+        }
+        ["subscriptions", _s, "providers", "microsoft.network", "locations", _region, "servicetags"] => {
+            return ok(shared, e.service_tags.clone())
+        }
+        ["subscriptions", s, "providers", ns, kind] => {
+            let items: Vec<Value> = e
+                .by_type
+                .get(&format!("{ns}/{kind}"))
+                .map(|list| {
+                    list.iter()
+                        .filter(|v| key(v["id"].as_str().unwrap_or("")).starts_with(&format!("/subscriptions/{s}/")))
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default();
+            return page(shared, uri, &items);
+        }
+        ["subscriptions", s, "resourcegroups", rg, "providers", ns, kind] => {
+            let prefix = format!("/subscriptions/{s}/resourcegroups/{rg}/");
+            let items: Vec<Value> = e
+                .by_type
+                .get(&format!("{ns}/{kind}"))
+                .map(|list| {
+                    list.iter().filter(|v| key(v["id"].as_str().unwrap_or("")).starts_with(&prefix)).cloned().collect()
+                })
+                .unwrap_or_default();
+            return page(shared, uri, &items);
+        }
+        _ => {}
+    }
+    if let Some(parent) = lower.strip_suffix("/providers/microsoft.authorization/roleassignments") {
+        if query_param(uri, "$filter").as_deref() != Some("atScope()")
+            && query_param(uri, "%24filter").as_deref() != Some("atScope()")
+        {
+            return arm_error(400, "InvalidFilter", "The fake expects $filter=atScope().");
+        }
+        return page(shared, uri, &children("Microsoft.Authorization/roleAssignments", parent));
+    }
+    for (suffix, kind) in [
+        ("/replications", "Microsoft.ContainerRegistry/registries/replications"),
+        ("/virtualnetworklinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks"),
+        ("/a", "Microsoft.Network/privateDnsZones/A"),
+    ] {
+        if let Some(parent) = lower.strip_suffix(suffix) {
+            if e.by_id.contains_key(&key(parent)) {
+                return page(shared, uri, &children(kind, parent));
+            }
+        }
+    }
+    match e.by_id.get(&key(lower)) {
+        Some(v) => ok(shared, v.clone()),
+        None => arm_error(404, "ResourceNotFound", &format!("The Resource '{}' was not found.", uri.path())),
+    }
+}
