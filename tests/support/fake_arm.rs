@@ -255,12 +255,14 @@ fn query_param(uri: &Uri, name: &str) -> Option<String> {
     })
 }
 
-/// A page of `items` starting at `$skiptoken`, with an absolute `nextLink` back to this server.
-fn page(shared: &Shared, uri: &Uri, items: &[Value]) -> Response {
+/// A page of `items` starting at `$skiptoken`, with an absolute `nextLink` back to this server. Only the page
+/// is cloned, so large estates cost the fake little per request.
+fn page<V: std::borrow::Borrow<Value>>(shared: &Shared, uri: &Uri, items: &[V]) -> Response {
     let size = shared.options.page_size.max(1);
     let start: usize = query_param(uri, "$skiptoken").and_then(|s| s.parse().ok()).unwrap_or(0);
     let end = (start + size).min(items.len());
-    let mut body = json!({"value": items.get(start..end).unwrap_or(&[])});
+    let slice: Vec<Value> = items.get(start..end).unwrap_or(&[]).iter().map(|v| v.borrow().clone()).collect();
+    let mut body = json!({"value": slice});
     if end < items.len() {
         let api = query_param(uri, "api-version").unwrap_or_default();
         let mut next = format!("{}{}?api-version={api}&$skiptoken={end}", shared.base.lock().unwrap(), uri.path());
@@ -342,6 +344,10 @@ async fn handle(
     route(&shared, &method, &uri, &lower)
 }
 
+fn starts_with_ci(id: &str, lower_prefix: &str) -> bool {
+    id.len() >= lower_prefix.len() && id.as_bytes()[..lower_prefix.len()].eq_ignore_ascii_case(lower_prefix.as_bytes())
+}
+
 fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
     let e = &shared.estate;
     let segs: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
@@ -353,7 +359,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
     }
     // Registries_ListUsages is a GET (api-version 2023-07-01), answering without nextLink.
     if let Some(parent) = lower.strip_suffix("/listusages") {
-        return ok(shared, json!({"value": children("Microsoft.ContainerRegistry/registries/usages", parent)}));
+        return ok(shared, json!({"value": children("Microsoft.ContainerRegistry/registries/usages", parent).clone()}));
     }
     match segs.as_slice() {
         ["subscriptions"] => return page(shared, uri, &e.subscriptions),
@@ -384,26 +390,20 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
             return ok(shared, e.service_tags.clone())
         }
         ["subscriptions", s, "providers", ns, kind] => {
-            let items: Vec<Value> = e
+            let prefix = format!("/subscriptions/{s}/");
+            let items: Vec<&Value> = e
                 .by_type
                 .get(&format!("{ns}/{kind}"))
-                .map(|list| {
-                    list.iter()
-                        .filter(|v| key(v["id"].as_str().unwrap_or("")).starts_with(&format!("/subscriptions/{s}/")))
-                        .cloned()
-                        .collect()
-                })
+                .map(|list| list.iter().filter(|v| starts_with_ci(v["id"].as_str().unwrap_or(""), &prefix)).collect())
                 .unwrap_or_default();
             return page(shared, uri, &items);
         }
         ["subscriptions", s, "resourcegroups", rg, "providers", ns, kind] => {
             let prefix = format!("/subscriptions/{s}/resourcegroups/{rg}/");
-            let items: Vec<Value> = e
+            let items: Vec<&Value> = e
                 .by_type
                 .get(&format!("{ns}/{kind}"))
-                .map(|list| {
-                    list.iter().filter(|v| key(v["id"].as_str().unwrap_or("")).starts_with(&prefix)).cloned().collect()
-                })
+                .map(|list| list.iter().filter(|v| starts_with_ci(v["id"].as_str().unwrap_or(""), &prefix)).collect())
                 .unwrap_or_default();
             return page(shared, uri, &items);
         }
@@ -415,7 +415,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
         {
             return arm_error(400, "InvalidFilter", "The fake expects $filter=atScope().");
         }
-        return page(shared, uri, &children("Microsoft.Authorization/roleAssignments", parent));
+        return page(shared, uri, children("Microsoft.Authorization/roleAssignments", parent).as_slice());
     }
     for (suffix, kind) in [
         ("/replications", "Microsoft.ContainerRegistry/registries/replications"),
@@ -424,7 +424,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
     ] {
         if let Some(parent) = lower.strip_suffix(suffix) {
             if e.by_id.contains_key(&key(parent)) {
-                return page(shared, uri, &children(kind, parent));
+                return page(shared, uri, children(kind, parent).as_slice());
             }
         }
     }

@@ -2,11 +2,11 @@
 //! and 503 and backs off on 5xx and timeouts), with `nextLink` paging, keeping response bodies exactly as ARM
 //! sent them. Failures keep ARM's status, error code and message, for the snapshot's `errors`.
 
+use super::gate::{Gate, Permit};
 use azure_core::auth::TokenCredential;
 use azure_core::{Context, Method, Pipeline, Request, Url};
 use serde_json::Value;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// A failed ARM call, as recorded in the snapshot.
 #[derive(Debug, Clone)]
@@ -38,7 +38,8 @@ pub(crate) struct Arm {
     pub credential: Arc<dyn TokenCredential>,
     pub scope: String,
     pipeline: Pipeline,
-    permits: Arc<Semaphore>,
+    /// The concurrency bound; continuation pages go first (see `gate`).
+    gate: Gate,
 }
 
 impl Arm {
@@ -50,7 +51,7 @@ impl Arm {
         concurrency: usize,
     ) -> Arm {
         let pipeline = Pipeline::new(Some("acr-audit"), Some(env!("CARGO_PKG_VERSION")), options, vec![], vec![]);
-        Arm { endpoint, credential, scope, pipeline, permits: Arc::new(Semaphore::new(concurrency.max(1))) }
+        Arm { endpoint, credential, scope, pipeline, gate: Gate::new(concurrency) }
     }
 
     /// A URL for an ARM path (which may carry its own query), with `api-version` added when absent.
@@ -67,17 +68,23 @@ impl Arm {
     }
 
     /// A concurrency permit, for requests sent through the SDK clients rather than [`Arm::send`].
-    pub(crate) async fn permit(&self) -> Option<tokio::sync::SemaphorePermit<'_>> {
-        self.permits.acquire().await.ok()
+    pub(crate) async fn permit(&self) -> Permit {
+        self.gate.acquire(false).await
     }
 
     /// Send one request and parse the JSON body. Holds one concurrency permit for the duration.
     pub(crate) async fn send(&self, method: Method, url: Url, body: Option<&str>) -> Result<Value, ArmFailure> {
-        let _permit = self.permits.acquire().await.map_err(|_| ArmFailure {
-            status: None,
-            code: None,
-            message: "collection was cancelled".into(),
-        })?;
+        self.send_with(method, url, body, false).await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&str>,
+        continuation: bool,
+    ) -> Result<Value, ArmFailure> {
+        let _permit = self.gate.acquire(continuation).await;
         let token = self.credential.get_token(&[self.scope.as_str()]).await.map_err(|e| ArmFailure::from_error(&e))?;
         let mut request = Request::new(url, method);
         request.insert_header(azure_core::headers::AUTHORIZATION, format!("Bearer {}", token.token.secret()));
@@ -106,8 +113,10 @@ impl Arm {
     pub(crate) async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>, ArmFailure> {
         let mut url = self.url(path, api_version)?;
         let mut items = Vec::new();
+        let mut continuation = false;
         loop {
-            let page = self.send(Method::Get, url, None).await?;
+            let page = self.send_with(Method::Get, url, None, continuation).await?;
+            continuation = true;
             if let Some(values) = page.get("value").and_then(Value::as_array) {
                 items.extend(values.iter().cloned());
             }

@@ -8,6 +8,7 @@
 //! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
 //! - `auth`: the credential chain (environment / workload identity, managed identity, Azure CLI);
 //! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
+//! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
 //! - `plan`: what to read, in which order, with bounded concurrency;
 //! - `raw`: the snapshot being assembled.
@@ -15,6 +16,7 @@
 mod arm;
 mod auth;
 mod cloud;
+mod gate;
 mod plan;
 mod raw;
 mod transport;

@@ -60,17 +60,18 @@ fn parts(id: &str) -> (String, String, String) {
     (find("subscriptions"), find("resourceGroups"), segs.last().map(|s| s.to_string()).unwrap_or_default())
 }
 
-struct Run<'a> {
-    arm: Arm,
-    network: azure_mgmt_network::Client,
-    registry: azure_mgmt_containerregistry::Client,
+/// What one branch of the collection read, merged at the end.
+#[derive(Default)]
+struct Part {
+    resources: BTreeMap<String, Vec<Value>>,
+    children: BTreeMap<String, Vec<ChildCollection>>,
+    service_tags: Vec<Value>,
     errors: Vec<ArmErrorRecord>,
-    config: &'a CollectConfig,
-    progress: Option<indicatif::ProgressBar>,
+    lists_ok: usize,
 }
 
-impl Run<'_> {
-    fn record(&mut self, scope: &str, resource_type: &str, f: ArmFailure) {
+impl Part {
+    fn error(&mut self, scope: &str, resource_type: &str, f: ArmFailure) {
         self.errors.push(ArmErrorRecord {
             scope: scope.to_string(),
             resource_type: resource_type.to_string(),
@@ -80,21 +81,322 @@ impl Run<'_> {
         });
     }
 
-    fn phase(&self, message: &str) {
-        if let Some(p) = &self.progress {
-            p.set_message(message.to_string());
-        }
+    fn add(&mut self, kind: &str, items: Vec<Value>) {
+        self.resources.entry(kind.to_string()).or_default().extend(items);
     }
 
-    /// A typed SDK request whose raw body is kept (bodies must be exactly what ARM sent).
-    async fn raw_body(&self, response: azure_core::Result<azure_core::Response>) -> Result<Value, ArmFailure> {
-        let response = response.map_err(|e| ArmFailure::from_error(&e))?;
-        let bytes = response.into_body().collect().await.map_err(|e| ArmFailure::from_error(&e))?;
-        serde_json::from_slice(&bytes).map_err(|e| ArmFailure {
-            status: None,
-            code: Some("InvalidJson".into()),
-            message: e.to_string(),
-        })
+    fn child(&mut self, kind: &str, parent: String, value: Vec<Value>) {
+        self.children.entry(kind.to_string()).or_default().push(ChildCollection { parent_id: parent, value });
+    }
+
+    fn merge(&mut self, other: Part) {
+        for (k, v) in other.resources {
+            self.resources.entry(k).or_default().extend(v);
+        }
+        for (k, v) in other.children {
+            self.children.entry(k).or_default().extend(v);
+        }
+        self.service_tags.extend(other.service_tags);
+        self.errors.extend(other.errors);
+        self.lists_ok += other.lists_ok;
+    }
+}
+
+/// A child read: (child type, parent id, items).
+type ChildJob<'a> = futures::future::BoxFuture<'a, (&'static str, String, Result<Vec<Value>, ArmFailure>)>;
+
+/// Everything the branches share.
+struct Ctx<'a> {
+    arm: Arm,
+    network: azure_mgmt_network::Client,
+    registry: azure_mgmt_containerregistry::Client,
+    config: &'a CollectConfig,
+    subscriptions: Vec<String>,
+}
+
+/// Keep the raw body of a typed SDK request (bodies must be exactly what ARM sent).
+async fn raw_body(response: azure_core::Result<azure_core::Response>) -> Result<Value, ArmFailure> {
+    let response = response.map_err(|e| ArmFailure::from_error(&e))?;
+    let bytes = response.into_body().collect().await.map_err(|e| ArmFailure::from_error(&e))?;
+    serde_json::from_slice(&bytes).map_err(|e| ArmFailure {
+        status: None,
+        code: Some("InvalidJson".into()),
+        message: e.to_string(),
+    })
+}
+
+impl Ctx<'_> {
+    /// One subscription-scope list type over every subscription.
+    async fn list_everywhere(&self, kind: &str, part: &mut Part) -> Vec<Value> {
+        let (_, path, api) = LISTS.iter().find(|(k, _, _)| *k == kind).copied().unwrap_or((kind, "", ""));
+        let results = join_all(self.subscriptions.iter().map(|s| {
+            let arm = self.arm.clone();
+            async move { (s.clone(), arm.list(&format!("/subscriptions/{s}/{path}"), api).await) }
+        }))
+        .await;
+        let mut all = Vec::new();
+        for (s, result) in results {
+            match result {
+                Ok(items) => {
+                    part.lists_ok += 1;
+                    all.extend(items);
+                }
+                Err(f) => part.error(&format!("/subscriptions/{s}"), kind, f),
+            }
+        }
+        all
+    }
+
+    /// Registries, then at once their replications, usages and role assignments, the service tags, and the
+    /// role definitions the assignments reference.
+    async fn registries(&self) -> Part {
+        let mut part = Part::default();
+        let mut registries = self.list_everywhere("Microsoft.ContainerRegistry/registries", &mut part).await;
+        if !self.config.registries.is_empty() {
+            registries.retain(|r| {
+                let name = r.get("name").and_then(Value::as_str).unwrap_or("");
+                self.config.registries.iter().any(|n| n.eq_ignore_ascii_case(name))
+            });
+        }
+        let children = join_all(registries.iter().flat_map(|r| {
+            let id = id_of(r).to_string();
+            let premium = r
+                .pointer("/sku/name")
+                .and_then(Value::as_str)
+                .map(|s| s.eq_ignore_ascii_case("Premium"))
+                .unwrap_or(false);
+            let mut jobs: Vec<ChildJob<'_>> = Vec::new();
+            if premium {
+                let (arm, id) = (self.arm.clone(), id.clone());
+                jobs.push(Box::pin(async move {
+                    let r = arm.list(&format!("{id}/replications"), REGISTRY_API).await;
+                    ("Microsoft.ContainerRegistry/registries/replications", id, r)
+                }));
+            }
+            let (arm, client, uid) = (self.arm.clone(), self.registry.clone(), id.clone());
+            jobs.push(Box::pin(async move {
+                let (sub, rg, name) = parts(&uid);
+                let response = {
+                    let _permit = arm.permit().await;
+                    client.registries_client().list_usages(sub, rg, name).send().await.map(|r| r.into_raw_response())
+                };
+                let r = raw_body(response)
+                    .await
+                    .map(|v| v.get("value").and_then(Value::as_array).cloned().unwrap_or_default());
+                ("Microsoft.ContainerRegistry/registries/usages", uid, r)
+            }));
+            let (arm, aid) = (self.arm.clone(), id);
+            jobs.push(Box::pin(async move {
+                let path = format!("{aid}/providers/Microsoft.Authorization/roleAssignments?$filter=atScope()");
+                let r = arm.list(&path, AUTHZ_API).await;
+                ("Microsoft.Authorization/roleAssignments", aid, r)
+            }));
+            jobs
+        }));
+        let region =
+            registries.iter().find_map(|r| r.get("location").and_then(Value::as_str)).unwrap_or("eastus").to_string();
+        let tags = async {
+            let _permit = self.arm.permit().await;
+            let response = self
+                .network
+                .service_tags_client()
+                .list(region.clone(), self.subscriptions[0].clone())
+                .send()
+                .await
+                .map(|r| r.into_raw_response());
+            drop(_permit);
+            raw_body(response).await
+        };
+        let (children, tags) = futures::join!(children, tags);
+        // The Service Tags API returns the cloud's whole list for any location, so one call serves every region.
+        match tags {
+            Ok(v) => part.service_tags.push(v),
+            Err(f) => part.error(
+                &format!("/subscriptions/{}/providers/Microsoft.Network/locations/{region}", self.subscriptions[0]),
+                "Microsoft.Network/serviceTags",
+                f,
+            ),
+        }
+        let mut definitions: BTreeMap<String, String> = BTreeMap::new();
+        for (kind, parent, result) in children {
+            match result {
+                Ok(value) => {
+                    if kind == "Microsoft.Authorization/roleAssignments" {
+                        for a in &value {
+                            if let Some(d) = a.pointer("/properties/roleDefinitionId").and_then(Value::as_str) {
+                                definitions.entry(key(d)).or_insert_with(|| d.to_string());
+                            }
+                        }
+                    }
+                    part.child(kind, parent, value);
+                }
+                Err(f) => part.error(&parent, kind, f),
+            }
+        }
+        let defs = join_all(definitions.values().map(|d| {
+            let arm = self.arm.clone();
+            async move { (d.clone(), arm.get(d, AUTHZ_API).await) }
+        }))
+        .await;
+        for (d, result) in defs {
+            match result {
+                Ok(v) => part.add("Microsoft.Authorization/roleDefinitions", vec![v]),
+                Err(f) => part.error(&d, "Microsoft.Authorization/roleDefinitions", f),
+            }
+        }
+        part.add("Microsoft.ContainerRegistry/registries", registries);
+        part
+    }
+
+    /// Private DNS zones, then links and A records of the `privatelink.azurecr.*` ones only.
+    async fn zones(&self) -> Part {
+        let mut part = Part::default();
+        let zones = self.list_everywhere("Microsoft.Network/privateDnsZones", &mut part).await;
+        let wanted = zones.iter().filter(|z| {
+            z.get("name")
+                .and_then(Value::as_str)
+                .map(|n| n.to_ascii_lowercase().starts_with("privatelink.azurecr."))
+                .unwrap_or(false)
+        });
+        let results = join_all(wanted.flat_map(|z| {
+            let id = id_of(z).to_string();
+            [
+                ("Microsoft.Network/privateDnsZones/virtualNetworkLinks", "virtualNetworkLinks"),
+                ("Microsoft.Network/privateDnsZones/A", "A"),
+            ]
+            .into_iter()
+            .map(move |(kind, suffix)| {
+                let (arm, id) = (self.arm.clone(), id.clone());
+                async move {
+                    let r = arm.list(&format!("{id}/{suffix}"), DNS_API).await;
+                    (kind, id, r)
+                }
+            })
+        }))
+        .await;
+        for (kind, parent, result) in results {
+            match result {
+                Ok(value) => part.child(kind, parent, value),
+                Err(f) => part.error(&parent, kind, f),
+            }
+        }
+        part.add("Microsoft.Network/privateDnsZones", zones);
+        part
+    }
+
+    /// AKS clusters, then the VMSS of each node resource group and the provider state of every subscription
+    /// in play (scanned ones and those of client VNets).
+    async fn clusters(&self) -> Part {
+        let mut part = Part::default();
+        let clusters = self.list_everywhere("Microsoft.ContainerService/managedClusters", &mut part).await;
+        let mut node_groups: BTreeSet<(String, String)> = BTreeSet::new();
+        let mut provider_subs: BTreeSet<String> = self.subscriptions.iter().map(|s| s.to_ascii_lowercase()).collect();
+        for c in &clusters {
+            let (sub, _, _) = parts(id_of(c));
+            if let Some(rg) = c.pointer("/properties/nodeResourceGroup").and_then(Value::as_str) {
+                node_groups.insert((sub, rg.to_string()));
+            }
+            for pool in c.pointer("/properties/agentPoolProfiles").and_then(Value::as_array).into_iter().flatten() {
+                let (s, _, _) = parts(pool.get("vnetSubnetID").and_then(Value::as_str).unwrap_or(""));
+                if !s.is_empty() {
+                    provider_subs.insert(s.to_ascii_lowercase());
+                }
+            }
+        }
+        let vmss = join_all(node_groups.iter().map(|(sub, rg)| {
+            let arm = self.arm.clone();
+            async move {
+                let path = format!(
+                    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachineScaleSets"
+                );
+                (format!("/subscriptions/{sub}/resourceGroups/{rg}"), arm.list(&path, COMPUTE_API).await)
+            }
+        }));
+        let providers = join_all(provider_subs.iter().map(|s| {
+            let arm = self.arm.clone();
+            async move {
+                (
+                    s.clone(),
+                    arm.get(&format!("/subscriptions/{s}/providers/Microsoft.ContainerRegistry"), PROVIDERS_API).await,
+                )
+            }
+        }));
+        let (vmss, providers) = futures::join!(vmss, providers);
+        for (scope, result) in vmss {
+            match result {
+                Ok(items) => part.add("Microsoft.Compute/virtualMachineScaleSets", items),
+                Err(f) => part.error(&scope, "Microsoft.Compute/virtualMachineScaleSets", f),
+            }
+        }
+        for (s, result) in providers {
+            match result {
+                Ok(v) => part.add("Microsoft.Resources/providers", vec![v]),
+                Err(f) => part.error(&format!("/subscriptions/{s}"), "Microsoft.Resources/providers", f),
+            }
+        }
+        part.add("Microsoft.ContainerService/managedClusters", clusters);
+        part
+    }
+
+    /// VNets, then the peered VNets outside the scope (another subscription), fetched by id when readable.
+    async fn vnets(&self) -> Part {
+        let mut part = Part::default();
+        let vnets = self.list_everywhere("Microsoft.Network/virtualNetworks", &mut part).await;
+        let known: BTreeSet<String> = vnets.iter().map(|v| key(id_of(v))).collect();
+        let mut remote: BTreeMap<String, String> = BTreeMap::new();
+        for v in &vnets {
+            for p in v.pointer("/properties/virtualNetworkPeerings").and_then(Value::as_array).into_iter().flatten() {
+                if let Some(r) = p.pointer("/properties/remoteVirtualNetwork/id").and_then(Value::as_str) {
+                    if !known.contains(&key(r)) {
+                        remote.entry(key(r)).or_insert_with(|| r.to_string());
+                    }
+                }
+            }
+        }
+        let results = join_all(remote.values().map(|id| {
+            let (arm, network) = (self.arm.clone(), self.network.clone());
+            async move {
+                let (sub, rg, name) = parts(id);
+                let response = {
+                    let _permit = arm.permit().await;
+                    network.virtual_networks_client().get(rg, name, sub).send().await.map(|r| r.into_raw_response())
+                };
+                (id.clone(), raw_body(response).await)
+            }
+        }))
+        .await;
+        part.add("Microsoft.Network/virtualNetworks", vnets);
+        for (id, result) in results {
+            match result {
+                Ok(v) => part.add("Microsoft.Network/virtualNetworks", vec![v]),
+                Err(f) => part.error(&id, "Microsoft.Network/virtualNetworks", f),
+            }
+        }
+        part
+    }
+
+    /// The lists nothing else depends on.
+    async fn plain_lists(&self) -> Part {
+        let kinds = [
+            "Microsoft.Network/privateEndpoints",
+            "Microsoft.Network/networkInterfaces",
+            "Microsoft.Network/networkSecurityGroups",
+            "Microsoft.Network/routeTables",
+            "Microsoft.Network/publicIPAddresses",
+            "Microsoft.Network/natGateways",
+        ];
+        let parts = join_all(kinds.iter().map(|k| async move {
+            let mut part = Part::default();
+            let items = self.list_everywhere(k, &mut part).await;
+            part.add(k, items);
+            part
+        }))
+        .await;
+        let mut all = Part::default();
+        for p in parts {
+            all.merge(p);
+        }
+        all
     }
 }
 
@@ -150,30 +452,34 @@ pub(crate) async fn run(config: &CollectConfig) -> Result<Collected, CollectErro
         let p = indicatif::ProgressBar::new_spinner();
         p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p.set_message("reading Azure Resource Manager");
         p
     });
-    let mut run = Run { arm, network, registry, errors: Vec::new(), config, progress };
-    let snapshot = collect_all(&mut run).await?;
-    if let Some(p) = &run.progress {
+    let result = collect_all(arm, network, registry, config).await;
+    if let Some(p) = &progress {
         p.finish_and_clear();
     }
-    Ok(Collected { snapshot, arm_requests: transport.arm_requests.load(Ordering::Relaxed) })
+    Ok(Collected { snapshot: result?, arm_requests: transport.arm_requests.load(Ordering::Relaxed) })
 }
 
-async fn collect_all(run: &mut Run<'_>) -> Result<RawSnapshot, CollectError> {
-    let config = run.config;
+async fn collect_all(
+    arm: Arm,
+    network: azure_mgmt_network::Client,
+    registry: azure_mgmt_containerregistry::Client,
+    config: &CollectConfig,
+) -> Result<RawSnapshot, CollectError> {
     // 1. Subscriptions.
-    run.phase("reading subscriptions");
+    let mut head = Part::default();
     let mut subscriptions: Vec<Value> = Vec::new();
     if config.all_subscriptions {
-        match run.arm.list("/subscriptions", SUBSCRIPTIONS_API).await {
+        match arm.list("/subscriptions", SUBSCRIPTIONS_API).await {
             Ok(list) => subscriptions
                 .extend(list.into_iter().filter(|s| s.get("state").and_then(Value::as_str) == Some("Enabled"))),
-            Err(f) => run.record("/subscriptions", "Microsoft.Resources/subscriptions", f),
+            Err(f) => head.error("/subscriptions", "Microsoft.Resources/subscriptions", f),
         }
     }
     let gets = join_all(config.subscriptions.iter().map(|s| {
-        let arm = run.arm.clone();
+        let arm = arm.clone();
         async move { (s.clone(), arm.get(&format!("/subscriptions/{s}"), SUBSCRIPTIONS_API).await) }
     }))
     .await;
@@ -182,7 +488,7 @@ async fn collect_all(run: &mut Run<'_>) -> Result<RawSnapshot, CollectError> {
             Ok(v) => subscriptions.push(v),
             Err(f) => {
                 subscriptions.push(json!({"subscriptionId": s}));
-                run.record(&format!("/subscriptions/{s}"), "Microsoft.Resources/subscriptions", f);
+                head.error(&format!("/subscriptions/{s}"), "Microsoft.Resources/subscriptions", f);
             }
         }
     }
@@ -194,280 +500,33 @@ async fn collect_all(run: &mut Run<'_>) -> Result<RawSnapshot, CollectError> {
             }
         }
     }
-    if sub_ids.is_empty() {
-        return Err(CollectError::NothingRead {
-            errors: run.errors.iter().map(|e| format!("{} at {}: {}", e.resource_type, e.scope, e.message)).collect(),
-        });
-    }
-
-    // 2. Subscription-scope lists, all at once (they queue on the shared concurrency bound).
-    run.phase("listing resources");
-    let jobs = sub_ids.iter().flat_map(|s| LISTS.iter().map(move |l| (s.clone(), *l)));
-    let results = join_all(jobs.map(|(s, (kind, path, api))| {
-        let arm = run.arm.clone();
-        async move { (s.clone(), kind, arm.list(&format!("/subscriptions/{s}/{path}"), api).await) }
-    }))
-    .await;
-    let mut resources: BTreeMap<String, Vec<Value>> = BTreeMap::new();
-    let mut any_list_ok = false;
-    for (s, kind, result) in results {
-        match result {
-            Ok(items) => {
-                any_list_ok = true;
-                resources.entry(kind.to_string()).or_default().extend(items);
-            }
-            Err(f) => run.record(&format!("/subscriptions/{s}"), kind, f),
-        }
-    }
-    if !any_list_ok {
-        return Err(CollectError::NothingRead {
-            errors: run
-                .errors
-                .iter()
-                .map(|e| {
-                    format!("{} at {}: {} {}", e.resource_type, e.scope, e.code.clone().unwrap_or_default(), e.message)
-                })
-                .collect(),
-        });
-    }
-    if !config.registries.is_empty() {
-        if let Some(regs) = resources.get_mut("Microsoft.ContainerRegistry/registries") {
-            regs.retain(|r| {
-                let name = r.get("name").and_then(Value::as_str).unwrap_or("");
-                config.registries.iter().any(|n| n.eq_ignore_ascii_case(name))
-            });
-        }
-    }
-
-    // 3. Children, only where needed.
-    run.phase("reading registries, zones and clusters");
-    let mut children: BTreeMap<String, Vec<ChildCollection>> = BTreeMap::new();
-    let registries = resources.get("Microsoft.ContainerRegistry/registries").cloned().unwrap_or_default();
-    let zones: Vec<Value> = resources
-        .get("Microsoft.Network/privateDnsZones")
-        .map(|z| {
-            z.iter()
-                .filter(|z| {
-                    z.get("name")
-                        .and_then(Value::as_str)
-                        .map(|n| n.to_ascii_lowercase().starts_with("privatelink.azurecr."))
-                        .unwrap_or(false)
-                })
-                .cloned()
-                .collect()
-        })
-        .unwrap_or_default();
-    let clusters = resources.get("Microsoft.ContainerService/managedClusters").cloned().unwrap_or_default();
-
-    // (child type, parent id, request) — every child request of this phase, run together.
-    enum Req {
-        List(String, &'static str),
-        Usages(String),
-    }
-    let mut requests: Vec<(&'static str, String, Req)> = Vec::new();
-    for r in &registries {
-        let id = id_of(r).to_string();
-        let premium =
-            r.pointer("/sku/name").and_then(Value::as_str).map(|s| s.eq_ignore_ascii_case("Premium")).unwrap_or(false);
-        if premium {
-            requests.push((
-                "Microsoft.ContainerRegistry/registries/replications",
-                id.clone(),
-                Req::List(format!("{id}/replications"), REGISTRY_API),
-            ));
-        }
-        requests.push(("Microsoft.ContainerRegistry/registries/usages", id.clone(), Req::Usages(id.clone())));
-        requests.push((
-            "Microsoft.Authorization/roleAssignments",
-            id.clone(),
-            Req::List(format!("{id}/providers/Microsoft.Authorization/roleAssignments?$filter=atScope()"), AUTHZ_API),
-        ));
-    }
-    for z in &zones {
-        let id = id_of(z).to_string();
-        requests.push((
-            "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
-            id.clone(),
-            Req::List(format!("{id}/virtualNetworkLinks"), DNS_API),
-        ));
-        requests.push(("Microsoft.Network/privateDnsZones/A", id.clone(), Req::List(format!("{id}/A"), DNS_API)));
-    }
-    let mut node_groups: BTreeSet<(String, String)> = BTreeSet::new();
-    for c in &clusters {
-        let (sub, _, _) = parts(id_of(c));
-        if let Some(rg) = c.pointer("/properties/nodeResourceGroup").and_then(Value::as_str) {
-            node_groups.insert((sub, rg.to_string()));
-        }
-    }
-    let child_results = join_all(requests.into_iter().map(|(kind, parent, req)| {
-        let arm = run.arm.clone();
-        let registry = run.registry.clone();
-        async move {
-            let result = match req {
-                Req::List(path, api) => arm.list(&path, api).await,
-                Req::Usages(id) => {
-                    let (sub, rg, name) = parts(&id);
-                    let response = {
-                        let _permit = arm.permit().await;
-                        registry
-                            .registries_client()
-                            .list_usages(sub, rg, name)
-                            .send()
-                            .await
-                            .map(|r| r.into_raw_response())
-                    };
-                    match response {
-                        Ok(r) => match r.into_body().collect().await {
-                            Ok(bytes) => serde_json::from_slice::<Value>(&bytes)
-                                .map(|v| v.get("value").and_then(Value::as_array).cloned().unwrap_or_default())
-                                .map_err(|e| ArmFailure {
-                                    status: None,
-                                    code: Some("InvalidJson".into()),
-                                    message: e.to_string(),
-                                }),
-                            Err(e) => Err(ArmFailure::from_error(&e)),
-                        },
-                        Err(e) => Err(ArmFailure::from_error(&e)),
-                    }
-                }
-            };
-            (kind, parent, result)
-        }
-    }))
-    .await;
-    for (kind, parent, result) in child_results {
-        match result {
-            Ok(value) => {
-                children.entry(kind.to_string()).or_default().push(ChildCollection { parent_id: parent, value })
-            }
-            Err(f) => run.record(&parent, kind, f),
-        }
-    }
-    let vmss_results = join_all(node_groups.iter().map(|(sub, rg)| {
-        let arm = run.arm.clone();
-        async move {
-            let path =
-                format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachineScaleSets");
-            (format!("/subscriptions/{sub}/resourceGroups/{rg}"), arm.list(&path, COMPUTE_API).await)
-        }
-    }))
-    .await;
-    for (scope, result) in vmss_results {
-        match result {
-            Ok(items) => resources.entry("Microsoft.Compute/virtualMachineScaleSets".into()).or_default().extend(items),
-            Err(f) => run.record(&scope, "Microsoft.Compute/virtualMachineScaleSets", f),
-        }
-    }
-
-    // Provider registration in every scanned subscription and every client VNet's subscription.
-    let mut provider_subs: BTreeSet<String> = sub_ids.iter().map(|s| s.to_ascii_lowercase()).collect();
-    for c in &clusters {
-        for pool in c.pointer("/properties/agentPoolProfiles").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(subnet) = pool.get("vnetSubnetID").and_then(Value::as_str) {
-                let (sub, _, _) = parts(subnet);
-                if !sub.is_empty() {
-                    provider_subs.insert(sub.to_ascii_lowercase());
-                }
-            }
-        }
-    }
-    let provider_results = join_all(provider_subs.iter().map(|s| {
-        let arm = run.arm.clone();
-        async move {
-            (
-                s.clone(),
-                arm.get(&format!("/subscriptions/{s}/providers/Microsoft.ContainerRegistry"), PROVIDERS_API).await,
-            )
-        }
-    }))
-    .await;
-    for (s, result) in provider_results {
-        match result {
-            Ok(v) => resources.entry("Microsoft.Resources/providers".into()).or_default().push(v),
-            Err(f) => run.record(&format!("/subscriptions/{s}"), "Microsoft.Resources/providers", f),
-        }
-    }
-
-    // Service tags: the API returns the cloud's whole list for any location, so one call serves every region.
-    run.phase("reading service tags and role definitions");
-    let mut service_tags = Vec::new();
-    let region = registries
-        .iter()
-        .chain(&clusters)
-        .find_map(|r| r.get("location").and_then(Value::as_str))
-        .unwrap_or("eastus")
-        .to_string();
-    let tags = {
-        let _permit = run.arm.permit().await;
-        run.network
-            .service_tags_client()
-            .list(region.clone(), sub_ids[0].clone())
-            .send()
-            .await
-            .map(|r| r.into_raw_response())
+    let describe = |errors: &[ArmErrorRecord]| -> Vec<String> {
+        errors
+            .iter()
+            .map(|e| {
+                format!("{} at {}: {} {}", e.resource_type, e.scope, e.code.clone().unwrap_or_default(), e.message)
+            })
+            .collect()
     };
-    match run.raw_body(tags).await {
-        Ok(v) => service_tags.push(v),
-        Err(f) => run.record(
-            &format!("/subscriptions/{}/providers/Microsoft.Network/locations/{region}", sub_ids[0]),
-            "Microsoft.Network/serviceTags",
-            f,
-        ),
+    if sub_ids.is_empty() {
+        return Err(CollectError::NothingRead { errors: describe(&head.errors) });
     }
 
-    // 4. What the lists reference: role definitions of the assignments, peered VNets outside the scope.
-    let mut definitions: BTreeMap<String, String> = BTreeMap::new();
-    for c in children.get("Microsoft.Authorization/roleAssignments").into_iter().flatten() {
-        for a in &c.value {
-            if let Some(d) = a.pointer("/properties/roleDefinitionId").and_then(Value::as_str) {
-                definitions.entry(key(d)).or_insert_with(|| d.to_string());
-            }
-        }
+    // 2. Independent branches, all at once: each starts its children as soon as its own list is done, so
+    //    children overlap with the long paging chains of other lists.
+    let ctx = Ctx { arm: arm.clone(), network, registry, config, subscriptions: sub_ids };
+    let (registries, zones, clusters, vnets, plain) =
+        futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.vnets(), ctx.plain_lists());
+    let mut all = head;
+    for p in [registries, zones, clusters, vnets, plain] {
+        all.merge(p);
     }
-    let def_results = join_all(definitions.values().map(|d| {
-        let arm = run.arm.clone();
-        async move { (d.clone(), arm.get(d, AUTHZ_API).await) }
-    }))
-    .await;
-    for (d, result) in def_results {
-        match result {
-            Ok(v) => resources.entry("Microsoft.Authorization/roleDefinitions".into()).or_default().push(v),
-            Err(f) => run.record(&d, "Microsoft.Authorization/roleDefinitions", f),
-        }
-    }
-    let known: BTreeSet<String> =
-        resources.get("Microsoft.Network/virtualNetworks").into_iter().flatten().map(|v| key(id_of(v))).collect();
-    let mut remote: BTreeMap<String, String> = BTreeMap::new();
-    for v in resources.get("Microsoft.Network/virtualNetworks").into_iter().flatten() {
-        for p in v.pointer("/properties/virtualNetworkPeerings").and_then(Value::as_array).into_iter().flatten() {
-            if let Some(r) = p.pointer("/properties/remoteVirtualNetwork/id").and_then(Value::as_str) {
-                if !known.contains(&key(r)) {
-                    remote.entry(key(r)).or_insert_with(|| r.to_string());
-                }
-            }
-        }
-    }
-    let remote_results = join_all(remote.values().map(|id| {
-        let arm = run.arm.clone();
-        let network = run.network.clone();
-        async move {
-            let (sub, rg, name) = parts(id);
-            let response = {
-                let _permit = arm.permit().await;
-                network.virtual_networks_client().get(rg, name, sub).send().await.map(|r| r.into_raw_response())
-            };
-            (id.clone(), response)
-        }
-    }))
-    .await;
-    for (id, response) in remote_results {
-        match run.raw_body(response).await {
-            Ok(v) => resources.entry("Microsoft.Network/virtualNetworks".into()).or_default().push(v),
-            Err(f) => run.record(&id, "Microsoft.Network/virtualNetworks", f),
-        }
+    if all.lists_ok == 0 {
+        return Err(CollectError::NothingRead { errors: describe(&all.errors) });
     }
 
     // Deterministic output: the same estate gives the same file, whatever the paging or retries were.
+    let Part { mut resources, mut children, service_tags, mut errors, .. } = all;
     for list in resources.values_mut() {
         list.sort_by_key(|v| key(id_of(v)));
         list.dedup_by(|a, b| key(id_of(a)) == key(id_of(b)));
@@ -480,16 +539,16 @@ async fn collect_all(run: &mut Run<'_>) -> Result<RawSnapshot, CollectError> {
             }
         }
     }
-    let mut errors = std::mem::take(&mut run.errors);
     errors.sort_by(|a, b| (&a.scope, &a.resource_type).cmp(&(&b.scope, &b.resource_type)));
     let metadata = json!({
         "tool": {"name": "acr-audit", "version": config.tool_version},
         "collectedAt": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "cloud": {"name": config.cloud.name(), "armEndpoint": run.arm.endpoint.as_str().trim_end_matches('/')},
-        "subscriptions": subscriptions.iter().map(|s| json!({
-            "subscriptionId": s.get("subscriptionId"), "displayName": s.get("displayName"),
-            "tenantId": s.get("tenantId"), "state": s.get("state"),
-        })).map(|mut v| {
+        "cloud": {"name": config.cloud.name(), "armEndpoint": arm.endpoint.as_str().trim_end_matches('/')},
+        "subscriptions": subscriptions.iter().map(|s| {
+            let mut v = json!({
+                "subscriptionId": s.get("subscriptionId"), "displayName": s.get("displayName"),
+                "tenantId": s.get("tenantId"), "state": s.get("state"),
+            });
             if let Some(o) = v.as_object_mut() {
                 o.retain(|_, x| !x.is_null());
             }
