@@ -329,6 +329,9 @@ fn nsg_facts(
     let model = ctx.model;
     let mut evaluations = Vec::new();
     let source_asgs = client.application_security_groups.as_deref();
+    // Every NSG on the path judges the same flow: the client's addresses to the destination on TCP 443.
+    let https_flow =
+        |direction| Flow { source, source_asgs, destination: dest, destination_asgs: &[], port: 443, direction };
     // Outbound, the NIC's NSG is evaluated first, then the subnet's; both must allow.
     for nic in client.nic_ids.iter().filter_map(|n| model.network_interface(n)) {
         let in_subnet = nic
@@ -338,14 +341,7 @@ fn nsg_facts(
             .any(|c| c.properties.subnet.as_ref().map(|s| s.id.eq_ignore_ascii_case(subnet_id)).unwrap_or(false));
         let nsg = nic.properties.network_security_group.as_ref().and_then(|n| model.network_security_group(&n.id));
         if let (true, Some(nsg), false) = (in_subnet, nsg, dest.is_empty()) {
-            let flow = Flow {
-                source,
-                source_asgs,
-                destination: dest,
-                destination_asgs: &[],
-                port: 443,
-                direction: Direction::Outbound,
-            };
+            let flow = https_flow(Direction::Outbound);
             evaluations
                 .push(LevelVerdict { level: "client_nic", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, vctx) });
         }
@@ -355,14 +351,7 @@ fn nsg_facts(
         .and_then(|s| s.subnet.properties.network_security_group.as_ref())
         .and_then(|n| model.network_security_group(&n.id));
     if let (Some(nsg), false) = (subnet_nsg, dest.is_empty()) {
-        let flow = Flow {
-            source,
-            source_asgs,
-            destination: dest,
-            destination_asgs: &[],
-            port: 443,
-            direction: Direction::Outbound,
-        };
+        let flow = https_flow(Direction::Outbound);
         evaluations
             .push(LevelVerdict { level: "client_subnet", verdict: nsg::evaluate(nsg, &flow, ctx.resolver, vctx) });
     }
@@ -378,14 +367,7 @@ fn nsg_facts(
             .and_then(|n| model.network_security_group(&n.id));
         if let (true, Some(nsg), false) = (enforced, nsg, dest.is_empty()) {
             let pe_ctx = VnetContext::of(Some(pe_subnet.vnet));
-            let flow = Flow {
-                source,
-                source_asgs,
-                destination: dest,
-                destination_asgs: &[],
-                port: 443,
-                direction: Direction::Inbound,
-            };
+            let flow = https_flow(Direction::Inbound);
             evaluations.push(LevelVerdict {
                 level: "endpoint_subnet",
                 verdict: nsg::evaluate(nsg, &flow, ctx.resolver, &pe_ctx),

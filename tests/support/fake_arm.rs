@@ -141,6 +141,16 @@ impl Estate {
     }
 }
 
+impl Estate {
+    /// Items of a type (lower-cased) whose id starts with a lower-cased scope prefix; only references.
+    fn list(&self, kind: &str, prefix: &str) -> Vec<&Value> {
+        self.by_type
+            .get(kind)
+            .map(|list| list.iter().filter(|v| starts_with_ci(v["id"].as_str().unwrap_or(""), prefix)).collect())
+            .unwrap_or_default()
+    }
+}
+
 struct Shared {
     estate: Estate,
     options: Options,
@@ -390,22 +400,14 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
             return ok(shared, e.service_tags.clone())
         }
         ["subscriptions", s, "providers", ns, kind] => {
-            let prefix = format!("/subscriptions/{s}/");
-            let items: Vec<&Value> = e
-                .by_type
-                .get(&format!("{ns}/{kind}"))
-                .map(|list| list.iter().filter(|v| starts_with_ci(v["id"].as_str().unwrap_or(""), &prefix)).collect())
-                .unwrap_or_default();
-            return page(shared, uri, &items);
+            return page(shared, uri, &e.list(&format!("{ns}/{kind}"), &format!("/subscriptions/{s}/")));
         }
         ["subscriptions", s, "resourcegroups", rg, "providers", ns, kind] => {
-            let prefix = format!("/subscriptions/{s}/resourcegroups/{rg}/");
-            let items: Vec<&Value> = e
-                .by_type
-                .get(&format!("{ns}/{kind}"))
-                .map(|list| list.iter().filter(|v| starts_with_ci(v["id"].as_str().unwrap_or(""), &prefix)).collect())
-                .unwrap_or_default();
-            return page(shared, uri, &items);
+            return page(
+                shared,
+                uri,
+                &e.list(&format!("{ns}/{kind}"), &format!("/subscriptions/{s}/resourcegroups/{rg}/")),
+            );
         }
         _ => {}
     }
