@@ -121,3 +121,24 @@ fn collection_errors_are_shown_in_the_report() {
     let text = String::from_utf8(table.stdout).unwrap();
     assert!(text.contains("could not read 1 scope(s)") && text.contains("privateDnsZones"), "{text}");
 }
+
+#[test]
+fn a_pairs_file_selects_exactly_the_listed_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.yaml");
+    // contosobuildacr is not inferred for the cluster (no role assignment, two registries): naming it adds it.
+    std::fs::write(&pairs, "pairs:\n  - client: aks-prod-eastus\n    registry: contosobuildacr\n").unwrap();
+    let (_, report) =
+        eval_json(&path("fixtures/demo/snapshot.json"), &["--pairs", pairs.to_str().unwrap(), "--only", "ACR-IAM-001"]);
+    let iam: Vec<_> = report["findings"].as_array().unwrap().iter().collect();
+    assert_eq!(iam.len(), 1, "the kubelet identity has no role on contosobuildacr: {iam:?}");
+    assert!(iam[0]["registry"].as_str().unwrap().ends_with("/registries/contosobuildacr"));
+    let (_, inferred) = eval_json(&path("fixtures/demo/snapshot.json"), &["--only", "ACR-IAM-001"]);
+    assert!(inferred["findings"].as_array().unwrap().is_empty(), "without the file, nobody intended that pair");
+
+    std::fs::write(&pairs, "pairs:\n  - cluster: aks-prod-eastus\n").unwrap();
+    let out = acr_audit().args(["eval", "fixtures/demo/snapshot.json", "--pairs"]).arg(&pairs).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("pairs.yaml") && err.contains("unknown field `cluster`") && err.contains("fix:"), "{err}");
+}

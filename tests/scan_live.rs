@@ -7,7 +7,7 @@ mod common;
 mod fake_arm;
 
 use common::*;
-use fake_arm::{FakeArm, Fault, Options, FAKE_SECRET, FAKE_TOKEN};
+use fake_arm::{FakeArm, Fault, Options, FAKE_FEDERATED_TOKEN, FAKE_SECRET, FAKE_TOKEN};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -246,4 +246,26 @@ fn collect_writes_a_snapshot_that_eval_reads() {
     let (code, report) = eval_json(&file, &[]);
     assert_eq!(code, 1);
     assert!(finding_keys(&report).iter().any(|(r, _)| r == "ACR-DNS-002"));
+}
+
+#[test]
+fn workload_identity_federation_signs_in_from_the_token_file() {
+    let fake = FakeArm::start(&demo(), Options::default());
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("azure-identity-token");
+    std::fs::write(&token_file, FAKE_FEDERATED_TOKEN).unwrap();
+    let out_file = dir.path().join("snap.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    cmd.env_remove("AZURE_CLIENT_SECRET").env("AZURE_FEDERATED_TOKEN_FILE", &token_file);
+    let out = cmd.args(["collect", "--subscription", SUB, "--auth", "env", "-o"]).arg(&out_file).output().unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        !err.contains(FAKE_FEDERATED_TOKEN)
+            && !std::fs::read_to_string(&out_file).unwrap().contains(FAKE_FEDERATED_TOKEN)
+    );
+    assert_eq!(fake.requests().len(), expected_requests(&demo(), 2));
 }

@@ -26,19 +26,33 @@ pub use facts::{
 
 use crate::model::Model;
 
-/// Which client × registry pairs to analyse. Empty lists mean "infer" (see `docs/facts.md`).
+/// Which client × registry pairs to analyse. All empty means "infer" (see `docs/facts.md`).
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
     /// Registry names or ids.
     pub registries: Vec<String>,
-    /// Client (cluster) names or ids.
+    /// Client (cluster, NIC, VM or subnet) names or ids.
     pub clients: Vec<String>,
+    /// Explicit (client, registry) pairs, e.g. from a `--pairs` file.
+    pub pairs: Vec<(String, String)>,
+}
+
+impl Selection {
+    /// Nothing named: pairs are inferred.
+    pub fn is_empty(&self) -> bool {
+        self.registries.is_empty() && self.clients.is_empty() && self.pairs.is_empty()
+    }
+
+    /// Every client named, directly or in a pair.
+    pub fn named_clients(&self) -> Vec<String> {
+        self.clients.iter().cloned().chain(self.pairs.iter().map(|(c, _)| c.clone())).collect()
+    }
 }
 
 /// Compute the facts the rules read.
 pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let registries = registry::registry_facts(model);
-    let clients = clients::client_facts(model, &selection.clients);
+    let clients = clients::client_facts(model, &selection.named_clients());
     let pairs = pairs::pair_facts(model, &registries, &clients, selection);
     let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
     let mut resolver = tags::AddressResolver::new(model);

@@ -1,6 +1,7 @@
 //! Which client × registry pairs are meant to work, and the per-pair facts.
 //!
-//! The rule (documented in `docs/facts.md`): pairs named with `--registry` / `--client` are analysed;
+//! The rule (documented in `docs/facts.md`): pairs listed in a `--pairs` file, or named with `--registry` /
+//! `--client`, are analysed;
 //! otherwise a client is paired with a registry when its kubelet identity (or service principal) holds any role
 //! assignment read at that registry's scope, or when the registry is the only one in the snapshot. No finding is
 //! raised for a pair nobody intended.
@@ -38,10 +39,15 @@ fn pair_reason(
     client: &ClientFacts,
     selection: &Selection,
 ) -> Option<&'static str> {
-    if !selection.registries.is_empty() || !selection.clients.is_empty() {
-        let reg_ok = selection.registries.is_empty() || named(&selection.registries, &registry.id, &registry.name);
-        let cli_ok = selection.clients.is_empty() || named(&selection.clients, &client.id, &client.name);
-        return (reg_ok && cli_ok).then_some("selected");
+    if !selection.is_empty() {
+        let in_pairs = selection.pairs.iter().any(|(c, r)| {
+            named(std::slice::from_ref(c), &client.id, &client.name)
+                && named(std::slice::from_ref(r), &registry.id, &registry.name)
+        });
+        let by_flags = (!selection.registries.is_empty() || !selection.clients.is_empty())
+            && (selection.registries.is_empty() || named(&selection.registries, &registry.id, &registry.name))
+            && (selection.clients.is_empty() || named(&selection.clients, &client.id, &client.name));
+        return (in_pairs || by_flags).then_some("selected");
     }
     let principals: Vec<&str> = client
         .kubelet_identity

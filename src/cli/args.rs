@@ -121,9 +121,12 @@ pub struct PairArgs {
     /// Analyse only this registry (name or resource id); repeatable.
     #[arg(long, value_name = "NAME")]
     pub registry: Vec<String>,
-    /// Analyse only this client (cluster name or resource id); repeatable.
+    /// Analyse only this client (cluster, NIC, VM or subnet: name or resource id); repeatable.
     #[arg(long, value_name = "NAME")]
     pub client: Vec<String>,
+    /// Analyse the client × registry pairs listed in this YAML file (`pairs: [{client, registry}]`).
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
 }
 
 /// `eval`.

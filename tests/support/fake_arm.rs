@@ -22,6 +22,8 @@ use std::time::Duration;
 pub const FAKE_TOKEN: &str = "fake-arm-access-token-7f3a9c1e5b2d4086";
 /// The client secret tests use; it must never appear in output either.
 pub const FAKE_SECRET: &str = "fake-client-secret-91b2c3d4e5f6";
+/// The federated token (as GitHub Actions OIDC or AKS workload identity would write to a file).
+pub const FAKE_FEDERATED_TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.fake-federated-assertion.c2lnbmF0dXJl";
 
 /// A fault to inject.
 #[derive(Debug, Clone)]
@@ -302,7 +304,11 @@ async fn handle(
                     .map(|(_, v)| v.replace("%3A", ":").replace("%2F", "/").replace('+', " "))
             })
         };
-        if field("client_secret").as_deref() != Some(FAKE_SECRET) {
+        // Client secret, or workload identity federation (a client assertion read from AZURE_FEDERATED_TOKEN_FILE).
+        let federated = field("client_assertion_type").as_deref()
+            == Some("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+            && field("client_assertion").as_deref() == Some(FAKE_FEDERATED_TOKEN);
+        if field("client_secret").as_deref() != Some(FAKE_SECRET) && !federated {
             return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}))).into_response();
         }
         shared.token_scopes.lock().unwrap().push(field("scope").unwrap_or_default());

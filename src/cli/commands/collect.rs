@@ -7,7 +7,6 @@ use super::super::args::{CollectArgs, CollectScopeArgs, ScanArgs};
 use super::super::Outcome;
 use super::eval::{finish, output_plan};
 use super::load_catalog;
-use crate::analysis::Selection;
 use crate::pipeline::evaluate_snapshot;
 use crate::report::{resource_lines, Format};
 use crate::snapshot::parse_snapshot;
@@ -87,7 +86,7 @@ pub(super) fn scan(args: ScanArgs, no_color: bool) -> anyhow::Result<Outcome> {
         None => "(live scan)".to_string(),
     };
     let snapshot = parse_snapshot(&bytes, Path::new(&name))?;
-    let selection = Selection { registries: args.pairs.registry.clone(), clients: args.pairs.client.clone() };
+    let selection = super::selection_of(&args.pairs)?;
     let mut report =
         evaluate_snapshot(snapshot, &name, &catalog, &args.rules.only, &args.rules.skip, &selection)?.report;
     if outputs.iter().any(|(f, _)| *f == Format::Sarif) {

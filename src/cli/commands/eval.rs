@@ -4,7 +4,6 @@ use super::super::args::{EvalArgs, ReportArgs};
 use super::super::output::{use_color, with_output};
 use super::super::Outcome;
 use super::{format_of, load_catalog, threshold_of};
-use crate::analysis::Selection;
 use crate::pipeline::evaluate_file;
 use crate::report::{reporter, resource_lines, Format, Report};
 use crate::triage::{self, Baseline, Suppressions};
@@ -13,7 +12,7 @@ use std::path::PathBuf;
 pub(super) fn run(args: EvalArgs, no_color: bool) -> anyhow::Result<Outcome> {
     let outputs = output_plan(&args.report)?;
     let catalog = load_catalog(&args.rules)?;
-    let selection = Selection { registries: args.pairs.registry.clone(), clients: args.pairs.client.clone() };
+    let selection = super::selection_of(&args.pairs)?;
     let mut report = evaluate_file(&args.snapshot, &catalog, &args.rules.only, &args.rules.skip, &selection)?.report;
     if outputs.iter().any(|(f, _)| *f == Format::Sarif) {
         // SARIF points at the line of each resource in the audited file.

@@ -51,3 +51,33 @@ pub(super) fn threshold_of(f: FailOnArg) -> Option<Severity> {
 pub(super) fn load_catalog(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
     Ok(Catalog::load(!args.no_builtin_rules, &args.rules)?)
 }
+
+/// The pair selection of `--registry`, `--client` and `--pairs FILE`.
+pub(super) fn selection_of(args: &super::args::PairArgs) -> anyhow::Result<crate::analysis::Selection> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PairsFile {
+        pairs: Vec<PairEntry>,
+    }
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PairEntry {
+        client: String,
+        registry: String,
+    }
+    let pairs = match &args.pairs {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| anyhow::anyhow!("{}: cannot read the pairs file: {e}", path.display()))?;
+            let file: PairsFile = yaml_serde::from_str(&text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{}: {e}\n  fix: the file is `pairs:` followed by entries with `client:` and `registry:` (names or resource ids)",
+                    path.display()
+                )
+            })?;
+            file.pairs.into_iter().map(|p| (p.client, p.registry)).collect()
+        }
+    };
+    Ok(crate::analysis::Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
+}

@@ -10,7 +10,7 @@ use crate::snapshot::load_snapshot;
 
 pub(super) fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
     let model = Model::from_snapshot(load_snapshot(&args.snapshot)?);
-    let selection = Selection { registries: vec![args.registry.clone()], clients: vec![args.client.clone()] };
+    let selection = Selection { pairs: vec![(args.client.clone(), args.registry.clone())], ..Selection::default() };
     let facts = analyse(&model, &selection);
     let Some(pair) = facts.pairs.first() else {
         let clients: Vec<&str> = facts.clients.iter().map(|c| c.name.as_str()).collect();
