@@ -20,8 +20,13 @@ fn facts_of(snapshot: &Value, selection: Selection) -> Facts {
     analyse(&model, &selection)
 }
 
+/// Analyse exactly one client × registry pair.
+fn pair(client: &str, registry: &str) -> Selection {
+    Selection { pairs: vec![(client.into(), registry.into())], ..Selection::default() }
+}
+
 fn prod(snapshot: &Value) -> Facts {
-    facts_of(snapshot, Selection { registries: vec!["contosoprodacr".into()], clients: vec!["aks-prod-eastus".into()] })
+    facts_of(snapshot, pair("aks-prod-eastus", "contosoprodacr"))
 }
 
 fn path_of<'a>(facts: &'a Facts, kind: &str) -> &'a PathFacts {
@@ -240,11 +245,9 @@ fn nsg_rules_on_application_security_groups_apply_to_member_nics_only() {
             r["properties"].as_object_mut().unwrap().remove("sourceAddressPrefix");
         }
     }
-    let agent =
-        facts_of(&s, Selection { registries: vec!["contosoprodacr".into()], clients: vec!["nic-agent".into()] });
+    let agent = facts_of(&s, pair("nic-agent", "contosoprodacr"));
     assert_eq!(path_of(&agent, "storage").nsg.verdict, "deny");
-    let other =
-        facts_of(&s, Selection { registries: vec!["contosoprodacr".into()], clients: vec!["nic-other".into()] });
+    let other = facts_of(&s, pair("nic-other", "contosoprodacr"));
     assert_eq!(path_of(&other, "storage").nsg.verdict, "allow");
 }
 
@@ -269,7 +272,7 @@ fn nic_and_subnet_nsgs_with_tied_priorities_must_both_allow() {
             json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
         ),
     );
-    let f = facts_of(&s, Selection { registries: vec!["contosoprodacr".into()], clients: vec!["nic-vm1".into()] });
+    let f = facts_of(&s, pair("nic-vm1", "contosoprodacr"));
     let storage = path_of(&f, "storage");
     let levels: Vec<(&str, &str)> = storage.nsg.evaluations.iter().map(|e| (e.level, e.verdict.verdict)).collect();
     assert_eq!(levels, vec![("client_nic", "allow"), ("client_subnet", "deny")]);
