@@ -286,8 +286,8 @@ pub fn describe(c: &ConfigChange) -> String {
         Some(Value::String(s)) => format!("\"{s}\""),
         Some(v) => {
             let t = v.to_string();
-            if t.len() > 80 {
-                format!("{}…", &t[..80])
+            if t.chars().count() > 80 {
+                format!("{}…", t.chars().take(80).collect::<String>())
             } else {
                 t
             }
