@@ -140,7 +140,6 @@ impl Reporter for SarifReporter {
             .name("acr-audit".to_string())
             .version(report.tool.version.to_string())
             .semantic_version(report.tool.version.to_string())
-            .information_uri("https://github.com/acr-audit/acr-audit".to_string())
             .rules(rules)
             .build();
         let run = s::Run::builder().tool(s::Tool::builder().driver(driver).build()).results(results).build();
