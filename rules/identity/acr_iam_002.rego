@@ -34,8 +34,7 @@ deny contains finding if {
 	some pair in input.pairs
 	pair.rbac.principal_kind == "service_principal"
 	pair.rbac.assignments_readable
-	some client in input.clients
-	client.id == pair.client
+	client := h.client_by_id(pair.client)
 	finding := {
 		"msg": sprintf(
 			"Cluster %s pulls as service principal %s; pull on registry %s is granted to %s: check the application's object id is among them",

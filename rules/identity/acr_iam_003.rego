@@ -31,8 +31,7 @@ import rego.v1
 deny contains finding if {
 	some pair in input.pairs
 	pair.rbac.identity_on_node_vmss == "no"
-	some client in input.clients
-	client.id == pair.client
+	client := h.client_by_id(pair.client)
 	finding := {
 		"msg": sprintf(
 			"Kubelet identity of %s is not assigned to its node VMSS %s: nodes cannot get a registry token",

@@ -21,7 +21,12 @@ network_restricted(reg) if reg.public_network_access == "Disabled"
 
 network_restricted(reg) if count(reg.private_endpoint_connections) > 0
 
-registry_by_id(id) := reg if {
-	some reg in input.registries
-	lower(reg.id) == lower(id)
-}
+# Lookups by id go through indexes built once per rule evaluation, not through a scan per lookup: rules that
+# join paths with registries or clients stay linear in the size of the estate.
+registry_index := {lower(reg.id): reg | some reg in input.registries}
+
+client_index := {lower(c.id): c | some c in input.clients}
+
+registry_by_id(id) := registry_index[lower(id)]
+
+client_by_id(id) := client_index[lower(id)]

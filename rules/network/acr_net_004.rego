@@ -29,30 +29,15 @@ import rego.v1
 
 deny contains finding if {
 	some pair in input.pairs
-	routes := {hop.route |
-		some path in input.paths
-		path.client == pair.client
-		path.registry == pair.registry
-		some hop in path.route.hops
-		hop.next_hop_type == "VirtualAppliance"
-	}
-	some route in routes
-	hops := [[path.endpoint.fqdn, hop] |
-		some path in input.paths
-		path.client == pair.client
-		path.registry == pair.registry
-		some hop in path.route.hops
-		hop.route == route
-	]
-	appliance := hops[0][1].next_hop_ip
+	some route in pair.appliance_routes
 	finding := {
 		"msg": sprintf(
 			"Traffic from %s to registry %s goes through appliance %s (route %s): it must allow TCP 443 to %s",
-			[pair.client_name, pair.registry_name, appliance, hops[0][1].route_name, concat(", ", sort({h[0] | some h in hops}))],
+			[pair.client_name, pair.registry_name, route.next_hop_ip, route.route_name, concat(", ", route.fqdns)],
 		),
-		"resource": route,
+		"resource": route.route,
 		"registry": pair.registry,
 		"client": pair.client,
-		"evidence": {"appliance": appliance, "fqdns": sort({h[0] | some h in hops})},
+		"evidence": {"appliance": route.next_hop_ip, "fqdns": route.fqdns},
 	}
 }

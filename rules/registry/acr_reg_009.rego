@@ -32,8 +32,7 @@ deny contains finding if {
 	some path in input.paths
 	path.endpoint.kind == "login"
 	path.dns.status == "public"
-	some client in input.clients
-	client.id == path.client
+	client := h.client_by_id(path.client)
 	some subnet in client.acr_service_endpoint_subnets
 	lower(subnet) == lower(path.subnet)
 	reg := h.registry_by_id(path.registry)

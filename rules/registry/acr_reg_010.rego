@@ -29,8 +29,7 @@ import rego.v1
 deny contains finding if {
 	some pair in input.pairs
 	reg := h.registry_by_id(pair.registry)
-	some client in input.clients
-	client.id == pair.client
+	client := h.client_by_id(pair.client)
 	some state in client.acr_provider_registrations
 	lower(state.subscription_id) != lower(reg.subscription_id)
 	state.registration_state != "Registered"

@@ -218,6 +218,21 @@ pub struct PairFacts {
     pub private_endpoints: Vec<PairEndpointFacts>,
     /// Whether the client's identity may pull.
     pub rbac: super::rbac::RbacFacts,
+    /// Routes that send this pair's registry traffic to a network virtual appliance, with the names behind them.
+    pub appliance_routes: Vec<ApplianceRouteFacts>,
+}
+
+/// `input.pairs[_].appliance_routes[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplianceRouteFacts {
+    /// Route id.
+    pub route: String,
+    /// Route name.
+    pub route_name: String,
+    /// The appliance.
+    pub next_hop_ip: Option<String>,
+    /// Endpoint names whose traffic it carries (sorted).
+    pub fqdns: Vec<String>,
 }
 
 /// `input.pairs[_].private_endpoints[_]`.

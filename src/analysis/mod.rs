@@ -57,15 +57,18 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
     let mut resolver = tags::AddressResolver::new(model);
     let mut ctx = paths::PathContext { model, resolver: &mut resolver, cloud };
+    let mut pairs = pairs;
     let mut all_paths = Vec::new();
-    for pair in &pairs {
+    for pair in &mut pairs {
         let (Some(client), Some(registry)) =
             (clients.iter().find(|c| c.id == pair.client), registries.iter().find(|r| r.id == pair.registry))
         else {
             continue;
         };
         let endpoints = endpoints::registry_endpoints(registry, cloud);
-        all_paths.extend(paths::pair_paths(&mut ctx, client, registry, &endpoints));
+        let pair_paths = paths::pair_paths(&mut ctx, client, registry, &endpoints);
+        pair.appliance_routes = paths::appliance_routes(&pair_paths);
+        all_paths.extend(pair_paths);
     }
     Facts {
         schema: facts::FACTS_SCHEMA.to_string(),

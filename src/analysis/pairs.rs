@@ -101,6 +101,7 @@ fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: &
         reason: reason.into(),
         private_endpoints,
         rbac: rbac_of(model, registry, client),
+        appliance_routes: Vec::new(),
     }
 }
 

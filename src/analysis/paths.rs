@@ -483,3 +483,32 @@ fn verdict(
         _ => ("yes", None),
     }
 }
+
+/// The `VirtualAppliance` routes among a pair's paths, each with the endpoint names it carries (grouped here,
+/// in Rust, so rules do not join paths with pairs).
+pub(crate) fn appliance_routes(paths: &[PathFacts]) -> Vec<super::facts::ApplianceRouteFacts> {
+    let mut out: Vec<super::facts::ApplianceRouteFacts> = Vec::new();
+    for p in paths {
+        for h in p.route.hops.iter().filter(|h| h.next_hop_type == "VirtualAppliance") {
+            let entry = match out.iter_mut().position(|r| r.route == h.route) {
+                Some(i) => &mut out[i],
+                None => {
+                    out.push(super::facts::ApplianceRouteFacts {
+                        route: h.route.clone(),
+                        route_name: h.route_name.clone(),
+                        next_hop_ip: h.next_hop_ip.clone(),
+                        fqdns: Vec::new(),
+                    });
+                    out.last_mut().expect("just pushed")
+                }
+            };
+            if !entry.fqdns.contains(&p.endpoint.fqdn) {
+                entry.fqdns.push(p.endpoint.fqdn.clone());
+            }
+        }
+    }
+    for r in &mut out {
+        r.fqdns.sort();
+    }
+    out
+}
