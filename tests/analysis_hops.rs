@@ -52,12 +52,11 @@ fn node_nsg(s: &mut Value) -> &mut Value {
     &mut resources(s, "Microsoft.Network/networkSecurityGroups")[0]
 }
 
-fn add_node_rule(s: &mut Value, rule: Value) {
-    node_nsg(s)["properties"]["securityRules"].as_array_mut().unwrap().push(rule);
-}
-
-fn nsg_id(s: &mut Value) -> String {
-    node_nsg(s)["id"].as_str().unwrap().to_string()
+/// Add an outbound TCP rule to the AKS node subnet's NSG.
+fn add_node_rule(s: &mut Value, name: &str, priority: u32, access: &str, props: Value) {
+    let nsg = node_nsg(s);
+    let rule = nsg_rule(nsg["id"].as_str().unwrap(), name, priority, access, props);
+    nsg["properties"]["securityRules"].as_array_mut().unwrap().push(rule);
 }
 
 /// Turn the estate into a public one: the registry takes public traffic without dedicated data endpoints, and
@@ -87,16 +86,12 @@ fn public_estate() -> Value {
 #[test]
 fn nsg_deny_on_regional_storage_tag_blocks_the_storage_endpoint_only() {
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyStorage",
-            200,
-            "Deny",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "DenyStorage",
+        200,
+        "Deny",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
     );
     let f = prod(&s);
     let storage = path_of(&f, "storage");
@@ -111,26 +106,19 @@ fn nsg_deny_on_regional_storage_tag_blocks_the_storage_endpoint_only() {
 #[test]
 fn nsg_priority_decides_between_overlapping_rules() {
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyStorage",
-            300,
-            "Deny",
-            json!({"destinationPortRange": "*", "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "DenyStorage",
+        300,
+        "Deny",
+        json!({"destinationPortRange": "*", "destinationAddressPrefix": "Storage.EastUS"}),
     );
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "AllowStorage443",
-            250,
-            "Allow",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "AllowStorage443",
+        250,
+        "Allow",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
     );
     assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "allow", "the lower priority number wins");
 }
@@ -138,16 +126,12 @@ fn nsg_priority_decides_between_overlapping_rules() {
 #[test]
 fn nsg_rule_on_a_tag_missing_from_the_snapshot_is_not_guessed() {
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "AllowStorageGlobal",
-            250,
-            "Allow",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage"}),
-        ),
+        "AllowStorageGlobal",
+        250,
+        "Allow",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage"}),
     );
     let f = prod(&s);
     let storage = path_of(&f, "storage");
@@ -159,29 +143,21 @@ fn nsg_rule_on_a_tag_missing_from_the_snapshot_is_not_guessed() {
 #[test]
 fn nsg_port_lists_and_ranges_match_443() {
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyWeb",
-            200,
-            "Deny",
-            json!({"destinationPortRanges": ["80", "440-450"], "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "DenyWeb",
+        200,
+        "Deny",
+        json!({"destinationPortRanges": ["80", "440-450"], "destinationAddressPrefix": "Storage.EastUS"}),
     );
     assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "deny");
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyOther",
-            200,
-            "Deny",
-            json!({"destinationPortRanges": ["80", "8443", "444-450"], "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "DenyOther",
+        200,
+        "Deny",
+        json!({"destinationPortRanges": ["80", "8443", "444-450"], "destinationAddressPrefix": "Storage.EastUS"}),
     );
     assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "allow", "443 is in none of the ranges");
 }
@@ -189,26 +165,19 @@ fn nsg_port_lists_and_ranges_match_443() {
 #[test]
 fn nsg_allowing_single_cidrs_of_a_tag_is_partial_with_examples() {
     let mut s = public_estate();
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "AllowSomeStorage",
-            200,
-            "Allow",
-            json!({"destinationPortRange": "443", "destinationAddressPrefixes": ["20.60.0.0/19", "20.38.98.0/24"]}),
-        ),
+        "AllowSomeStorage",
+        200,
+        "Allow",
+        json!({"destinationPortRange": "443", "destinationAddressPrefixes": ["20.60.0.0/19", "20.38.98.0/24"]}),
     );
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyRest",
-            300,
-            "Deny",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Internet"}),
-        ),
+        "DenyRest",
+        300,
+        "Deny",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Internet"}),
     );
     let f = prod(&s);
     let storage = path_of(&f, "storage");
@@ -229,16 +198,12 @@ fn nsg_rules_on_application_security_groups_apply_to_member_nics_only() {
     };
     resources(&mut s, "Microsoft.Network/networkInterfaces").push(nic("nic-agent", json!([{"id": asg}])));
     resources(&mut s, "Microsoft.Network/networkInterfaces").push(nic("nic-other", json!([])));
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyAgentsStorage",
-            200,
-            "Deny",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS", "sourceApplicationSecurityGroups": [{"id": asg}]}),
-        ),
+        "DenyAgentsStorage",
+        200,
+        "Deny",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS", "sourceApplicationSecurityGroups": [{"id": asg}]}),
     );
     for r in node_nsg(&mut s)["properties"]["securityRules"].as_array_mut().unwrap() {
         if r["name"] == "DenyAgentsStorage" {
@@ -261,16 +226,12 @@ fn nic_and_subnet_nsgs_with_tied_priorities_must_both_allow() {
         "properties": {"securityRules": [nsg_rule(&nic_nsg, "AllowStorage", 200, "Allow", json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}))]}}));
     resources(&mut s, "Microsoft.Network/networkInterfaces").push(json!({"id": format!("{SUB}/resourceGroups/rg-aks-prod-eastus/providers/Microsoft.Network/networkInterfaces/nic-vm1"), "name": "nic-vm1",
         "properties": {"networkSecurityGroup": {"id": nic_nsg}, "ipConfigurations": [{"name": "ipconfig1", "properties": {"privateIPAddress": "10.10.0.60", "subnet": {"id": subnet}}}]}}));
-    let id = nsg_id(&mut s);
     add_node_rule(
         &mut s,
-        nsg_rule(
-            &id,
-            "DenyStorage",
-            200,
-            "Deny",
-            json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
-        ),
+        "DenyStorage",
+        200,
+        "Deny",
+        json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
     );
     let f = facts_of(&s, pair("nic-vm1", "contosoprodacr"));
     let storage = path_of(&f, "storage");

@@ -3,6 +3,19 @@
 mod common;
 use common::*;
 
+/// Trace the demo's cluster to its production registry in one format.
+fn trace_demo(format: &str) -> (i32, String) {
+    trace(&[
+        "fixtures/demo/snapshot.json",
+        "--client",
+        "aks-prod-eastus",
+        "--registry",
+        "contosoprodacr",
+        "--format",
+        format,
+    ])
+}
+
 fn trace(args: &[&str]) -> (i32, String) {
     let out = acr_audit().arg("trace").args(args).output().unwrap();
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap())
@@ -39,15 +52,7 @@ fn clean_estate_traces_reachable_private_paths() {
 
 #[test]
 fn json_trace_carries_pair_and_path_facts() {
-    let (code, text) = trace(&[
-        "fixtures/demo/snapshot.json",
-        "--client",
-        "aks-prod-eastus",
-        "--registry",
-        "contosoprodacr",
-        "--format",
-        "json",
-    ]);
+    let (code, text) = trace_demo("json");
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["pair"]["registry_name"], "contosoprodacr");
@@ -67,15 +72,7 @@ fn json_trace_carries_pair_and_path_facts() {
 
 #[test]
 fn mermaid_marks_the_blocking_hop_red() {
-    let (_, text) = trace(&[
-        "fixtures/demo/snapshot.json",
-        "--client",
-        "aks-prod-eastus",
-        "--registry",
-        "contosoprodacr",
-        "--format",
-        "mermaid",
-    ]);
+    let (_, text) = trace_demo("mermaid");
     assert!(text.starts_with("flowchart LR"), "{text}");
     assert!(text.contains("classDef blocked fill:#f66"), "{text}");
     assert!(text.contains("class p0_firewall blocked"), "{text}");

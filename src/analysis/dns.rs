@@ -75,51 +75,42 @@ pub fn resolve(
     facts
 }
 
-/// The private IPs the registry's private endpoints serve for `fqdn` (from the endpoint NICs and the endpoints'
-/// own `customDnsConfigs`).
-pub fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut add = |ip: &str| {
-        if !out.iter().any(|x| x == ip) {
-            out.push(ip.to_string());
-        }
-    };
-    for pe_id in private_endpoint_ids {
-        let Some(pe) = model.private_endpoint(pe_id) else { continue };
-        for nic_ref in &pe.properties.network_interfaces {
-            let Some(nic) = model.network_interface(&nic_ref.id) else { continue };
-            for ipc in &nic.properties.ip_configurations {
-                let p = &ipc.properties;
-                let serves = p
-                    .private_link_connection_properties
-                    .as_ref()
-                    .map(|c| c.fqdns.iter().any(|f| f.eq_ignore_ascii_case(fqdn)))
-                    .unwrap_or(false);
-                if let (true, Some(ip)) = (serves, p.private_ip_address.as_deref()) {
-                    add(ip);
-                }
+/// Each private IP of a private endpoint with the names it serves: its NICs' IP configurations (names from
+/// `privateLinkConnectionProperties.fqdns`) and its own `customDnsConfigs`.
+fn served_addresses(model: &Model, private_endpoint_id: &str) -> Vec<(Vec<String>, String)> {
+    let mut out = Vec::new();
+    let Some(pe) = model.private_endpoint(private_endpoint_id) else { return out };
+    for nic in pe.properties.network_interfaces.iter().filter_map(|n| model.network_interface(&n.id)) {
+        for c in &nic.properties.ip_configurations {
+            let fqdns =
+                c.properties.private_link_connection_properties.as_ref().map(|l| l.fqdns.clone()).unwrap_or_default();
+            if let Some(ip) = &c.properties.private_ip_address {
+                out.push((fqdns, ip.clone()));
             }
         }
-        for cfg in &pe.properties.custom_dns_configs {
-            if cfg.fqdn.as_deref().map(|f| f.eq_ignore_ascii_case(fqdn)).unwrap_or(false) {
-                for ip in &cfg.ip_addresses {
-                    add(ip);
-                }
+    }
+    for cfg in &pe.properties.custom_dns_configs {
+        for ip in &cfg.ip_addresses {
+            out.push((cfg.fqdn.iter().cloned().collect(), ip.clone()));
+        }
+    }
+    out
+}
+
+/// The private IPs the registry's private endpoints serve for `fqdn`, without duplicates.
+pub fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pe_id in private_endpoint_ids {
+        for (fqdns, ip) in served_addresses(model, pe_id) {
+            if fqdns.iter().any(|f| f.eq_ignore_ascii_case(fqdn)) && !out.contains(&ip) {
+                out.push(ip);
             }
         }
     }
     out
 }
 
-/// Every private IP of a private endpoint (its NICs' IP configurations and its `customDnsConfigs`).
+/// Every private IP of a private endpoint.
 pub fn endpoint_addresses(model: &Model, private_endpoint_id: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let Some(pe) = model.private_endpoint(private_endpoint_id) else { return out };
-    for nic in pe.properties.network_interfaces.iter().filter_map(|n| model.network_interface(&n.id)) {
-        out.extend(nic.properties.ip_configurations.iter().filter_map(|c| c.properties.private_ip_address.clone()));
-    }
-    for cfg in &pe.properties.custom_dns_configs {
-        out.extend(cfg.ip_addresses.iter().cloned());
-    }
-    out
+    served_addresses(model, private_endpoint_id).into_iter().map(|(_, ip)| ip).collect()
 }

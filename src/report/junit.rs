@@ -4,20 +4,12 @@
 //! the message and the remediation; a rule without findings is one passing test case, so dashboards count
 //! the checks that passed too.
 
-use super::{Report, Reporter};
+use super::{short_id, Report, Reporter};
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 use std::io::Write;
 
 /// JUnit output.
 pub struct JunitReporter;
-
-fn short(id: &str) -> String {
-    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    match parts.len() {
-        n if n >= 2 => format!("{}/{}", parts[n - 2], parts[n - 1]),
-        _ => id.to_string(),
-    }
-}
 
 impl Reporter for JunitReporter {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -50,8 +42,8 @@ impl Reporter for JunitReporter {
                 }
                 status.set_description(description);
                 let name = match &f.client {
-                    Some(c) => format!("{} [{}]", short(&f.resource), short(c)),
-                    None => short(&f.resource),
+                    Some(c) => format!("{} [{}]", short_id(&f.resource), short_id(c)),
+                    None => short_id(&f.resource),
                 };
                 let mut case = TestCase::new(name, status);
                 case.set_classname(rule.id.clone());

@@ -2,7 +2,7 @@
 //! fix commands, and a mermaid diagram of each broken client → registry path (GitHub renders mermaid).
 
 use super::trace::render_mermaid;
-use super::{Report, Reporter};
+use super::{short_id, Report, Reporter};
 use std::io::Write;
 
 /// Markdown output.
@@ -10,14 +10,6 @@ pub struct MarkdownReporter;
 
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
-}
-
-fn short(id: &str) -> String {
-    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    match parts.len() {
-        n if n >= 2 => format!("{}/{}", parts[n - 2], parts[n - 1]),
-        _ => id.to_string(),
-    }
 }
 
 impl Reporter for MarkdownReporter {
@@ -72,14 +64,14 @@ impl Reporter for MarkdownReporter {
                 i + 1,
                 f.severity,
                 f.rule,
-                cell(&short(&f.resource)),
+                cell(&short_id(&f.resource)),
                 cell(&f.title),
                 cell(&f.message)
             )?;
         }
         writeln!(out, "\n### How to fix\n")?;
         for (i, f) in report.findings.iter().enumerate() {
-            writeln!(out, "<details><summary>{}. {} · {}</summary>\n\n```sh", i + 1, f.rule, short(&f.resource))?;
+            writeln!(out, "<details><summary>{}. {} · {}</summary>\n\n```sh", i + 1, f.rule, short_id(&f.resource))?;
             for c in &f.remediation {
                 writeln!(out, "{c}")?;
             }

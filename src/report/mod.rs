@@ -183,6 +183,15 @@ pub fn reporter(format: Format, color: bool) -> Box<dyn Reporter> {
     }
 }
 
+/// `type/name` of an ARM id (`registries/contoso`): what people recognise in a report; full ids stay in JSON.
+pub(crate) fn short_id(id: &str) -> String {
+    let parts: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
+    match parts.len() {
+        n if n >= 2 => format!("{}/{}", parts[n - 2], parts[n - 1]),
+        _ => id.to_string(),
+    }
+}
+
 /// SARIF / GitHub `security-severity` score of a severity.
 pub(crate) fn security_severity(s: Severity) -> &'static str {
     match s {

@@ -1,7 +1,6 @@
 //! `--format table`: a comfy-table for people, severity coloured when the output is a colour terminal.
 
-use super::{Report, Reporter};
-use crate::model::parse_resource_id;
+use super::{short_id, Report, Reporter};
 use crate::rules::Severity;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
 use std::io::Write;
@@ -19,15 +18,6 @@ fn severity_color(s: Severity) -> Color {
         Severity::Medium => Color::Yellow,
         Severity::Low => Color::Cyan,
         Severity::Info => Color::Grey,
-    }
-}
-
-/// `type/name` is what people recognise; the full id is in the JSON report.
-fn short(id: &str) -> String {
-    let segments: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    match segments.len() {
-        n if n >= 2 => format!("{}/{}", segments[n - 2], segments[n - 1]),
-        _ => parse_resource_id(id).name.unwrap_or_else(|| id.to_string()),
     }
 }
 
@@ -73,13 +63,13 @@ impl Reporter for TableReporter {
             }
             let mut what = format!("{}\n{}", f.title, f.message);
             if let (Some(c), Some(r)) = (&f.client, &f.registry) {
-                what.push_str(&format!("\n({} → {})", short(c), short(r)));
+                what.push_str(&format!("\n({} → {})", short_id(c), short_id(r)));
             }
             table.add_row(vec![
                 Cell::new(i + 1),
                 sev,
                 Cell::new(&f.rule),
-                Cell::new(short(&f.resource)),
+                Cell::new(short_id(&f.resource)),
                 Cell::new(what),
             ]);
         }
@@ -87,7 +77,7 @@ impl Reporter for TableReporter {
         // Commands are printed unwrapped, below the table, so they can be copied as they are.
         writeln!(out, "\nHow to fix:")?;
         for (i, f) in report.findings.iter().enumerate() {
-            writeln!(out, "[{}] {} · {}", i + 1, f.rule, short(&f.resource))?;
+            writeln!(out, "[{}] {} · {}", i + 1, f.rule, short_id(&f.resource))?;
             for cmd in &f.remediation {
                 writeln!(out, "    {cmd}")?;
             }
