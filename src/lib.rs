@@ -12,5 +12,6 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
-pub mod snapshot;
+/// The snapshot format (its own crate, shared with the collector): `acr_audit::snapshot::load_snapshot`, ….
+pub use acr_audit_snapshot as snapshot;
 pub mod triage;

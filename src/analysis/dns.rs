@@ -57,12 +57,13 @@ pub fn resolve(
     let linked = model.private_dns_zones.iter().filter(|z| z.name.eq_ignore_ascii_case(zone_name)).find(|z| {
         model
             .zone_links(&z.id)
+            .unwrap_or_default()
             .iter()
             .any(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id) == vnet_key).unwrap_or(false))
     });
     let Some(zone) = linked else { return facts };
     facts.zone = Some(zone.id.clone());
-    match model.zone_a_records(&zone.id).iter().find(|r| r.name.eq_ignore_ascii_case(record_name)) {
+    match model.zone_a_records(&zone.id).unwrap_or_default().iter().find(|r| r.name.eq_ignore_ascii_case(record_name)) {
         Some(record) => {
             facts.status = "private";
             facts.record = Some(record.id.clone());

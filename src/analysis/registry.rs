@@ -12,7 +12,7 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
     let parts = parse_resource_id(&r.id);
     let rules = p.network_rule_set.as_ref();
     let mut regions = vec![r.location.to_ascii_lowercase()];
-    for rep in model.replications(&r.id) {
+    for rep in model.replications(&r.id).unwrap_or_default() {
         let loc = rep.location.to_ascii_lowercase();
         if !loc.is_empty() && !regions.contains(&loc) {
             regions.push(loc);
@@ -54,10 +54,15 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
         virtual_network_rules: rules
             .map(|n| n.virtual_network_rules.iter().map(|v| v.id.clone()).collect())
             .unwrap_or_default(),
-        storage_usage: model.usages(&r.id).iter().find(|u| u.name.eq_ignore_ascii_case("Size")).and_then(|u| {
-            let (current, limit) = (u.current_value?, u.limit?);
-            (limit > 0.0).then(|| UsageFacts { current, limit, ratio: current / limit })
-        }),
+        storage_usage: model
+            .usages(&r.id)
+            .unwrap_or_default()
+            .iter()
+            .find(|u| u.name.eq_ignore_ascii_case("Size"))
+            .and_then(|u| {
+                let (current, limit) = (u.current_value?, u.limit?);
+                (limit > 0.0).then(|| UsageFacts { current, limit, ratio: current / limit })
+            }),
         private_dns_records: dns_records(model, &r.name),
     }
 }
@@ -68,13 +73,19 @@ fn dns_records(model: &Model, registry_name: &str) -> Vec<DnsRecordFacts> {
     for zone in
         model.private_dns_zones.iter().filter(|z| z.name.to_ascii_lowercase().starts_with("privatelink.azurecr."))
     {
-        for record in model.zone_a_records(&zone.id).iter().filter(|a| a.name.eq_ignore_ascii_case(registry_name)) {
+        for record in model
+            .zone_a_records(&zone.id)
+            .unwrap_or_default()
+            .iter()
+            .filter(|a| a.name.eq_ignore_ascii_case(registry_name))
+        {
             out.push(DnsRecordFacts {
                 zone: zone.id.clone(),
                 record: record.id.clone(),
                 addresses: record.properties.a_records.iter().filter_map(|a| a.ipv4_address.clone()).collect(),
                 linked_vnets: model
                     .zone_links(&zone.id)
+                    .unwrap_or_default()
                     .iter()
                     .filter_map(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id)))
                     .collect(),

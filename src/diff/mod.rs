@@ -7,9 +7,10 @@
 
 use crate::model::{id_key, Model};
 use crate::rules::Finding;
+use acr_audit_snapshot::CHILD_TYPES;
 use serde::Serialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One configuration change.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -111,139 +112,111 @@ fn diff_values(path: &str, old: &Value, new: &Value, out: &mut Vec<(String, Opti
     }
 }
 
-/// The configuration changes between two models, over the resource types that decide registry access.
+/// Compared resources of one type: lower-cased id -> (id as written, the view as JSON).
+type ById = BTreeMap<String, (String, Value)>;
+
+/// Generates, from the resource-type table, the per-type groups `diff` compares: every resource type and child
+/// collection whose row says `drift`.
+macro_rules! drift_groups {
+    (
+        resources { $(
+            $field:ident : $view:ident => $key:literal {
+                getter: $getter:ident, api_version: $api:literal, listing: $listing:expr, drift: $drift:expr, doc: $doc:literal $(,)?
+            }
+        ),* $(,)? }
+        children { $(
+            $cfield:ident : $cview:ident => $ckey:literal {
+                getter: $cgetter:ident, api_version: $capi:literal, parent: $parent:literal, path: $path:literal,
+                drift: $cdrift:expr, doc: $cdoc:literal $(,)?
+            }
+        ),* $(,)? }
+    ) => {
+        /// Every compared resource type of a model, in table order: (type key, resources by id).
+        fn resource_groups(m: &Model) -> Vec<(&'static str, ById)> {
+            let mut out = Vec::new();
+            $(
+                if $drift {
+                    out.push(($key, by_id(&m.$field, |r| &r.id)));
+                }
+            )*
+            out
+        }
+
+        /// The compared child collections under one parent of type `parent_type`, in table order:
+        /// (child type key, the name changes are reported under, the items as JSON; empty when not read).
+        fn child_groups(m: &Model, parent_type: &str, parent: &str) -> Vec<(&'static str, &'static str, Value)> {
+            let mut out = Vec::new();
+            $(
+                let drift: Option<&'static str> = $cdrift;
+                if let (Some(label), true) = (drift, $parent.eq_ignore_ascii_case(parent_type)) {
+                    let items = serde_json::to_value(m.$cgetter(parent).unwrap_or_default()).unwrap_or(Value::Null);
+                    out.push(($ckey, label, items));
+                }
+            )*
+            out
+        }
+    };
+}
+
+acr_audit_snapshot::with_resource_types!(drift_groups);
+
+/// The configuration changes between two models, over the resource types that decide registry access (those
+/// the resource-type table marks `drift`).
 pub fn config_changes(old: &Model, new: &Model) -> Vec<ConfigChange> {
     let mut changes = Vec::new();
-    let mut compare =
-        |resource_type: &'static str, a: BTreeMap<String, (String, Value)>, b: BTreeMap<String, (String, Value)>| {
-            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            for k in keys {
-                match (a.get(k), b.get(k)) {
-                    (Some((id, _)), None) => changes.push(ConfigChange {
-                        resource: id.clone(),
-                        resource_type,
-                        kind: "removed",
-                        path: String::new(),
-                        old: None,
-                        new: None,
-                    }),
-                    (None, Some((id, _))) => changes.push(ConfigChange {
-                        resource: id.clone(),
-                        resource_type,
-                        kind: "added",
-                        path: String::new(),
-                        old: None,
-                        new: None,
-                    }),
-                    (Some((_, x)), Some((id, y))) => {
-                        let mut diffs = Vec::new();
-                        diff_values("", x, y, &mut diffs);
-                        for (path, o, n) in diffs {
-                            changes.push(ConfigChange {
-                                resource: id.clone(),
-                                resource_type,
-                                kind: "changed",
-                                path,
-                                old: o,
-                                new: n,
-                            });
-                        }
-                    }
-                    (None, None) => {}
-                }
-            }
-        };
-    compare(
-        "Microsoft.ContainerRegistry/registries",
-        by_id(&old.registries, |r| &r.id),
-        by_id(&new.registries, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Network/networkSecurityGroups",
-        by_id(&old.network_security_groups, |r| &r.id),
-        by_id(&new.network_security_groups, |r| &r.id),
-    );
-    compare("Microsoft.Network/routeTables", by_id(&old.route_tables, |r| &r.id), by_id(&new.route_tables, |r| &r.id));
-    compare(
-        "Microsoft.Network/virtualNetworks",
-        by_id(&old.virtual_networks, |r| &r.id),
-        by_id(&new.virtual_networks, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Network/privateEndpoints",
-        by_id(&old.private_endpoints, |r| &r.id),
-        by_id(&new.private_endpoints, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Network/networkInterfaces",
-        by_id(&old.network_interfaces, |r| &r.id),
-        by_id(&new.network_interfaces, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Network/privateDnsZones",
-        by_id(&old.private_dns_zones, |r| &r.id),
-        by_id(&new.private_dns_zones, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Network/publicIPAddresses",
-        by_id(&old.public_ip_addresses, |r| &r.id),
-        by_id(&new.public_ip_addresses, |r| &r.id),
-    );
-    compare("Microsoft.Network/natGateways", by_id(&old.nat_gateways, |r| &r.id), by_id(&new.nat_gateways, |r| &r.id));
-    compare(
-        "Microsoft.ContainerService/managedClusters",
-        by_id(&old.managed_clusters, |r| &r.id),
-        by_id(&new.managed_clusters, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Compute/virtualMachineScaleSets",
-        by_id(&old.virtual_machine_scale_sets, |r| &r.id),
-        by_id(&new.virtual_machine_scale_sets, |r| &r.id),
-    );
-    compare(
-        "Microsoft.Authorization/roleDefinitions",
-        by_id(&old.role_definitions, |r| &r.id),
-        by_id(&new.role_definitions, |r| &r.id),
-    );
-    // Zone links and records, and the registries' role assignments, are child collections: compare them per parent.
-    let mut zones: BTreeMap<String, String> = BTreeMap::new();
-    for z in old.private_dns_zones.iter().chain(&new.private_dns_zones) {
-        zones.entry(id_key(&z.id)).or_insert_with(|| z.id.clone());
-    }
-    for zone in zones.values() {
-        let children =
-            |m: &Model| serde_json::json!({"virtualNetworkLinks": m.zone_links(zone), "A": m.zone_a_records(zone)});
-        let mut diffs = Vec::new();
-        diff_values("", &children(old), &children(new), &mut diffs);
-        for (path, o, n) in diffs {
-            changes.push(ConfigChange {
-                resource: zone.clone(),
-                resource_type: "Microsoft.Network/privateDnsZones",
-                kind: "changed",
+    let (old_groups, new_groups) = (resource_groups(old), resource_groups(new));
+    for ((resource_type, a), (_, b)) in old_groups.iter().zip(&new_groups) {
+        let keys: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        for k in keys {
+            let change = |resource: &str, kind, path: String, old, new| ConfigChange {
+                resource: resource.to_string(),
+                resource_type,
+                kind,
                 path,
-                old: o,
-                new: n,
-            });
+                old,
+                new,
+            };
+            match (a.get(k), b.get(k)) {
+                (Some((id, _)), None) => changes.push(change(id, "removed", String::new(), None, None)),
+                (None, Some((id, _))) => changes.push(change(id, "added", String::new(), None, None)),
+                (Some((_, x)), Some((id, y))) => {
+                    let mut diffs = Vec::new();
+                    diff_values("", x, y, &mut diffs);
+                    changes.extend(diffs.into_iter().map(|(path, o, n)| change(id, "changed", path, o, n)));
+                }
+                (None, None) => {}
+            }
         }
     }
-    let mut registries: BTreeMap<String, String> = BTreeMap::new();
-    for r in old.registries.iter().chain(&new.registries) {
-        registries.entry(id_key(&r.id)).or_insert_with(|| r.id.clone());
+    // Child collections (zone links and records, a registry's role assignments) are compared per parent, parent
+    // types in the order the table first names them, and reported on the parent under the child's name.
+    let mut parent_types: Vec<&'static str> = Vec::new();
+    for child in CHILD_TYPES.iter().filter(|c| c.drift.is_some()) {
+        if !parent_types.contains(&child.parent) {
+            parent_types.push(child.parent);
+        }
     }
-    for reg in registries.values() {
-        let assignments =
-            |m: &Model| serde_json::to_value(m.role_assignments(reg).unwrap_or(&[])).unwrap_or(Value::Null);
-        let mut diffs = Vec::new();
-        diff_values("roleAssignments", &assignments(old), &assignments(new), &mut diffs);
-        for (path, o, n) in diffs {
-            changes.push(ConfigChange {
-                resource: reg.clone(),
-                resource_type: "Microsoft.Authorization/roleAssignments",
-                kind: "changed",
-                path,
-                old: o,
-                new: n,
-            });
+    for parent_type in parent_types {
+        let mut parents: BTreeMap<String, String> = BTreeMap::new();
+        for (_, group) in old_groups.iter().chain(&new_groups).filter(|(t, _)| t.eq_ignore_ascii_case(parent_type)) {
+            for (key, (id, _)) in group {
+                parents.entry(key.clone()).or_insert_with(|| id.clone());
+            }
+        }
+        for parent in parents.values() {
+            let (a, b) = (child_groups(old, parent_type, parent), child_groups(new, parent_type, parent));
+            for ((child_type, label, x), (_, _, y)) in a.iter().zip(&b) {
+                let mut diffs = Vec::new();
+                diff_values(label, x, y, &mut diffs);
+                changes.extend(diffs.into_iter().map(|(path, o, n)| ConfigChange {
+                    resource: parent.clone(),
+                    resource_type: child_type,
+                    kind: "changed",
+                    path,
+                    old: o,
+                    new: n,
+                }));
+            }
         }
     }
     changes

@@ -1,15 +1,14 @@
 //! [`Model`]: the snapshot's typed resources plus lookup tables by lower-cased ARM id.
 //!
 //! The model takes ownership of the snapshot's vectors (no copy) and adds `HashMap<id, position>` indexes, so
-//! lookups are O(1) and case-insensitive, as ARM ids are.
+//! lookups are O(1) and case-insensitive, as ARM ids are. Its fields, index and getters are generated from the
+//! resource-type table (`acr_audit_snapshot::with_resource_types!`): a new type in the table is a new field and
+//! getter here with no edit.
 
-use super::common::{id_key, vnet_key_of_subnet};
-use super::{
-    ARecordSet, ManagedCluster, NatGateway, NetworkInterface, NetworkSecurityGroup, PrivateDnsZone, PrivateEndpoint,
-    Provider, PublicIpAddress, Registry, RegistryUsage, Replication, RoleAssignment, RoleDefinition, RouteTable,
-    ServiceTag, Subnet, VirtualMachineScaleSet, VirtualNetwork, VirtualNetworkLink,
-};
-use crate::snapshot::{ArmError, Children, Metadata, Snapshot};
+use super::{ServiceTag, ServiceTagsList, Subnet, VirtualNetwork};
+use acr_audit_snapshot::ids::{id_key, vnet_key_of_subnet};
+use acr_audit_snapshot::views::*;
+use acr_audit_snapshot::{ArmError, ChildCollection, Metadata, Snapshot};
 use std::collections::HashMap;
 
 /// A subnet found by id: its VNet and its position inside it.
@@ -21,128 +20,106 @@ pub struct SubnetRef<'a> {
     pub subnet: &'a Subnet,
 }
 
-/// Typed, indexed view of one snapshot.
-#[derive(Debug, Default)]
-pub struct Model {
-    /// Snapshot metadata.
-    pub metadata: Metadata,
-    /// Collection errors.
-    pub errors: Vec<ArmError>,
-    /// Registries.
-    pub registries: Vec<Registry>,
-    /// Private endpoints.
-    pub private_endpoints: Vec<PrivateEndpoint>,
-    /// NICs.
-    pub network_interfaces: Vec<NetworkInterface>,
-    /// NSGs.
-    pub network_security_groups: Vec<NetworkSecurityGroup>,
-    /// Route tables.
-    pub route_tables: Vec<RouteTable>,
-    /// VNets.
-    pub virtual_networks: Vec<VirtualNetwork>,
-    /// Public IPs.
-    pub public_ip_addresses: Vec<PublicIpAddress>,
-    /// NAT gateways.
-    pub nat_gateways: Vec<NatGateway>,
-    /// Private DNS zones.
-    pub private_dns_zones: Vec<PrivateDnsZone>,
-    /// AKS clusters.
-    pub managed_clusters: Vec<ManagedCluster>,
-    /// Node VMSS.
-    pub virtual_machine_scale_sets: Vec<VirtualMachineScaleSet>,
-    /// Role definitions.
-    pub role_definitions: Vec<RoleDefinition>,
-    /// Provider registration states.
-    pub providers: Vec<Provider>,
-    /// Service tags, de-duplicated by name (several regional responses carry the same global list).
-    pub service_tags: Vec<ServiceTag>,
-    /// Types the snapshot carried that this build skipped.
-    pub unknown_types: Vec<String>,
-    replications: HashMap<String, Vec<Replication>>,
-    usages: HashMap<String, Vec<RegistryUsage>>,
-    zone_links: HashMap<String, Vec<VirtualNetworkLink>>,
-    zone_a_records: HashMap<String, Vec<ARecordSet>>,
-    role_assignments: HashMap<String, Vec<RoleAssignment>>,
-    index: HashMap<String, (Kind, usize)>,
-    subnet_index: HashMap<String, (usize, usize)>,
-    service_tag_index: HashMap<String, usize>,
+/// Groups a child type's collections by lower-cased parent id.
+fn by_parent<T>(collections: Vec<ChildCollection<T>>) -> HashMap<String, Vec<T>> {
+    let mut out: HashMap<String, Vec<T>> = HashMap::new();
+    for c in collections {
+        out.entry(id_key(&c.parent_id)).or_default().extend(c.value);
+    }
+    out
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Registry,
-    PrivateEndpoint,
-    NetworkInterface,
-    NetworkSecurityGroup,
-    RouteTable,
-    VirtualNetwork,
-    PublicIpAddress,
-    NatGateway,
-    PrivateDnsZone,
-    ManagedCluster,
-    VirtualMachineScaleSet,
-    RoleDefinition,
-}
+/// Generates [`Model`], its resource kinds, its index and one getter per resource and child type.
+macro_rules! define_model {
+    (
+        resources { $(
+            $field:ident : $view:ident => $key:literal { getter: $getter:ident, $($_r:tt)* }
+        ),* $(,)? }
+        children { $(
+            $cfield:ident : $cview:ident => $ckey:literal { getter: $cgetter:ident, $($_c:tt)* }
+        ),* $(,)? }
+    ) => {
+        /// Typed, indexed view of one snapshot.
+        #[derive(Debug, Default)]
+        pub struct Model {
+            /// Snapshot metadata.
+            pub metadata: Metadata,
+            /// Collection errors.
+            pub errors: Vec<ArmError>,
+            $(#[doc = concat!("`", $key, "`.")] pub $field: Vec<$view>,)*
+            /// Service tags, de-duplicated by name (several regional responses carry the same global list).
+            pub service_tags: Vec<ServiceTag>,
+            /// Types the snapshot carried that this build skipped.
+            pub unknown_types: Vec<String>,
+            children: ChildIndex,
+            index: HashMap<String, (Kind, usize)>,
+            subnet_index: HashMap<String, (usize, usize)>,
+            service_tag_index: HashMap<String, usize>,
+        }
 
-macro_rules! getter {
-    ($(#[$m:meta])* $fn:ident, $field:ident, $kind:ident, $ty:ty) => {
-        $(#[$m])*
-        pub fn $fn(&self, id: &str) -> Option<&$ty> {
-            match self.index.get(&id_key(id)) {
-                Some((Kind::$kind, i)) => self.$field.get(*i),
-                _ => None,
+        /// Child collections by lower-cased parent id, one map per child type.
+        #[derive(Debug, Default)]
+        struct ChildIndex {
+            $($cfield: HashMap<String, Vec<$cview>>,)*
+        }
+
+        /// Which vector of the model an indexed id points into.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        #[allow(non_camel_case_types)]
+        enum Kind {
+            $($field,)*
+        }
+
+        impl Model {
+            /// Build the model from a parsed snapshot, taking ownership of its vectors.
+            pub fn from_snapshot(snapshot: Snapshot) -> Model {
+                let Snapshot { metadata, resources, children, service_tags, errors, .. } = snapshot;
+                let mut unknown_types = resources.unknown_types;
+                unknown_types.extend(children.unknown_types.iter().cloned());
+                let mut model = Model {
+                    metadata,
+                    errors,
+                    $($field: resources.$field,)*
+                    unknown_types,
+                    children: ChildIndex { $($cfield: by_parent(children.$cfield),)* },
+                    ..Model::default()
+                };
+                model.take_service_tags(service_tags);
+                let mut index = HashMap::new();
+                $(
+                    for (i, item) in model.$field.iter().enumerate() {
+                        index.insert(id_key(&item.id), (Kind::$field, i));
+                    }
+                )*
+                model.index = index;
+                model.build_subnet_index();
+                model
             }
+
+            $(
+                #[doc = concat!("A `", $key, "` by id (any case).")]
+                pub fn $getter(&self, id: &str) -> Option<&$view> {
+                    match self.index.get(&id_key(id)) {
+                        Some((Kind::$field, i)) => self.$field.get(*i),
+                        _ => None,
+                    }
+                }
+            )*
+
+            $(
+                #[doc = concat!("The `", $ckey, "` collection read under a parent (any case); `None` when it was not read.")]
+                pub fn $cgetter(&self, parent_id: &str) -> Option<&[$cview]> {
+                    self.children.$cfield.get(&id_key(parent_id)).map(Vec::as_slice)
+                }
+            )*
         }
     };
 }
 
+acr_audit_snapshot::with_resource_types!(define_model);
+
 impl Model {
-    /// Build the model from a parsed snapshot, taking ownership of its vectors.
-    pub fn from_snapshot(snapshot: Snapshot) -> Model {
-        let Snapshot { metadata, resources: r, children, service_tags, errors, .. } = snapshot;
-        let mut unknown_types = r.unknown_types;
-        unknown_types.extend(children.unknown_types.iter().cloned());
-        let mut model = Model {
-            metadata,
-            errors,
-            registries: r.registries,
-            private_endpoints: r.private_endpoints,
-            network_interfaces: r.network_interfaces,
-            network_security_groups: r.network_security_groups,
-            route_tables: r.route_tables,
-            virtual_networks: r.virtual_networks,
-            public_ip_addresses: r.public_ip_addresses,
-            nat_gateways: r.nat_gateways,
-            private_dns_zones: r.private_dns_zones,
-            managed_clusters: r.managed_clusters,
-            virtual_machine_scale_sets: r.virtual_machine_scale_sets,
-            role_definitions: r.role_definitions,
-            providers: r.providers,
-            unknown_types,
-            ..Model::default()
-        };
-        model.take_children(children);
-        model.take_service_tags(service_tags);
-        model.build_index();
-        model
-    }
-
-    fn take_children(&mut self, children: Children) {
-        fn group<T>(collections: Vec<crate::snapshot::ChildCollection<T>>) -> HashMap<String, Vec<T>> {
-            let mut out: HashMap<String, Vec<T>> = HashMap::new();
-            for c in collections {
-                out.entry(id_key(&c.parent_id)).or_default().extend(c.value);
-            }
-            out
-        }
-        self.replications = group(children.replications);
-        self.usages = group(children.usages);
-        self.zone_links = group(children.virtual_network_links);
-        self.zone_a_records = group(children.a_record_sets);
-        self.role_assignments = group(children.role_assignments);
-    }
-
-    fn take_service_tags(&mut self, lists: Vec<crate::model::ServiceTagsList>) {
+    fn take_service_tags(&mut self, lists: Vec<ServiceTagsList>) {
         for list in lists {
             for tag in list.values {
                 let key = tag.name.to_ascii_lowercase();
@@ -154,64 +131,19 @@ impl Model {
         }
     }
 
-    fn build_index(&mut self) {
-        let mut index = HashMap::new();
-        macro_rules! add {
-            ($field:ident, $kind:ident) => {
-                for (i, item) in self.$field.iter().enumerate() {
-                    index.insert(id_key(&item.id), (Kind::$kind, i));
-                }
-            };
-        }
-        add!(registries, Registry);
-        add!(private_endpoints, PrivateEndpoint);
-        add!(network_interfaces, NetworkInterface);
-        add!(network_security_groups, NetworkSecurityGroup);
-        add!(route_tables, RouteTable);
-        add!(virtual_networks, VirtualNetwork);
-        add!(public_ip_addresses, PublicIpAddress);
-        add!(nat_gateways, NatGateway);
-        add!(private_dns_zones, PrivateDnsZone);
-        add!(managed_clusters, ManagedCluster);
-        add!(virtual_machine_scale_sets, VirtualMachineScaleSet);
-        add!(role_definitions, RoleDefinition);
+    fn build_subnet_index(&mut self) {
         for (v, vnet) in self.virtual_networks.iter().enumerate() {
             for (s, subnet) in vnet.properties.subnets.iter().enumerate() {
                 self.subnet_index.insert(id_key(&subnet.id), (v, s));
             }
         }
-        self.index = index;
     }
 
-    /// Total number of top-level resources held.
+    /// Number of ARM resources held. Provider registrations are registration states, not resources, and are not
+    /// counted.
     pub fn resource_count(&self) -> usize {
-        self.index.len()
+        self.index.len() - self.providers.len()
     }
-
-    getter!(/// A registry by id.
-        registry, registries, Registry, Registry);
-    getter!(/// A private endpoint by id.
-        private_endpoint, private_endpoints, PrivateEndpoint, PrivateEndpoint);
-    getter!(/// A NIC by id.
-        network_interface, network_interfaces, NetworkInterface, NetworkInterface);
-    getter!(/// An NSG by id.
-        network_security_group, network_security_groups, NetworkSecurityGroup, NetworkSecurityGroup);
-    getter!(/// A route table by id.
-        route_table, route_tables, RouteTable, RouteTable);
-    getter!(/// A VNet by id.
-        virtual_network, virtual_networks, VirtualNetwork, VirtualNetwork);
-    getter!(/// A public IP by id.
-        public_ip_address, public_ip_addresses, PublicIpAddress, PublicIpAddress);
-    getter!(/// A NAT gateway by id.
-        nat_gateway, nat_gateways, NatGateway, NatGateway);
-    getter!(/// A private DNS zone by id.
-        private_dns_zone, private_dns_zones, PrivateDnsZone, PrivateDnsZone);
-    getter!(/// An AKS cluster by id.
-        managed_cluster, managed_clusters, ManagedCluster, ManagedCluster);
-    getter!(/// A VMSS by id.
-        virtual_machine_scale_set, virtual_machine_scale_sets, VirtualMachineScaleSet, VirtualMachineScaleSet);
-    getter!(/// A role definition by id.
-        role_definition, role_definitions, RoleDefinition, RoleDefinition);
 
     /// A subnet by id, with its VNet.
     pub fn subnet(&self, id: &str) -> Option<SubnetRef<'_>> {
@@ -223,31 +155,6 @@ impl Model {
     /// The VNet of a subnet id, whether or not the subnet itself is listed.
     pub fn vnet_of_subnet(&self, subnet_id: &str) -> Option<&VirtualNetwork> {
         self.virtual_network(&vnet_key_of_subnet(subnet_id)?)
-    }
-
-    /// Replications of a registry.
-    pub fn replications(&self, registry_id: &str) -> &[Replication] {
-        self.replications.get(&id_key(registry_id)).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// `listUsages` of a registry.
-    pub fn usages(&self, registry_id: &str) -> &[RegistryUsage] {
-        self.usages.get(&id_key(registry_id)).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// Virtual network links of a zone.
-    pub fn zone_links(&self, zone_id: &str) -> &[VirtualNetworkLink] {
-        self.zone_links.get(&id_key(zone_id)).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// A record sets of a zone.
-    pub fn zone_a_records(&self, zone_id: &str) -> &[ARecordSet] {
-        self.zone_a_records.get(&id_key(zone_id)).map(Vec::as_slice).unwrap_or(&[])
-    }
-
-    /// Role assignments read at a scope (the registry id): they include those inherited from above.
-    pub fn role_assignments(&self, scope: &str) -> Option<&[RoleAssignment]> {
-        self.role_assignments.get(&id_key(scope)).map(Vec::as_slice)
     }
 
     /// A service tag by name (case-insensitive).

@@ -1,9 +1,10 @@
 //! Lenient views of role assignments and role definitions.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `Microsoft.Authorization/roleAssignments` (api-version 2022-04-01).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct RoleAssignment {
     /// ARM id.
     #[serde(default)]
@@ -13,7 +14,7 @@ pub struct RoleAssignment {
 }
 
 /// `properties` of a role assignment.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleAssignmentProperties {
     /// The role definition id.
@@ -29,7 +30,7 @@ pub struct RoleAssignmentProperties {
 }
 
 /// `Microsoft.Authorization/roleDefinitions`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct RoleDefinition {
     /// ARM id.
     pub id: String,
@@ -42,7 +43,7 @@ pub struct RoleDefinition {
 }
 
 /// `properties` of a role definition.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RoleDefinitionProperties {
     /// e.g. `AcrPull`.
@@ -55,7 +56,7 @@ pub struct RoleDefinitionProperties {
 }
 
 /// One permission block.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Permission {
     /// Control-plane actions (wildcards allowed).

@@ -1,9 +1,10 @@
 //! The Service Tags API response (`GET .../locations/{region}/serviceTags`).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One response of the Service Tags API.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceTagsList {
     /// Cloud name (`Public`, `AzureChinaCloud`, ...).
@@ -15,7 +16,7 @@ pub struct ServiceTagsList {
 }
 
 /// One service tag, e.g. `Storage.EastUS`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct ServiceTag {
     /// Tag name.
@@ -25,7 +26,7 @@ pub struct ServiceTag {
 }
 
 /// `properties` of a service tag.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServiceTagProperties {
     /// Region, empty for global tags.

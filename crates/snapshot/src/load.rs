@@ -1,7 +1,7 @@
 //! Reading a snapshot file: bytes -> typed [`Snapshot`], with errors that name file, line, column and JSON path.
 
-use super::error::SnapshotError;
-use super::types::{Snapshot, SCHEMA_MAJOR, SCHEMA_PREFIX};
+use crate::envelope::{Snapshot, SCHEMA_MAJOR, SCHEMA_PREFIX};
+use crate::error::SnapshotError;
 use std::path::Path;
 
 /// Read and validate a snapshot file.

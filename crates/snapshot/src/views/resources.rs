@@ -1,9 +1,10 @@
 //! Lenient view of a resource provider's registration state in a subscription.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `GET /subscriptions/{s}/providers/{namespace}`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Provider {
     /// `/subscriptions/{s}/providers/{namespace}`.

@@ -1,11 +1,12 @@
 //! Lenient views of the clients: AKS managed clusters and the VM scale sets of their node pools.
 
 use super::common::SubResource;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// `Microsoft.ContainerService/managedClusters` (api-version 2024-09-01).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct ManagedCluster {
     /// ARM id.
     pub id: String,
@@ -21,7 +22,7 @@ pub struct ManagedCluster {
 }
 
 /// `properties` of a managed cluster.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ManagedClusterProperties {
     /// Identities by role; `kubeletidentity` pulls images.
@@ -37,7 +38,7 @@ pub struct ManagedClusterProperties {
 }
 
 /// An entry of `identityProfile`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct UserAssignedIdentityRef {
     /// Principal object id (what role assignments name).
@@ -49,7 +50,7 @@ pub struct UserAssignedIdentityRef {
 }
 
 /// `servicePrincipalProfile`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ServicePrincipalProfile {
     /// Application id, or `msi`.
@@ -57,7 +58,7 @@ pub struct ServicePrincipalProfile {
 }
 
 /// A node pool.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct AgentPoolProfile {
     /// Pool name.
@@ -72,7 +73,7 @@ pub struct AgentPoolProfile {
 }
 
 /// `networkProfile` of a cluster.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ContainerServiceNetworkProfile {
     /// `loadBalancer`, `userDefinedRouting`, `managedNATGateway`, `userAssignedNATGateway`.
@@ -82,7 +83,7 @@ pub struct ContainerServiceNetworkProfile {
 }
 
 /// `loadBalancerProfile`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct LoadBalancerProfile {
     /// The public IPs actually used for egress.
@@ -91,7 +92,7 @@ pub struct LoadBalancerProfile {
 }
 
 /// `Microsoft.Compute/virtualMachineScaleSets`, only what tells which identities the nodes carry.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct VirtualMachineScaleSet {
     /// ARM id.
     pub id: String,
@@ -107,7 +108,7 @@ pub struct VirtualMachineScaleSet {
 }
 
 /// `identity` of a VMSS.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VmssIdentity {
     /// `SystemAssigned`, `UserAssigned`, both.

@@ -1,10 +1,11 @@
 //! Lenient views of `Microsoft.ContainerRegistry/registries` and its children (replications, usages).
 
 use super::common::SubResource;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A container registry as `GET .../registries` returns it (api-version 2023-07-01).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Registry {
     /// ARM id.
@@ -24,7 +25,7 @@ pub struct Registry {
 }
 
 /// `sku`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct Sku {
     /// `Basic`, `Standard` or `Premium`.
@@ -32,7 +33,7 @@ pub struct Sku {
 }
 
 /// `properties` of a registry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RegistryProperties {
     /// e.g. `contoso.azurecr.io`.
@@ -54,7 +55,7 @@ pub struct RegistryProperties {
 }
 
 /// `networkRuleSet`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NetworkRuleSet {
     /// `Allow` / `Deny`.
@@ -66,7 +67,7 @@ pub struct NetworkRuleSet {
 }
 
 /// One `ipRules` entry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct IpRule {
     /// Always `Allow`.
@@ -76,7 +77,7 @@ pub struct IpRule {
 }
 
 /// One `virtualNetworkRules` entry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VirtualNetworkRule {
     /// Always `Allow`.
@@ -86,7 +87,7 @@ pub struct VirtualNetworkRule {
 }
 
 /// A private endpoint connection as embedded in the registry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct RegistryPrivateEndpointConnection {
     /// Connection id.
@@ -96,7 +97,7 @@ pub struct RegistryPrivateEndpointConnection {
 }
 
 /// `properties` of a registry private endpoint connection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RegistryPrivateEndpointConnectionProperties {
     /// The private endpoint.
@@ -106,7 +107,7 @@ pub struct RegistryPrivateEndpointConnectionProperties {
 }
 
 /// `privateLinkServiceConnectionState`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ConnectionState {
     /// `Approved`, `Pending`, `Rejected`, `Disconnected`.
@@ -116,7 +117,7 @@ pub struct ConnectionState {
 }
 
 /// A geo-replication (`GET {registry}/replications`).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Replication {
     /// ARM id.
@@ -131,7 +132,7 @@ pub struct Replication {
 }
 
 /// `properties` of a replication.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReplicationProperties {
     /// Whether the regional endpoint takes traffic.
@@ -139,7 +140,7 @@ pub struct ReplicationProperties {
 }
 
 /// One entry of `GET {registry}/listUsages`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RegistryUsage {
     /// e.g. `Size`, `Webhooks`.

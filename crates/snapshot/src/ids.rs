@@ -1,22 +1,4 @@
-//! Small pieces shared by every ARM view: sub-resource references and resource-id parsing.
-
-use serde::{Deserialize, Serialize};
-
-/// A reference to another resource (`{"id": "..."}`), as ARM embeds them.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
-pub struct SubResource {
-    /// The referenced resource id, as ARM spelled it.
-    #[serde(default)]
-    pub id: String,
-}
-
-/// `{"addressPrefixes": [...]}` as used by VNet address spaces and peerings.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AddressSpace {
-    /// CIDR prefixes.
-    pub address_prefixes: Vec<String>,
-}
+//! ARM resource ids: the case-insensitive key they are compared by, and the parts reports and fixes need.
 
 /// The key under which a resource id is indexed: ARM ids are case-insensitive, so compare them lower-cased.
 pub fn id_key(id: &str) -> String {

@@ -1,10 +1,11 @@
 //! Lenient views of private DNS zones and their children: virtual network links and A record sets.
 
 use super::common::SubResource;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `Microsoft.Network/privateDnsZones`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct PrivateDnsZone {
     /// ARM id.
     pub id: String,
@@ -14,7 +15,7 @@ pub struct PrivateDnsZone {
 }
 
 /// `Microsoft.Network/privateDnsZones/virtualNetworkLinks`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct VirtualNetworkLink {
     /// ARM id.
     #[serde(default)]
@@ -28,7 +29,7 @@ pub struct VirtualNetworkLink {
 }
 
 /// `properties` of a zone link.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VirtualNetworkLinkProperties {
     /// The linked VNet.
@@ -40,7 +41,7 @@ pub struct VirtualNetworkLinkProperties {
 }
 
 /// `Microsoft.Network/privateDnsZones/A`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct ARecordSet {
     /// ARM id.
     #[serde(default)]
@@ -54,7 +55,7 @@ pub struct ARecordSet {
 }
 
 /// `properties` of an A record set.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ARecordSetProperties {
     /// Fully qualified name with trailing dot.
@@ -64,7 +65,7 @@ pub struct ARecordSetProperties {
 }
 
 /// One A record.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ARecord {
     /// IPv4 address.

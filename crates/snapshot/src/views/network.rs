@@ -6,10 +6,11 @@
 
 use super::common::{AddressSpace, SubResource};
 use super::registry::ConnectionState;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// `Microsoft.Network/virtualNetworks`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct VirtualNetwork {
     /// ARM id.
     pub id: String,
@@ -25,7 +26,7 @@ pub struct VirtualNetwork {
 }
 
 /// `properties` of a VNet.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VirtualNetworkProperties {
     /// Address space.
@@ -39,7 +40,7 @@ pub struct VirtualNetworkProperties {
 }
 
 /// `dhcpOptions`.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct DhcpOptions {
     /// Custom DNS server IPs.
@@ -47,7 +48,7 @@ pub struct DhcpOptions {
 }
 
 /// A subnet, as embedded in its VNet.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct Subnet {
     /// ARM id.
@@ -59,7 +60,7 @@ pub struct Subnet {
 }
 
 /// `properties` of a subnet.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct SubnetProperties {
     /// Single prefix.
@@ -79,7 +80,7 @@ pub struct SubnetProperties {
 }
 
 /// One `serviceEndpoints` entry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct ServiceEndpoint {
     /// e.g. `Microsoft.ContainerRegistry`.
@@ -89,7 +90,7 @@ pub struct ServiceEndpoint {
 }
 
 /// A VNet peering, as embedded in its VNet.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct VirtualNetworkPeering {
     /// ARM id.
@@ -101,7 +102,7 @@ pub struct VirtualNetworkPeering {
 }
 
 /// `properties` of a peering.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VirtualNetworkPeeringProperties {
     /// The other VNet.
@@ -121,7 +122,7 @@ pub struct VirtualNetworkPeeringProperties {
 }
 
 /// `Microsoft.Network/networkSecurityGroups`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct NetworkSecurityGroup {
     /// ARM id.
     pub id: String,
@@ -137,7 +138,7 @@ pub struct NetworkSecurityGroup {
 }
 
 /// `properties` of an NSG.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NetworkSecurityGroupProperties {
     /// User rules.
@@ -147,7 +148,7 @@ pub struct NetworkSecurityGroupProperties {
 }
 
 /// An NSG rule.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct SecurityRule {
     /// ARM id.
     #[serde(default)]
@@ -160,7 +161,7 @@ pub struct SecurityRule {
 }
 
 /// `properties` of an NSG rule. `protocol`, `access`, `priority` and `direction` are required.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityRuleProperties {
     /// `Tcp`, `Udp`, `Icmp`, `Esp`, `Ah`, `*`.
@@ -204,7 +205,7 @@ pub struct SecurityRuleProperties {
 }
 
 /// `Microsoft.Network/routeTables`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct RouteTable {
     /// ARM id.
     pub id: String,
@@ -217,7 +218,7 @@ pub struct RouteTable {
 }
 
 /// `properties` of a route table.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RouteTableProperties {
     /// BGP routes suppressed.
@@ -227,7 +228,7 @@ pub struct RouteTableProperties {
 }
 
 /// A user-defined route.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct Route {
     /// ARM id.
     #[serde(default)]
@@ -240,7 +241,7 @@ pub struct Route {
 }
 
 /// `properties` of a route. `addressPrefix` is a CIDR or a service tag; `nextHopType` is required.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteProperties {
     /// CIDR or service tag.
@@ -254,7 +255,7 @@ pub struct RouteProperties {
 }
 
 /// `Microsoft.Network/networkInterfaces`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct NetworkInterface {
     /// ARM id.
     pub id: String,
@@ -267,7 +268,7 @@ pub struct NetworkInterface {
 }
 
 /// `properties` of a NIC.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NetworkInterfaceProperties {
     /// NIC-level NSG.
@@ -281,7 +282,7 @@ pub struct NetworkInterfaceProperties {
 }
 
 /// A NIC IP configuration.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct NicIpConfiguration {
     /// Name.
@@ -291,7 +292,7 @@ pub struct NicIpConfiguration {
 }
 
 /// `properties` of a NIC IP configuration.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NicIpConfigurationProperties {
     /// Private IP.
@@ -309,7 +310,7 @@ pub struct NicIpConfigurationProperties {
 }
 
 /// `privateLinkConnectionProperties` of a private endpoint NIC IP configuration.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PrivateLinkConnectionProperties {
     /// `registry`.
@@ -321,7 +322,7 @@ pub struct PrivateLinkConnectionProperties {
 }
 
 /// `Microsoft.Network/privateEndpoints`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct PrivateEndpoint {
     /// ARM id.
     pub id: String,
@@ -337,7 +338,7 @@ pub struct PrivateEndpoint {
 }
 
 /// `properties` of a private endpoint.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PrivateEndpointProperties {
     /// The subnet it sits in.
@@ -353,7 +354,7 @@ pub struct PrivateEndpointProperties {
 }
 
 /// A private link service connection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(default)]
 pub struct PrivateLinkServiceConnection {
     /// Connection id.
@@ -363,7 +364,7 @@ pub struct PrivateLinkServiceConnection {
 }
 
 /// `properties` of a private link service connection.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PrivateLinkServiceConnectionProperties {
     /// The target resource (the registry).
@@ -375,7 +376,7 @@ pub struct PrivateLinkServiceConnectionProperties {
 }
 
 /// `customDnsConfigs` entry.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct CustomDnsConfig {
     /// FQDN.
@@ -385,7 +386,7 @@ pub struct CustomDnsConfig {
 }
 
 /// `Microsoft.Network/publicIPAddresses`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct PublicIpAddress {
     /// ARM id.
     pub id: String,
@@ -398,7 +399,7 @@ pub struct PublicIpAddress {
 }
 
 /// `properties` of a public IP.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PublicIpAddressProperties {
     /// The address, once allocated.
@@ -406,7 +407,7 @@ pub struct PublicIpAddressProperties {
 }
 
 /// `Microsoft.Network/natGateways`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct NatGateway {
     /// ARM id.
     pub id: String,
@@ -419,7 +420,7 @@ pub struct NatGateway {
 }
 
 /// `properties` of a NAT gateway.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct NatGatewayProperties {
     /// Egress public IPs.
