@@ -2,6 +2,10 @@
 //!
 //! A `.rego` file is a rule when it does not end in `_test.rego`; it must carry `# METADATA` and a `package`.
 //! `_test.rego` files hold Rego unit tests for `acr-audit rules test`.
+//!
+//! Built-in rules live one folder per rule, `rules/<area>/<name>/`, beside their `fires.json` and `clean.json`
+//! fixtures (see `fixture`). Directories are walked recursively and only `.rego` files are read, so the
+//! fixtures (and anything else a rule folder holds) never reach the engine.
 
 use super::error::RuleLoadError;
 use super::metadata::{package_of, parse_metadata, RuleMetadata};
@@ -119,10 +123,16 @@ fn is_library(text: &str) -> bool {
     package_of(text).map(|p| p.starts_with("acr_audit.lib.") || p.starts_with("lib.")).unwrap_or(false)
 }
 
+/// Only `.rego` files are Rego: rule folders also hold JSON fixtures, which the catalogue must skip.
+fn is_rego(path: &Path) -> bool {
+    path.extension().and_then(|e| e.to_str()) == Some("rego")
+}
+
+/// Every `.rego` file embedded from `rules/`, at any depth, named as in the repository.
 fn builtin_sources() -> Vec<RuleSource> {
     fn walk(dir: &Dir<'static>, out: &mut Vec<RuleSource>) {
         for file in dir.files() {
-            if file.path().extension().and_then(|e| e.to_str()) == Some("rego") {
+            if is_rego(file.path()) {
                 if let Some(text) = file.contents_utf8() {
                     out.push(RuleSource {
                         name: format!("rules/{}", file.path().display()),
@@ -141,6 +151,7 @@ fn builtin_sources() -> Vec<RuleSource> {
     out
 }
 
+/// Every `.rego` file under a user path (a file is taken as given), in sorted order so loading is deterministic.
 fn collect_dir(path: &Path, out: &mut Vec<RuleSource>) -> Result<(), RuleLoadError> {
     let read_err = |source| RuleLoadError::Read { path: path.display().to_string(), source };
     let meta = std::fs::metadata(path).map_err(read_err)?;
@@ -153,9 +164,39 @@ fn collect_dir(path: &Path, out: &mut Vec<RuleSource>) -> Result<(), RuleLoadErr
         std::fs::read_dir(path).map_err(read_err)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for entry in entries {
-        if entry.is_dir() || entry.extension().and_then(|e| e.to_str()) == Some("rego") {
+        if entry.is_dir() || is_rego(&entry) {
             collect_dir(&entry, out)?;
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_are_found_in_their_folders_and_fixtures_are_not_loaded() {
+        let sources = builtin_sources();
+        assert!(sources.iter().all(|s| s.name.ends_with(".rego")), "only .rego files are sources");
+        assert!(sources.iter().any(|s| s.name == "rules/registry/acr_reg_001/acr_reg_001.rego"));
+        assert!(sources.iter().any(|s| s.name == "rules/registry/acr_reg_001/acr_reg_001_test.rego"));
+        let catalog = Catalog::from_sources(sources).expect("built-in catalogue loads");
+        assert_eq!(catalog.rules.len(), catalog.tests.len(), "one test file per rule");
+    }
+
+    #[test]
+    fn user_dirs_are_walked_recursively_and_skip_json() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let folder = dir.path().join("registry").join("org_reg_001");
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        let rule = "# METADATA\n# title: Admin user\n# custom:\n#   id: ORG-REG-001\n#   severity: low\npackage org.registry.org_reg_001\n";
+        std::fs::write(folder.join("org_reg_001.rego"), rule).expect("write");
+        std::fs::write(folder.join("org_reg_001_test.rego"), "package org.registry.org_reg_001_test\n").expect("write");
+        std::fs::write(folder.join("fires.json"), "{\"base\": \"clean\", \"patch\": {}}").expect("write");
+        let catalog = Catalog::load(false, &[dir.path().to_path_buf()]).expect("user rules load");
+        assert_eq!(catalog.rules.len(), 1);
+        assert_eq!(catalog.rules[0].meta.id, "ORG-REG-001");
+        assert_eq!(catalog.tests.len(), 1);
+    }
 }

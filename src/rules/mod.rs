@@ -4,6 +4,7 @@
 //! - `catalog`: find rule and test files, built-in (embedded) and user (`--rules DIR`); select by id.
 //! - `engine`: load the files into a sandboxed regorus engine, evaluate `deny`, turn results into findings.
 //! - `testing`: run the `test_*` rules, the way `opa test` does.
+//! - `fixture`: rule fixtures (`fires.json`, `clean.json`) as keyed merge patches over named base estates.
 
 mod catalog;
 pub mod doc;
@@ -11,6 +12,7 @@ mod engine;
 mod error;
 pub mod explain;
 mod finding;
+pub mod fixture;
 mod metadata;
 mod severity;
 mod testing;
