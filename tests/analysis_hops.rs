@@ -1,7 +1,7 @@
 //! Each hop of the path analysis on realistic ARM JSON: the clean demo estate with one change per test.
 
 mod common;
-use acr_audit::analysis::paths::PathFacts;
+use acr_audit::analysis::PathFacts;
 use acr_audit::analysis::{analyse, Facts, Selection};
 use acr_audit::model::Model;
 use acr_audit::snapshot::parse_snapshot;
@@ -30,7 +30,7 @@ fn prod(snapshot: &Value) -> Facts {
 }
 
 fn path_of<'a>(facts: &'a Facts, kind: &str) -> &'a PathFacts {
-    facts.paths.iter().find(|p| p.endpoint.kind == kind).unwrap_or_else(|| panic!("no {kind} path"))
+    facts.paths.iter().find(|p| p.endpoint.kind.as_str() == kind).unwrap_or_else(|| panic!("no {kind} path"))
 }
 
 fn resources<'a>(s: &'a mut Value, kind: &str) -> &'a mut Vec<Value> {
@@ -96,11 +96,11 @@ fn nsg_deny_on_regional_storage_tag_blocks_the_storage_endpoint_only() {
     let f = prod(&s);
     let storage = path_of(&f, "storage");
     assert_eq!(storage.destination.service_tag.as_deref(), Some("Storage.EastUS"));
-    assert_eq!(storage.nsg.verdict, "deny");
-    assert_eq!(storage.blocked_at, Some("nsg"));
+    assert_eq!(storage.nsg.verdict.as_str(), "deny");
+    assert_eq!(storage.blocked_at.map(|b| b.as_str()), Some("nsg"));
     let deciding = &storage.nsg.evaluations[0].verdict.deciding_rules[0];
     assert_eq!((deciding.name.as_str(), deciding.priority), ("DenyStorage", 200));
-    assert_eq!(path_of(&f, "login").nsg.verdict, "allow");
+    assert_eq!(path_of(&f, "login").nsg.verdict.as_str(), "allow");
 }
 
 #[test]
@@ -120,7 +120,7 @@ fn nsg_priority_decides_between_overlapping_rules() {
         "Allow",
         json!({"destinationPortRange": "443", "destinationAddressPrefix": "Storage.EastUS"}),
     );
-    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "allow", "the lower priority number wins");
+    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict.as_str(), "allow", "the lower priority number wins");
 }
 
 #[test]
@@ -137,7 +137,7 @@ fn nsg_rule_on_a_tag_missing_from_the_snapshot_is_not_guessed() {
     let storage = path_of(&f, "storage");
     assert!(storage.nsg.uncertain);
     assert!(storage.nsg.evaluations[0].verdict.unresolved_rules[0].ends_with("/AllowStorageGlobal"));
-    assert_eq!(storage.reachable, "unknown");
+    assert_eq!(storage.reachable.as_str(), "unknown");
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn nsg_port_lists_and_ranges_match_443() {
         "Deny",
         json!({"destinationPortRanges": ["80", "440-450"], "destinationAddressPrefix": "Storage.EastUS"}),
     );
-    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "deny");
+    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict.as_str(), "deny");
     let mut s = public_estate();
     add_node_rule(
         &mut s,
@@ -159,7 +159,7 @@ fn nsg_port_lists_and_ranges_match_443() {
         "Deny",
         json!({"destinationPortRanges": ["80", "8443", "444-450"], "destinationAddressPrefix": "Storage.EastUS"}),
     );
-    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict, "allow", "443 is in none of the ranges");
+    assert_eq!(path_of(&prod(&s), "storage").nsg.verdict.as_str(), "allow", "443 is in none of the ranges");
 }
 
 #[test]
@@ -181,8 +181,8 @@ fn nsg_allowing_single_cidrs_of_a_tag_is_partial_with_examples() {
     );
     let f = prod(&s);
     let storage = path_of(&f, "storage");
-    assert_eq!(storage.nsg.verdict, "partial");
-    assert_eq!(storage.reachable, "partial");
+    assert_eq!(storage.nsg.verdict.as_str(), "partial");
+    assert_eq!(storage.reachable.as_str(), "partial");
     assert_eq!(storage.nsg.denied_examples, vec!["20.47.1.0/24", "52.239.152.0/22"]);
 }
 
@@ -211,9 +211,9 @@ fn nsg_rules_on_application_security_groups_apply_to_member_nics_only() {
         }
     }
     let agent = facts_of(&s, pair("nic-agent", "contosoprodacr"));
-    assert_eq!(path_of(&agent, "storage").nsg.verdict, "deny");
+    assert_eq!(path_of(&agent, "storage").nsg.verdict.as_str(), "deny");
     let other = facts_of(&s, pair("nic-other", "contosoprodacr"));
-    assert_eq!(path_of(&other, "storage").nsg.verdict, "allow");
+    assert_eq!(path_of(&other, "storage").nsg.verdict.as_str(), "allow");
 }
 
 #[test]
@@ -235,9 +235,10 @@ fn nic_and_subnet_nsgs_with_tied_priorities_must_both_allow() {
     );
     let f = facts_of(&s, pair("nic-vm1", "contosoprodacr"));
     let storage = path_of(&f, "storage");
-    let levels: Vec<(&str, &str)> = storage.nsg.evaluations.iter().map(|e| (e.level, e.verdict.verdict)).collect();
+    let levels: Vec<(&str, &str)> =
+        storage.nsg.evaluations.iter().map(|e| (e.level.as_str(), e.verdict.verdict.as_str())).collect();
     assert_eq!(levels, vec![("client_nic", "allow"), ("client_subnet", "deny")]);
-    assert_eq!(storage.nsg.verdict, "deny");
+    assert_eq!(storage.nsg.verdict.as_str(), "deny");
 }
 
 // ---- Routes --------------------------------------------------------------------------------------------------
@@ -255,13 +256,13 @@ fn overlapping_udrs_and_a_service_tag_route_split_the_storage_range() {
     let storage = path_of(&f, "storage");
     let hop = |name: &str| storage.route.hops.iter().find(|h| h.route_name == name).unwrap();
     assert_eq!(hop("blackhole").examples, vec!["20.60.0.0/20"]);
-    assert_eq!(hop("blackhole").coverage, "some");
-    assert_eq!(hop("storage-direct").next_hop_type, "Internet");
+    assert_eq!(hop("blackhole").coverage.as_str(), "some");
+    assert_eq!(hop("storage-direct").next_hop_type.as_str(), "Internet");
     assert!(storage.route.hops.iter().all(|h| h.route_name != "default"), "the tag route covers the rest");
-    assert_eq!((storage.reachable, storage.blocked_at), ("partial", Some("route")));
+    assert_eq!((storage.reachable.as_str(), storage.blocked_at.map(|b| b.as_str())), ("partial", Some("route")));
     let login = path_of(&f, "login");
     assert_eq!(login.route.hops.len(), 1);
-    assert_eq!((login.route.hops[0].route_name.as_str(), login.route.hops[0].coverage), ("default", "all"));
+    assert_eq!((login.route.hops[0].route_name.as_str(), login.route.hops[0].coverage.as_str()), ("default", "all"));
 }
 
 #[test]
@@ -272,10 +273,10 @@ fn a_private_endpoint_in_an_unpeered_vnet_falls_to_the_none_system_route() {
     }
     let f = prod(&s);
     let login = path_of(&f, "login");
-    assert_eq!(login.route.hops[0].next_hop_type, "None");
+    assert_eq!(login.route.hops[0].next_hop_type.as_str(), "None");
     assert_eq!(login.route.hops[0].address_prefix, "10.0.0.0/8");
-    assert_eq!(login.private_endpoint.as_ref().unwrap().peering.status, "not_peered");
-    assert_eq!(login.blocked_at, Some("peering"));
+    assert_eq!(login.private_endpoint.as_ref().unwrap().peering.status.as_str(), "not_peered");
+    assert_eq!(login.blocked_at.map(|b| b.as_str()), Some("peering"));
 }
 
 // ---- DNS -----------------------------------------------------------------------------------------------------
@@ -284,12 +285,12 @@ fn a_private_endpoint_in_an_unpeered_vnet_falls_to_the_none_system_route() {
 fn dns_with_a_linked_zone_resolves_to_the_private_endpoint() {
     let f = prod(&clean());
     let login = path_of(&f, "login");
-    assert_eq!(login.dns.status, "private");
+    assert_eq!(login.dns.status.as_str(), "private");
     assert_eq!(login.dns.addresses, vec!["10.0.1.5"]);
     // Both private endpoints (hub and dev) serve the name; the record holds the hub one.
     assert_eq!(login.dns.expected_addresses, vec!["10.0.1.5", "10.20.1.4"]);
     assert!(!login.dns.stale);
-    assert_eq!(login.reachable, "yes");
+    assert_eq!(login.reachable.as_str(), "yes");
     assert_eq!(path_of(&f, "data").dns.addresses, vec!["10.0.1.6"]);
 }
 
@@ -297,9 +298,9 @@ fn dns_with_a_linked_zone_resolves_to_the_private_endpoint() {
 fn dns_without_a_link_resolves_publicly_and_meets_the_disabled_firewall() {
     let f = prod(&read_json(&path("fixtures/demo/snapshot.json")));
     let login = path_of(&f, "login");
-    assert_eq!(login.dns.status, "public");
+    assert_eq!(login.dns.status.as_str(), "public");
     assert_eq!(login.destination.service_tag.as_deref(), Some("AzureContainerRegistry.EastUS"));
-    assert_eq!((login.firewall.verdict, login.blocked_at), ("blocked", Some("firewall")));
+    assert_eq!((login.firewall.verdict.as_str(), login.blocked_at.map(|b| b.as_str())), ("blocked", Some("firewall")));
 }
 
 #[test]
@@ -311,8 +312,8 @@ fn dns_linked_zone_without_the_data_record_is_nxdomain() {
         .retain(|r| r["name"] != "contosoprodacr.eastus.data");
     let f = prod(&s);
     let data = path_of(&f, "data");
-    assert_eq!((data.dns.status, data.blocked_at), ("nxdomain", Some("dns")));
-    assert_eq!(path_of(&f, "login").dns.status, "private");
+    assert_eq!((data.dns.status.as_str(), data.blocked_at.map(|b| b.as_str())), ("nxdomain", Some("dns")));
+    assert_eq!(path_of(&f, "login").dns.status.as_str(), "private");
 }
 
 #[test]
@@ -344,11 +345,11 @@ fn firewall_ip_rules_are_checked_against_egress_ips_by_cidr() {
         &mut resources(&mut s, "Microsoft.ContainerService/managedClusters")[0]["properties"]["networkProfile"];
     cluster["outboundType"] = json!("loadBalancer");
     cluster["loadBalancerProfile"] = json!({"effectiveOutboundIPs": [{"id": pip}]});
-    assert_eq!(path_of(&prod(&s), "login").firewall.verdict, "allowed");
+    assert_eq!(path_of(&prod(&s), "login").firewall.verdict.as_str(), "allowed");
     s["resources"]["Microsoft.Network/publicIPAddresses"][0]["properties"]["ipAddress"] = json!("20.85.17.9");
     let f = prod(&s);
     let login = path_of(&f, "login");
-    assert_eq!(login.firewall.verdict, "blocked");
+    assert_eq!(login.firewall.verdict.as_str(), "blocked");
     assert_eq!(login.firewall.uncovered_ips, vec!["20.85.17.9"]);
 }
 
@@ -368,7 +369,7 @@ fn with_custom_role(actions: Value, not_actions: Value) -> Value {
 #[test]
 fn rbac_custom_role_with_a_wildcard_grants_pull() {
     let f = prod(&with_custom_role(json!(["Microsoft.ContainerRegistry/*/read"]), json!([])));
-    assert_eq!(f.pairs[0].rbac.grants_pull, "yes");
+    assert_eq!(f.pairs[0].rbac.grants_pull.as_str(), "yes");
     assert_eq!(f.pairs[0].rbac.grants[0].role_name.as_deref(), Some("Registry Reader (custom)"));
 }
 
@@ -378,7 +379,7 @@ fn rbac_not_action_removes_pull() {
         json!(["Microsoft.ContainerRegistry/*/read"]),
         json!(["Microsoft.ContainerRegistry/registries/pull/read"]),
     ));
-    assert_eq!(f.pairs[0].rbac.grants_pull, "no");
+    assert_eq!(f.pairs[0].rbac.grants_pull.as_str(), "no");
 }
 
 #[test]
@@ -388,7 +389,7 @@ fn rbac_unreadable_assignments_are_unknown_not_missing() {
     s["errors"] = json!([{"scope": format!("{SUB}/resourceGroups/rg-hub-eastus/providers/Microsoft.ContainerRegistry/registries/contosoprodacr"),
         "resourceType": "Microsoft.Authorization/roleAssignments", "status": 403, "code": "AuthorizationFailed", "message": "denied"}]);
     let f = prod(&s);
-    assert_eq!(f.pairs[0].rbac.grants_pull, "unknown");
+    assert_eq!(f.pairs[0].rbac.grants_pull.as_str(), "unknown");
     assert!(!f.pairs[0].rbac.assignments_readable);
 }
 
@@ -396,6 +397,6 @@ fn rbac_unreadable_assignments_are_unknown_not_missing() {
 fn rbac_kubelet_identity_missing_from_the_node_vmss() {
     let mut s = clean();
     resources(&mut s, "Microsoft.Compute/virtualMachineScaleSets")[0]["identity"] = json!({"type": "SystemAssigned"});
-    assert_eq!(prod(&s).pairs[0].rbac.identity_on_node_vmss, "no");
-    assert_eq!(prod(&clean()).pairs[0].rbac.identity_on_node_vmss, "yes");
+    assert_eq!(prod(&s).pairs[0].rbac.identity_on_node_vmss.as_str(), "no");
+    assert_eq!(prod(&clean()).pairs[0].rbac.identity_on_node_vmss.as_str(), "yes");
 }

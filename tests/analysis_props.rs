@@ -1,10 +1,11 @@
 //! Property tests: the NSG evaluator and the route LPM agree with brute-force references that check one
 //! address at a time.
 
-use acr_audit::analysis::ipset::IpSet;
-use acr_audit::analysis::nsg::{evaluate, Direction, Flow};
-use acr_audit::analysis::routes::{EffectiveRoutes, RouteEntry, RouteOrigin};
-use acr_audit::analysis::tags::{AddressResolver, VnetContext};
+use acr_audit::analysis::net::ipset::IpSet;
+use acr_audit::analysis::net::nsg::{evaluate, Flow};
+use acr_audit::analysis::net::routes::{EffectiveRoutes, RouteEntry};
+use acr_audit::analysis::net::tags::{AddressResolver, VnetContext};
+use acr_audit::analysis::{Direction, NextHopType, RouteOrigin};
 use acr_audit::model::{Model, NetworkSecurityGroup};
 use ipnet::Ipv4Net;
 use proptest::prelude::*;
@@ -97,7 +98,7 @@ proptest! {
         let hops = ["None", "VirtualAppliance", "Internet", "VnetLocal"];
         let mut table = EffectiveRoutes::default();
         let entry = |p: &Ipv4Net, h: usize, name: String| RouteEntry {
-            address_prefix: p.to_string(), next_hop_type: hops[h].to_string(), next_hop_ip: None,
+            address_prefix: p.to_string(), next_hop_type: NextHopType::parse(hops[h]), next_hop_ip: None,
             origin: RouteOrigin::User, id: name.clone(), name };
         let default: Ipv4Net = "0.0.0.0/0".parse().unwrap();
         table.insert(default, entry(&default, 2, "default".into()));

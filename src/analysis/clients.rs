@@ -1,6 +1,8 @@
 //! Client facts: each AKS cluster's node subnets, kubelet identity and egress public IPs.
 
-use super::facts::{ClientFacts, KubeletIdentityFacts, ProviderRegistrationFacts};
+use super::facts::{
+    ClientFacts, ClientKind, KubeletIdentityFacts, OutboundType, ProviderRegistrationFacts, RegistrationState,
+};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, ManagedCluster, Model, NetworkInterface};
 
 /// Every AKS cluster, plus each subnet, NIC or VM named with `--client` that is not a cluster.
@@ -40,7 +42,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
     };
     if !nics.is_empty() {
         let first = nics[0];
-        let kind = if matches(&first.id, &first.name) { "nic" } else { "vm" };
+        let kind = if matches(&first.id, &first.name) { ClientKind::Nic } else { ClientKind::Vm };
         let configs = nics.iter().flat_map(|n| n.properties.ip_configurations.iter());
         let mut subnet_ids: Vec<String> = Vec::new();
         let mut sources = Vec::new();
@@ -62,17 +64,20 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
         if egress.is_empty() {
             egress = nat_egress(model, &subnet_ids).unwrap_or_default();
         }
-        let name_out =
-            if kind == "vm" { name.rsplit('/').next().unwrap_or(name).to_string() } else { first.name.clone() };
+        let name_out = if kind == ClientKind::Vm {
+            name.rsplit('/').next().unwrap_or(name).to_string()
+        } else {
+            first.name.clone()
+        };
         return Some(
             ClientFacts {
-                id: if kind == "vm" {
+                id: if kind == ClientKind::Vm {
                     nics[0].properties.virtual_machine.as_ref().map(|v| v.id.clone()).unwrap_or_default()
                 } else {
                     first.id.clone()
                 },
                 name: name_out,
-                kind: kind.into(),
+                kind,
                 location: String::new(),
                 subscription_id: parse_resource_id(&first.id).subscription,
                 vnet_ids: vnets_of(&subnet_ids),
@@ -97,7 +102,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
         ClientFacts {
             id: subnet.id.clone(),
             name: subnet.name.clone(),
-            kind: "subnet".into(),
+            kind: ClientKind::Subnet,
             location: String::new(),
             subscription_id: parse_resource_id(&subnet.id).subscription,
             vnet_ids: vnets_of(&subnet_ids),
@@ -169,11 +174,11 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
         .as_ref()
         .and_then(|s| s.client_id.clone())
         .filter(|id| !id.eq_ignore_ascii_case("msi"));
-    let outbound_type = p.network_profile.as_ref().and_then(|n| n.outbound_type.clone());
+    let outbound_type = p.network_profile.as_ref().and_then(|n| n.outbound_type.as_deref()).map(OutboundType::parse);
     ClientFacts {
         id: c.id.clone(),
         name: c.name.clone(),
-        kind: "aks".into(),
+        kind: ClientKind::Aks,
         location: c.location.clone(),
         subscription_id: parse_resource_id(&c.id).subscription,
         egress_ips: egress_ips(model, c, &subnet_ids),
@@ -242,7 +247,11 @@ impl ClientFacts {
                 })?;
                 Some(ProviderRegistrationFacts {
                     subscription_id: sub,
-                    registration_state: provider.registration_state.clone().unwrap_or_else(|| "Unknown".into()),
+                    registration_state: provider
+                        .registration_state
+                        .as_deref()
+                        .map(RegistrationState::parse)
+                        .unwrap_or(RegistrationState::Unknown),
                 })
             })
             .collect();

@@ -5,8 +5,7 @@
 //! endpoints are on, otherwise the registry's storage account (`*.blob.core.windows.net`, service tag
 //! `Storage.<region>`).
 
-use super::facts::RegistryFacts;
-use serde::Serialize;
+use super::facts::{Endpoint, EndpointKind, EndpointService, RegistryFacts};
 
 /// DNS names of one Azure cloud.
 #[derive(Debug, Clone, Copy)]
@@ -42,49 +41,34 @@ impl CloudSuffixes {
     }
 }
 
-/// One endpoint of a registry.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Endpoint {
-    /// `login`, `data` (dedicated data endpoint) or `storage` (the registry's storage account).
-    pub kind: &'static str,
-    /// The name clients resolve (`*.blob.core.windows.net` for storage).
-    pub fqdn: String,
-    /// Region served.
-    pub region: String,
-    /// Record name in the private link zone (`contoso`, `contoso.eastus.data`); none for storage.
-    pub private_link_record: Option<String>,
-    /// Service tag covering the public side: `AzureContainerRegistry` or `Storage` (regional form resolved later).
-    pub service: &'static str,
-}
-
 /// The endpoints of a registry in a cloud.
 pub fn registry_endpoints(reg: &RegistryFacts, cloud: CloudSuffixes) -> Vec<Endpoint> {
     let name = reg.name.to_ascii_lowercase();
     let login = reg.login_server.clone().unwrap_or_else(|| format!("{name}.{}", cloud.registry)).to_ascii_lowercase();
     let home = reg.location.to_ascii_lowercase();
     let mut out = vec![Endpoint {
-        kind: "login",
+        kind: EndpointKind::Login,
         fqdn: login,
         region: home,
         private_link_record: Some(name.clone()),
-        service: "AzureContainerRegistry",
+        service: EndpointService::AzureContainerRegistry,
     }];
     for region in &reg.regions {
         out.push(if reg.data_endpoint_enabled {
             Endpoint {
-                kind: "data",
+                kind: EndpointKind::Data,
                 fqdn: format!("{name}.{region}.data.{}", cloud.registry),
                 region: region.clone(),
                 private_link_record: Some(format!("{name}.{region}.data")),
-                service: "AzureContainerRegistry",
+                service: EndpointService::AzureContainerRegistry,
             }
         } else {
             Endpoint {
-                kind: "storage",
+                kind: EndpointKind::Storage,
                 fqdn: format!("*.{}", cloud.blob),
                 region: region.clone(),
                 private_link_record: None,
-                service: "Storage",
+                service: EndpointService::Storage,
             }
         });
     }

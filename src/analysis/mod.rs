@@ -1,28 +1,25 @@
 //! Analysis: pure functions from the typed [`Model`] to [`Facts`], the `input` every Rego rule reads.
 //!
 //! All reasoning that needs arithmetic or graph walking (CIDRs, peering between VNets, which endpoint serves
-//! which registry) happens here, in Rust, so rules only compare finished values. The shape of [`Facts`] is a
-//! public contract for users' own rules and is documented in `docs/facts.md`.
+//! which registry) happens here, in Rust, so rules only compare finished values. Laid out as it runs:
+//!
+//! - [`facts`]: the fact types, the public contract for users' own rules (`docs/facts.md`); imports nothing
+//!   else of analysis;
+//! - [`net`]: network maths (address sets, service tags, NSG evaluation, effective routes);
+//! - `registry`, `clients`, `pairs`, `rbac`, `peering`, `endpoints`: the estate-level facts;
+//! - [`path`]: the path of each client subnet to each registry endpoint, one file per hop.
 
 mod clients;
-pub mod dns;
 pub mod endpoints;
-mod facts;
-pub mod ipset;
-pub mod nsg;
+pub mod facts;
+pub mod net;
 mod pairs;
-pub mod paths;
+pub mod path;
 mod peering;
 pub mod rbac;
 mod registry;
-pub mod routes;
-pub mod tags;
 
-pub use facts::{
-    ClientFacts, DnsRecordFacts, Facts, KubeletIdentityFacts, PairEndpointFacts, PairFacts, PeeringFacts,
-    PeeringSideFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, ProviderRegistrationFacts, RegistryFacts,
-    SnapshotFacts, UsageFacts,
-};
+pub use facts::*;
 
 use crate::model::Model;
 
@@ -55,8 +52,8 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let clients = clients::client_facts(model, &selection.named_clients());
     let pairs = pairs::pair_facts(model, &registries, &clients, selection);
     let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
-    let mut resolver = tags::AddressResolver::new(model);
-    let mut ctx = paths::PathContext { model, resolver: &mut resolver, cloud };
+    let mut resolver = net::tags::AddressResolver::new(model);
+    let mut ctx = path::PathContext { model, resolver: &mut resolver, cloud };
     let mut pairs = pairs;
     let mut all_paths = Vec::new();
     for pair in &mut pairs {
@@ -66,19 +63,27 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
             continue;
         };
         let endpoints = endpoints::registry_endpoints(registry, cloud);
-        let pair_paths = paths::pair_paths(&mut ctx, client, registry, &endpoints);
-        pair.appliance_routes = paths::appliance_routes(&pair_paths);
+        let pair_paths = path::pair_paths(&mut ctx, client, registry, &endpoints);
+        pair.appliance_routes = path::appliance_routes(&pair_paths);
         all_paths.extend(pair_paths);
     }
     Facts {
         schema: facts::FACTS_SCHEMA.to_string(),
-        snapshot: SnapshotFacts::from_model(model),
+        snapshot: snapshot_facts(model),
         registries,
         clients,
         pairs,
         paths: all_paths,
         errors: model.errors.clone(),
         unread_types: unread_types(model),
+    }
+}
+
+fn snapshot_facts(model: &Model) -> SnapshotFacts {
+    SnapshotFacts {
+        collected_at: model.metadata.collected_at.clone(),
+        cloud: model.metadata.cloud.name.clone(),
+        subscriptions: model.metadata.subscriptions.iter().map(|s| s.subscription_id.clone()).collect(),
     }
 }
 

@@ -6,7 +6,9 @@
 //! assignment read at that registry's scope, or when the registry is the only one in the snapshot. No finding is
 //! raised for a pair nobody intended.
 
-use super::facts::{ClientFacts, PairEndpointFacts, PairFacts, RegistryFacts};
+use super::facts::{
+    ClientFacts, PairEndpointFacts, PairFacts, PairReason, PeeringFacts, PrincipalKind, RbacFacts, RegistryFacts,
+};
 use super::peering::peering_between;
 use super::Selection;
 use crate::model::{id_key, Model};
@@ -38,7 +40,7 @@ fn pair_reason(
     registry: &RegistryFacts,
     client: &ClientFacts,
     selection: &Selection,
-) -> Option<&'static str> {
+) -> Option<PairReason> {
     if !selection.is_empty() {
         let in_pairs = selection.pairs.iter().any(|(c, r)| {
             named(std::slice::from_ref(c), &client.id, &client.name)
@@ -47,7 +49,7 @@ fn pair_reason(
         let by_flags = (!selection.registries.is_empty() || !selection.clients.is_empty())
             && (selection.registries.is_empty() || named(&selection.registries, &registry.id, &registry.name))
             && (selection.clients.is_empty() || named(&selection.clients, &client.id, &client.name));
-        return (in_pairs || by_flags).then_some("selected");
+        return (in_pairs || by_flags).then_some(PairReason::Selected);
     }
     let principals: Vec<&str> = client
         .kubelet_identity
@@ -61,26 +63,21 @@ fn pair_reason(
         .iter()
         .any(|a| principals.iter().any(|p| p.eq_ignore_ascii_case(&a.properties.principal_id)));
     if assigned {
-        Some("role_assignment")
+        Some(PairReason::RoleAssignment)
     } else if registry_count == 1 {
-        Some("only_registry")
+        Some(PairReason::OnlyRegistry)
     } else {
         None
     }
 }
 
-fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: &str) -> PairFacts {
+fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: PairReason) -> PairFacts {
     let mut private_endpoints = Vec::new();
     for pe in &registry.private_endpoints {
         for client_vnet in &client.vnet_ids {
             let peering = match &pe.vnet_id {
                 Some(v) => peering_between(model, client_vnet, v),
-                None => super::facts::PeeringFacts {
-                    status: "unknown".into(),
-                    local: None,
-                    remote: None,
-                    remote_visible: false,
-                },
+                None => PeeringFacts::unknown(),
             };
             private_endpoints.push(PairEndpointFacts {
                 private_endpoint: pe.id.clone(),
@@ -98,19 +95,19 @@ fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: &
         client_name: client.name.clone(),
         registry: registry.id.clone(),
         registry_name: registry.name.clone(),
-        reason: reason.into(),
+        reason,
         private_endpoints,
         rbac: rbac_of(model, registry, client),
         appliance_routes: Vec::new(),
     }
 }
 
-fn rbac_of(model: &Model, registry: &RegistryFacts, client: &ClientFacts) -> super::rbac::RbacFacts {
+fn rbac_of(model: &Model, registry: &RegistryFacts, client: &ClientFacts) -> RbacFacts {
     let kubelet = client.kubelet_identity.as_ref();
     let (principal, kind) = match (kubelet.and_then(|k| k.object_id.as_deref()), &client.service_principal_client_id) {
-        (_, Some(_)) => (None, "service_principal"),
-        (Some(oid), None) => (Some(oid), "kubelet_identity"),
-        (None, None) => (None, "none"),
+        (_, Some(_)) => (None, PrincipalKind::ServicePrincipal),
+        (Some(oid), None) => (Some(oid), PrincipalKind::KubeletIdentity),
+        (None, None) => (None, PrincipalKind::None),
     };
     let cluster = model.managed_cluster(&client.id);
     let node_rg = cluster.and_then(|c| c.properties.node_resource_group.as_deref());

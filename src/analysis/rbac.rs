@@ -2,8 +2,8 @@
 //! those inherited from resource group, subscription and management group), role definitions resolved, and
 //! Azure's action matching: `*` wildcards, case-insensitive, `notActions` subtracted within their block.
 
+use super::facts::{Grant, PrincipalKind, RbacFacts, Tristate};
 use crate::model::{id_key, Model, RoleDefinition};
-use serde::Serialize;
 
 /// The data/control action that lets a principal pull.
 pub const PULL_ACTION: &str = "Microsoft.ContainerRegistry/registries/pull/read";
@@ -59,42 +59,6 @@ pub fn definition_grants(def: &RoleDefinition, action: &str) -> bool {
     })
 }
 
-/// One role assignment of the principal, resolved.
-#[derive(Debug, Clone, Serialize)]
-pub struct Grant {
-    /// Assignment id.
-    pub assignment: String,
-    /// Role definition id.
-    pub role_definition: String,
-    /// Role name, when known.
-    pub role_name: Option<String>,
-    /// Scope of the assignment.
-    pub scope: Option<String>,
-    /// Grants pull; `None` when the definition is unknown.
-    pub grants_pull: Option<bool>,
-}
-
-/// RBAC facts of a pair.
-#[derive(Debug, Clone, Serialize)]
-pub struct RbacFacts {
-    /// Object id the assignments must name (kubelet identity), when known.
-    pub principal_id: Option<String>,
-    /// `kubelet_identity`, `service_principal` (only an application id is known) or `none`.
-    pub principal_kind: &'static str,
-    /// The registry's role assignments were read.
-    pub assignments_readable: bool,
-    /// The principal's assignments at the registry or above.
-    pub grants: Vec<Grant>,
-    /// `yes`, `no` or `unknown` (assignments unreadable, or a definition unknown and no other grant).
-    pub grants_pull: &'static str,
-    /// Other principals holding pull on the registry (object ids).
-    pub pull_principals: Vec<String>,
-    /// `yes`, `no` or `unknown`: the kubelet identity is assigned to the node VMSS.
-    pub identity_on_node_vmss: &'static str,
-    /// The node VMSS seen.
-    pub node_vmss: Vec<String>,
-}
-
 fn role_definition<'m>(model: &'m Model, id: &str) -> Option<&'m RoleDefinition> {
     model.role_definition(id).or_else(|| {
         let guid = id.rsplit('/').next()?.to_ascii_lowercase();
@@ -122,7 +86,7 @@ pub fn rbac_facts(
     model: &Model,
     registry_id: &str,
     principal_id: Option<&str>,
-    principal_kind: &'static str,
+    principal_kind: PrincipalKind,
     node: Option<(&str, &str)>,
 ) -> RbacFacts {
     let assignments = model.role_assignments(registry_id);
@@ -146,17 +110,17 @@ pub fn rbac_facts(
         }
     }
     let grants_pull = if !readable || principal_id.is_none() {
-        "unknown"
+        Tristate::Unknown
     } else if grants.iter().any(|g| g.grants_pull == Some(true)) {
-        "yes"
+        Tristate::Yes
     } else if grants.iter().any(|g| g.grants_pull.is_none()) {
-        "unknown"
+        Tristate::Unknown
     } else {
-        "no"
+        Tristate::No
     };
     let (identity_on_node_vmss, node_vmss) = match node {
         Some((node_rg, identity_id)) => vmss_has_identity(model, node_rg, identity_id),
-        None => ("unknown", vec![]),
+        None => (Tristate::Unknown, vec![]),
     };
     RbacFacts {
         principal_id: principal_id.map(str::to_string),
@@ -170,18 +134,18 @@ pub fn rbac_facts(
     }
 }
 
-fn vmss_has_identity(model: &Model, node_rg: &str, identity_id: &str) -> (&'static str, Vec<String>) {
+fn vmss_has_identity(model: &Model, node_rg: &str, identity_id: &str) -> (Tristate, Vec<String>) {
     let rg_marker = format!("/resourcegroups/{}/", node_rg.to_ascii_lowercase());
     let pools: Vec<_> =
         model.virtual_machine_scale_sets.iter().filter(|v| id_key(&v.id).contains(&rg_marker)).collect();
     if pools.is_empty() {
-        return ("unknown", vec![]);
+        return (Tristate::Unknown, vec![]);
     }
     let key = id_key(identity_id);
     let on = pools.iter().all(|v| {
         v.identity.as_ref().map(|i| i.user_assigned_identities.keys().any(|k| id_key(k) == key)).unwrap_or(false)
     });
-    (if on { "yes" } else { "no" }, pools.iter().map(|v| v.id.clone()).collect())
+    (if on { Tristate::Yes } else { Tristate::No }, pools.iter().map(|v| v.id.clone()).collect())
 }
 
 #[cfg(test)]

@@ -1,6 +1,9 @@
 //! Registry facts: firewall, public access, private endpoint connections and the endpoints that target it.
 
-use super::facts::{DnsRecordFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts};
+use super::facts::{
+    ConnectionStatus, DefaultAction, DnsRecordFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts,
+    PublicNetworkAccess, RegistryFacts, Sku, UsageFacts,
+};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateEndpoint, Registry};
 
 pub(crate) fn registry_facts(model: &Model) -> Vec<RegistryFacts> {
@@ -24,10 +27,17 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
         resource_group: parts.resource_group,
         subscription_id: parts.subscription,
         location: r.location.clone(),
-        sku: r.sku.name.clone(),
+        sku: Sku::parse(&r.sku.name),
         login_server: p.login_server.clone(),
-        public_network_access: p.public_network_access.clone().unwrap_or_else(|| "Enabled".into()),
-        default_action: rules.and_then(|n| n.default_action.clone()).unwrap_or_else(|| "Allow".into()),
+        public_network_access: p
+            .public_network_access
+            .as_deref()
+            .map(PublicNetworkAccess::parse)
+            .unwrap_or(PublicNetworkAccess::Enabled),
+        default_action: rules
+            .and_then(|n| n.default_action.as_deref())
+            .map(DefaultAction::parse)
+            .unwrap_or(DefaultAction::Allow),
         ip_rules: rules.map(|n| n.ip_rules.iter().map(|i| i.value.clone()).collect()).unwrap_or_default(),
         trusted_services_bypass: p
             .network_rule_bypass_options
@@ -45,7 +55,10 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
                 PrivateEndpointConnectionFacts {
                     id: c.id.clone(),
                     private_endpoint_id: c.properties.private_endpoint.as_ref().map(|e| e.id.clone()),
-                    status: state.and_then(|s| s.status.clone()).unwrap_or_else(|| "Unknown".into()),
+                    status: state
+                        .and_then(|s| s.status.as_deref())
+                        .map(ConnectionStatus::parse)
+                        .unwrap_or(ConnectionStatus::Unknown),
                     description: state.and_then(|s| s.description.clone()),
                 }
             })
@@ -110,14 +123,14 @@ fn endpoints_for(model: &Model, r: &Registry) -> Vec<PrivateEndpointFacts> {
             continue;
         }
         if let Some(pe) = model.private_endpoint(&pe_ref.id) {
-            let status = status_towards(pe, &key).unwrap_or_else(|| "Unknown".into());
+            let status = status_towards(pe, &key).unwrap_or(ConnectionStatus::Unknown);
             out.push(endpoint_fact(pe, status));
         }
     }
     out
 }
 
-fn status_towards(pe: &PrivateEndpoint, registry_key: &str) -> Option<String> {
+fn status_towards(pe: &PrivateEndpoint, registry_key: &str) -> Option<ConnectionStatus> {
     let p = &pe.properties;
     p.private_link_service_connections
         .iter()
@@ -127,12 +140,13 @@ fn status_towards(pe: &PrivateEndpoint, registry_key: &str) -> Option<String> {
             c.properties
                 .private_link_service_connection_state
                 .as_ref()
-                .and_then(|s| s.status.clone())
-                .unwrap_or_else(|| "Unknown".into())
+                .and_then(|s| s.status.as_deref())
+                .map(ConnectionStatus::parse)
+                .unwrap_or(ConnectionStatus::Unknown)
         })
 }
 
-fn endpoint_fact(pe: &PrivateEndpoint, status: String) -> PrivateEndpointFacts {
+fn endpoint_fact(pe: &PrivateEndpoint, status: ConnectionStatus) -> PrivateEndpointFacts {
     let subnet_id = pe.properties.subnet.as_ref().map(|s| s.id.clone());
     PrivateEndpointFacts {
         id: pe.id.clone(),

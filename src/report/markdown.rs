@@ -82,11 +82,9 @@ impl Reporter for MarkdownReporter {
             .pairs
             .iter()
             .filter(|p| {
-                report
-                    .context
-                    .paths
-                    .iter()
-                    .any(|x| x.client == p.client && x.registry == p.registry && x.reachable != "yes")
+                report.context.paths.iter().any(|x| {
+                    x.client == p.client && x.registry == p.registry && x.reachable != crate::analysis::Reachable::Yes
+                })
             })
             .collect();
         if !broken.is_empty() {

@@ -10,8 +10,8 @@ mod sarif;
 mod table;
 pub mod trace;
 
-use crate::analysis::paths::PathFacts;
 use crate::analysis::PairFacts;
+use crate::analysis::PathFacts;
 use crate::rules::{Finding, RuleMetadata, Severity};
 use crate::snapshot::ArmError;
 use crate::triage::TriageSummary;

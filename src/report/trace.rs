@@ -1,8 +1,9 @@
 //! Renders the path facts of one client × registry pair: hop by hop as text, or as a mermaid flowchart that
 //! GitHub renders in Markdown, with the blocking hop in red.
 
-use crate::analysis::paths::PathFacts;
-use crate::analysis::PairFacts;
+use crate::analysis::{
+    BlockedAt, Coverage, DestinationKind, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
+};
 use std::io::Write;
 
 fn last(id: &str) -> &str {
@@ -11,8 +12,8 @@ fn last(id: &str) -> &str {
 
 fn status(p: &PathFacts) -> String {
     match (p.reachable, p.blocked_at) {
-        ("yes", _) => "reachable".into(),
-        (r, Some(at)) => format!("{} at {at}", if r == "partial" { "PARTLY BLOCKED" } else { "BLOCKED" }),
+        (Reachable::Yes, _) => "reachable".into(),
+        (r, Some(at)) => format!("{} at {at}", if r == Reachable::Partial { "PARTLY BLOCKED" } else { "BLOCKED" }),
         _ => "unknown".into(),
     }
 }
@@ -32,18 +33,18 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
         )?;
         let d = &p.dns;
         let dns_line = match d.status {
-            "private" => format!(
+            DnsStatus::Private => format!(
                 "{} (A record {} in linked zone {})",
                 d.addresses.join(", "),
                 d.record.as_deref().map(last).unwrap_or("?"),
                 d.zone.as_deref().map(last).unwrap_or("?")
             ),
-            "nxdomain" => format!(
+            DnsStatus::Nxdomain => format!(
                 "NXDOMAIN: zone {} is linked but has no record {}",
                 d.zone.as_deref().map(last).unwrap_or("?"),
                 p.endpoint.private_link_record.as_deref().unwrap_or("?")
             ),
-            "public" => "public address (no privatelink zone linked to the client VNet)".into(),
+            DnsStatus::Public => "public address (no privatelink zone linked to the client VNet)".into(),
             _ => "storage account (public, by service tag)".into(),
         };
         writeln!(out, "  1 DNS          {dns_line}")?;
@@ -59,17 +60,17 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
         }
         let dest = &p.destination;
         let dest_line = match dest.kind {
-            "service_tag" => format!(
+            DestinationKind::ServiceTag => format!(
                 "{} ({} addresses, e.g. {})",
                 dest.service_tag.as_deref().unwrap_or("?"),
                 dest.addresses,
                 dest.examples.join(", ")
             ),
-            "unknown" => format!(
+            DestinationKind::Unknown => format!(
                 "{} (not in the snapshot's service tags: cannot evaluate)",
                 dest.service_tag.as_deref().unwrap_or("?")
             ),
-            "none" => "none".into(),
+            DestinationKind::None => "none".into(),
             _ => dest.examples.join(", "),
         };
         writeln!(out, "  2 Destination  {dest_line}")?;
@@ -83,7 +84,7 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 h.address_prefix,
                 h.origin,
                 h.coverage,
-                if h.coverage == "some" { format!(": {}", h.examples.join(", ")) } else { String::new() }
+                if h.coverage == Coverage::Some { format!(": {}", h.examples.join(", ")) } else { String::new() }
             )?;
         }
         if p.nsg.evaluations.is_empty() {
@@ -102,7 +103,7 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 v.verdict,
                 rules.join("; ")
             )?;
-            if v.verdict != "allow" {
+            if v.verdict != NsgVerdictKind::Allow {
                 writeln!(out, "                 denied: {}", v.denied_examples.join(", "))?;
             }
         }
@@ -147,37 +148,38 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
     writeln!(out, "  classDef ok fill:#dfd,stroke:#393")?;
     writeln!(out, "  client[\"{}\"]", esc(&pair.client_name))?;
     for (i, p) in paths.iter().enumerate() {
-        let hops: Vec<(&str, String)> = vec![
-            ("dns", format!("DNS: {}", p.dns.status)),
+        let hops: Vec<(BlockedAt, String)> = vec![
+            // Each hop a path can be blocked at, in the order traffic meets them.
+            (BlockedAt::Dns, format!("DNS: {}", p.dns.status)),
             (
-                "peering",
+                BlockedAt::Peering,
                 format!(
                     "peering: {}",
                     p.private_endpoint.as_ref().map(|pe| pe.peering.status.as_str()).unwrap_or("n/a")
                 ),
             ),
             (
-                "route",
+                BlockedAt::Route,
                 format!(
                     "route: {}",
                     p.route.hops.iter().map(|h| h.next_hop_type.as_str()).collect::<Vec<_>>().join("+")
                 ),
             ),
-            ("nsg", format!("NSG: {}", p.nsg.verdict)),
-            ("firewall", format!("firewall: {}", p.firewall.verdict)),
+            (BlockedAt::Nsg, format!("NSG: {}", p.nsg.verdict)),
+            (BlockedAt::Firewall, format!("firewall: {}", p.firewall.verdict)),
         ];
         let mut prev = "client".to_string();
         for (name, label) in &hops {
             let node = format!("p{i}_{name}");
             writeln!(out, "  {prev} --> {node}[\"{}\"]", esc(label))?;
-            if p.blocked_at == Some(name) {
+            if p.blocked_at == Some(*name) {
                 writeln!(out, "  class {node} blocked")?;
             }
             prev = node;
         }
         let end = format!("p{i}_end");
         writeln!(out, "  {prev} --> {end}[\"{} {}\"]", p.endpoint.kind, esc(&p.endpoint.fqdn))?;
-        writeln!(out, "  class {end} {}", if p.reachable == "yes" { "ok" } else { "blocked" })?;
+        writeln!(out, "  class {end} {}", if p.reachable == Reachable::Yes { "ok" } else { "blocked" })?;
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ import rego.v1
 
 deny contains finding if {
 	some reg in input.registries
-	lower(reg.sku) != "premium"
+	reg.sku != "Premium"
 	uses_premium_network_features(reg)
 	finding := {
 		"msg": sprintf(

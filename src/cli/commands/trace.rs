@@ -3,7 +3,7 @@
 use super::super::args::{TraceArgs, TraceFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use crate::analysis::{analyse, Selection};
+use crate::analysis::{analyse, Reachable, Selection, Tristate};
 use crate::model::Model;
 use crate::report::trace::{render_mermaid, render_text};
 use crate::snapshot::load_snapshot;
@@ -34,6 +34,6 @@ pub(super) fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
             writeln!(w)
         }
     })?;
-    let blocked = paths.iter().any(|p| p.reachable != "yes") || pair.rbac.grants_pull == "no";
+    let blocked = paths.iter().any(|p| p.reachable != Reachable::Yes) || pair.rbac.grants_pull == Tristate::No;
     Ok(if blocked { Outcome::Failed } else { Outcome::Clean })
 }

@@ -10,6 +10,7 @@
 //! must not turn into "no rule matches".
 
 use super::ipset::IpSet;
+use crate::analysis::facts::PeeringState;
 use crate::model::{Model, VirtualNetwork};
 use std::collections::HashMap;
 
@@ -45,7 +46,8 @@ impl VnetContext {
                 }
             }
             for peering in &v.properties.virtual_network_peerings {
-                let connected = peering.properties.peering_state.as_deref() == Some("Connected");
+                let connected = peering.properties.peering_state.as_deref().map(PeeringState::parse)
+                    == Some(PeeringState::Connected);
                 let remote = peering.properties.remote_address_space.as_ref();
                 for p in remote.filter(|_| connected).map(|r| r.address_prefixes.as_slice()).unwrap_or(&[]) {
                     if let Some(s) = IpSet::parse_prefix(p) {

@@ -9,23 +9,12 @@
 
 use super::ipset::IpSet;
 use super::tags::{AddressResolver, VnetContext};
+use crate::analysis::facts::{NextHopType, PeeringState, RouteOrigin};
 use crate::model::{RouteTable, VirtualNetwork};
 use ipnet::Ipv4Net;
 use prefix_trie::PrefixMap;
 use serde::Serialize;
 use std::net::Ipv4Addr;
-
-/// Where a route came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RouteOrigin {
-    /// Azure's system route.
-    System,
-    /// A user-defined route with an explicit prefix.
-    User,
-    /// A user-defined route whose prefix is a service tag.
-    UserServiceTag,
-}
 
 /// One effective route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,7 +22,7 @@ pub struct RouteEntry {
     /// The prefix as written (a CIDR, or the service tag for tag routes).
     pub address_prefix: String,
     /// `VnetLocal`, `VNetPeering`, `Internet`, `VirtualAppliance`, `VirtualNetworkGateway`, `None`.
-    pub next_hop_type: String,
+    pub next_hop_type: NextHopType,
     /// The appliance for `VirtualAppliance`.
     pub next_hop_ip: Option<String>,
     /// System or user.
@@ -62,10 +51,10 @@ pub struct EffectiveRoutes {
     pub unresolved: Vec<String>,
 }
 
-fn system(prefix: &str, hop: &str, name: &str) -> RouteEntry {
+fn system(prefix: &str, hop: NextHopType, name: &str) -> RouteEntry {
     RouteEntry {
         address_prefix: prefix.to_string(),
-        next_hop_type: hop.to_string(),
+        next_hop_type: hop,
         next_hop_ip: None,
         origin: RouteOrigin::System,
         id: format!("system:{name}"),
@@ -82,21 +71,22 @@ impl EffectiveRoutes {
         ctx: &VnetContext,
     ) -> EffectiveRoutes {
         let mut routes = EffectiveRoutes::default();
-        routes.insert_text("0.0.0.0/0", system("0.0.0.0/0", "Internet", "default"));
+        routes.insert_text("0.0.0.0/0", system("0.0.0.0/0", NextHopType::Internet, "default"));
         for p in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] {
-            routes.insert_text(p, system(p, "None", "private-range"));
+            routes.insert_text(p, system(p, NextHopType::None, "private-range"));
         }
         if let Some(v) = vnet {
             for p in &v.properties.address_space.address_prefixes {
-                routes.insert_text(p, system(p, "VnetLocal", "vnet-address-space"));
+                routes.insert_text(p, system(p, NextHopType::VnetLocal, "vnet-address-space"));
             }
             for peering in &v.properties.virtual_network_peerings {
-                if peering.properties.peering_state.as_deref() != Some("Connected") {
+                let state = peering.properties.peering_state.as_deref().map(PeeringState::parse);
+                if state != Some(PeeringState::Connected) {
                     continue;
                 }
                 let remote = peering.properties.remote_address_space.as_ref();
                 for p in remote.map(|r| r.address_prefixes.as_slice()).unwrap_or(&[]) {
-                    let mut e = system(p, "VNetPeering", &format!("peering:{}", peering.name));
+                    let mut e = system(p, NextHopType::VNetPeering, &format!("peering:{}", peering.name));
                     e.id = peering.id.clone();
                     routes.insert_text(p, e);
                 }
@@ -106,7 +96,7 @@ impl EffectiveRoutes {
             let Some(prefix) = route.properties.address_prefix.as_deref() else { continue };
             let mut entry = RouteEntry {
                 address_prefix: prefix.to_string(),
-                next_hop_type: route.properties.next_hop_type.clone(),
+                next_hop_type: NextHopType::parse(&route.properties.next_hop_type),
                 next_hop_ip: route.properties.next_hop_ip_address.clone(),
                 origin: RouteOrigin::User,
                 id: route.id.clone(),
@@ -193,7 +183,7 @@ mod tests {
     fn user(prefix: &str, hop: &str, name: &str) -> RouteEntry {
         RouteEntry {
             address_prefix: prefix.into(),
-            next_hop_type: hop.into(),
+            next_hop_type: NextHopType::parse(hop),
             next_hop_ip: None,
             origin: RouteOrigin::User,
             id: name.into(),
@@ -203,8 +193,8 @@ mod tests {
 
     fn table(routes: &[(&str, RouteEntry)]) -> EffectiveRoutes {
         let mut t = EffectiveRoutes::default();
-        t.insert_text("0.0.0.0/0", system("0.0.0.0/0", "Internet", "default"));
-        t.insert_text("10.0.0.0/8", system("10.0.0.0/8", "None", "private-range"));
+        t.insert_text("0.0.0.0/0", system("0.0.0.0/0", NextHopType::Internet, "default"));
+        t.insert_text("10.0.0.0/8", system("10.0.0.0/8", NextHopType::None, "private-range"));
         for (p, e) in routes {
             t.insert_text(p, e.clone());
         }
@@ -219,7 +209,7 @@ mod tests {
         ]);
         assert_eq!(t.lookup("10.1.2.9".parse().unwrap()).unwrap().name, "blackhole");
         assert_eq!(t.lookup("10.9.0.1".parse().unwrap()).unwrap().name, "to-fw");
-        assert_eq!(t.lookup("8.8.8.8".parse().unwrap()).unwrap().next_hop_type, "Internet");
+        assert_eq!(t.lookup("8.8.8.8".parse().unwrap()).unwrap().next_hop_type, NextHopType::Internet);
     }
 
     #[test]

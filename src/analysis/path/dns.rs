@@ -1,36 +1,42 @@
-//! What a registry endpoint's name resolves to from a client VNet, computed from private DNS zones.
+//! The DNS hop: what a registry endpoint's name resolves to from a client VNet, computed from private DNS zones.
 //!
 //! With Azure-provided DNS (no custom servers on the VNet): a `privatelink` zone linked to the VNet answers
 //! with its A record (private path), or with NXDOMAIN when it lacks the record; without a linked zone the name
 //! resolves publicly. With custom DNS servers the answer depends on their forwarding, which ARM cannot show:
 //! the facts carry the servers and what Azure DNS would answer, and say that it is an assumption.
 
-use super::endpoints::Endpoint;
+use super::{Judgement, PathContext, SubnetContext};
+use crate::analysis::facts::{BlockedAt, DnsFacts, DnsStatus, Endpoint, EndpointKind, Reachable, RegistryFacts};
 use crate::model::{id_key, Model, VirtualNetwork};
-use serde::Serialize;
 
-/// DNS facts of one endpoint from one client VNet.
-#[derive(Debug, Clone, Serialize)]
-pub struct DnsFacts {
-    /// `private` (a linked zone has the record), `nxdomain` (linked zone, no record), `public` (no linked zone),
-    /// `not_applicable` (storage endpoints, which acr-audit does not resolve privately).
-    pub status: &'static str,
-    /// Custom DNS servers of the client VNet; non-empty means the status is what Azure DNS would answer.
-    pub custom_dns_servers: Vec<String>,
-    /// The linked privatelink zone, if any.
-    pub zone: Option<String>,
-    /// The A record set, if any.
-    pub record: Option<String>,
-    /// Addresses the record holds.
-    pub addresses: Vec<String>,
-    /// Addresses the registry's private endpoints serve for this name.
-    pub expected_addresses: Vec<String>,
-    /// The record holds none of the expected addresses.
-    pub stale: bool,
+/// The DNS hop: what the endpoint's name resolves to from the client subnet's VNet, and which private
+/// addresses the registry's private endpoints serve for it (to spot stale records).
+pub(super) fn hop(
+    ctx: &PathContext<'_, '_>,
+    subnet: &SubnetContext<'_>,
+    registry: &RegistryFacts,
+    endpoint: &Endpoint,
+) -> DnsFacts {
+    let expected = match endpoint.kind {
+        EndpointKind::Storage => vec![],
+        _ => {
+            let pe_ids: Vec<String> = registry.private_endpoints.iter().map(|p| p.id.clone()).collect();
+            expected_addresses(ctx.model, &pe_ids, &endpoint.fqdn)
+        }
+    };
+    resolve(ctx.model, subnet.vnet, endpoint, ctx.cloud.private_link_zone, expected)
+}
+
+/// Only a name that does not resolve at all blocks the path here; a public answer is judged by later hops.
+pub(super) fn judge(dns: &DnsFacts) -> Judgement {
+    match dns.status {
+        DnsStatus::Nxdomain => Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Dns },
+        _ => Judgement::Pass,
+    }
 }
 
 /// Resolve `endpoint` from `client_vnet`; `expected` are the private endpoint IPs for its FQDN.
-pub fn resolve(
+fn resolve(
     model: &Model,
     client_vnet: Option<&VirtualNetwork>,
     endpoint: &Endpoint,
@@ -40,7 +46,7 @@ pub fn resolve(
     let custom_dns_servers =
         client_vnet.and_then(|v| v.properties.dhcp_options.as_ref()).map(|d| d.dns_servers.clone()).unwrap_or_default();
     let mut facts = DnsFacts {
-        status: "public",
+        status: DnsStatus::Public,
         custom_dns_servers,
         zone: None,
         record: None,
@@ -49,7 +55,7 @@ pub fn resolve(
         stale: false,
     };
     let Some(record_name) = endpoint.private_link_record.as_deref() else {
-        facts.status = "not_applicable";
+        facts.status = DnsStatus::NotApplicable;
         return facts;
     };
     let Some(vnet) = client_vnet else { return facts };
@@ -65,13 +71,13 @@ pub fn resolve(
     facts.zone = Some(zone.id.clone());
     match model.zone_a_records(&zone.id).unwrap_or_default().iter().find(|r| r.name.eq_ignore_ascii_case(record_name)) {
         Some(record) => {
-            facts.status = "private";
+            facts.status = DnsStatus::Private;
             facts.record = Some(record.id.clone());
             facts.addresses = record.properties.a_records.iter().filter_map(|a| a.ipv4_address.clone()).collect();
             facts.stale = !facts.expected_addresses.is_empty()
                 && !facts.addresses.iter().any(|a| facts.expected_addresses.contains(a));
         }
-        None => facts.status = "nxdomain",
+        None => facts.status = DnsStatus::Nxdomain,
     }
     facts
 }
@@ -99,7 +105,7 @@ fn served_addresses(model: &Model, private_endpoint_id: &str) -> Vec<(Vec<String
 }
 
 /// The private IPs the registry's private endpoints serve for `fqdn`, without duplicates.
-pub fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str) -> Vec<String> {
+fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for pe_id in private_endpoint_ids {
         for (fqdns, ip) in served_addresses(model, pe_id) {
@@ -112,6 +118,6 @@ pub fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: 
 }
 
 /// Every private IP of a private endpoint.
-pub fn endpoint_addresses(model: &Model, private_endpoint_id: &str) -> Vec<String> {
+pub(super) fn endpoint_addresses(model: &Model, private_endpoint_id: &str) -> Vec<String> {
     served_addresses(model, private_endpoint_id).into_iter().map(|(_, ip)| ip).collect()
 }

@@ -11,26 +11,8 @@
 
 use super::ipset::IpSet;
 use super::tags::{AddressResolver, VnetContext};
+use crate::analysis::facts::{Access, DecidingRule, Direction, NsgVerdict, NsgVerdictKind};
 use crate::model::{NetworkSecurityGroup, SecurityRule, SecurityRuleProperties, SubResource};
-use serde::Serialize;
-
-/// Traffic direction, as NSG rules spell it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Direction {
-    /// Leaving the client.
-    Outbound,
-    /// Arriving at the destination subnet.
-    Inbound,
-}
-
-impl Direction {
-    fn as_str(self) -> &'static str {
-        match self {
-            Direction::Outbound => "Outbound",
-            Direction::Inbound => "Inbound",
-        }
-    }
-}
 
 /// The flow to evaluate.
 #[derive(Debug, Clone)]
@@ -49,51 +31,14 @@ pub struct Flow<'a> {
     pub direction: Direction,
 }
 
-/// One rule that decided part of the destination.
-#[derive(Debug, Clone, Serialize)]
-pub struct DecidingRule {
-    /// Rule id.
-    pub id: String,
-    /// Rule name.
-    pub name: String,
-    /// Priority.
-    pub priority: u32,
-    /// `Allow` / `Deny`.
-    pub access: String,
-    /// A default rule (65000+).
-    pub default: bool,
-    /// How many destination addresses it decided.
-    pub addresses: u64,
-    /// Up to five of the prefixes it decided.
-    pub examples: Vec<String>,
-}
-
-/// An NSG's verdict on a flow.
-#[derive(Debug, Clone, Serialize)]
-pub struct NsgVerdict {
-    /// NSG id.
-    pub nsg: String,
-    /// NSG name.
-    pub name: String,
-    /// `Outbound` / `Inbound`.
-    pub direction: Direction,
-    /// `allow`, `deny` or `partial`.
-    pub verdict: &'static str,
-    /// A rule that could not be resolved preceded a deciding rule.
-    pub uncertain: bool,
-    /// Rules that could not be resolved.
-    pub unresolved_rules: Vec<String>,
-    /// Rules that decided, in priority order.
-    pub deciding_rules: Vec<DecidingRule>,
-    /// Denied part (up to five prefixes).
-    pub denied_examples: Vec<String>,
-    /// Size of the denied part.
-    pub denied_addresses: u64,
-    /// Allowed part.
-    #[serde(skip)]
+/// An NSG's verdict on a flow, with the address sets behind it (which the facts do not carry).
+#[derive(Debug, Clone)]
+pub struct NsgEvaluation {
+    /// The verdict, as the facts show it.
+    pub verdict: NsgVerdict,
+    /// Allowed part of the destination.
     pub allowed: IpSet,
-    /// Denied part.
-    #[serde(skip)]
+    /// Denied part of the destination.
     pub denied: IpSet,
 }
 
@@ -164,7 +109,7 @@ pub fn evaluate(
     flow: &Flow<'_>,
     resolver: &mut AddressResolver<'_>,
     ctx: &VnetContext,
-) -> NsgVerdict {
+) -> NsgEvaluation {
     let defaults;
     let default_list = if nsg.properties.default_security_rules.is_empty() {
         defaults = default_rules(&nsg.id);
@@ -228,8 +173,8 @@ pub fn evaluate(
             continue;
         }
         remaining = remaining.difference(&matched);
-        let allow = p.access.eq_ignore_ascii_case("Allow");
-        if allow {
+        let access = Access::parse(&p.access);
+        if access == Access::Allow {
             allowed = allowed.union(&matched);
         } else {
             denied = denied.union(&matched);
@@ -238,7 +183,7 @@ pub fn evaluate(
             id: rule.id.clone(),
             name: rule.name.clone(),
             priority: p.priority,
-            access: p.access.clone(),
+            access,
             default: is_default,
             addresses: matched.len(),
             examples: matched.examples(5),
@@ -247,11 +192,11 @@ pub fn evaluate(
     // Nothing matched at all (cannot happen with default rules): Azure denies.
     denied = denied.union(&remaining);
     let verdict = match (allowed.is_empty(), denied.is_empty()) {
-        (_, true) => "allow",
-        (true, false) => "deny",
-        (false, false) => "partial",
+        (_, true) => NsgVerdictKind::Allow,
+        (true, false) => NsgVerdictKind::Deny,
+        (false, false) => NsgVerdictKind::Partial,
     };
-    NsgVerdict {
+    let verdict = NsgVerdict {
         nsg: nsg.id.clone(),
         name: nsg.name.clone(),
         direction: flow.direction,
@@ -261,7 +206,6 @@ pub fn evaluate(
         deciding_rules: deciding,
         denied_examples: denied.examples(5),
         denied_addresses: denied.len(),
-        allowed,
-        denied,
-    }
+    };
+    NsgEvaluation { verdict, allowed, denied }
 }

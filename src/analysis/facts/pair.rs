@@ -1,0 +1,118 @@
+//! `input.pairs[_]`: one client × registry pair that is meant to work, with its identity and peering facts.
+
+use super::vocabulary::{PairReason, PeeringState, PeeringStatus, PeeringSyncLevel, PrincipalKind, Tristate};
+use serde::Serialize;
+
+/// `input.pairs[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairFacts {
+    /// Client id.
+    pub client: String,
+    /// Client name.
+    pub client_name: String,
+    /// Registry id.
+    pub registry: String,
+    /// Registry name.
+    pub registry_name: String,
+    /// Why the pair is analysed: `selected`, `role_assignment`, `only_registry`.
+    pub reason: PairReason,
+    /// One entry per private endpoint of the registry, as seen from this client.
+    pub private_endpoints: Vec<PairEndpointFacts>,
+    /// Whether the client's identity may pull.
+    pub rbac: RbacFacts,
+    /// Routes that send this pair's registry traffic to a network virtual appliance, with the names behind them.
+    pub appliance_routes: Vec<ApplianceRouteFacts>,
+}
+
+/// `input.pairs[_].appliance_routes[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplianceRouteFacts {
+    /// Route id.
+    pub route: String,
+    /// Route name.
+    pub route_name: String,
+    /// The appliance.
+    pub next_hop_ip: Option<String>,
+    /// Endpoint names whose traffic it carries (sorted).
+    pub fqdns: Vec<String>,
+}
+
+/// `input.pairs[_].private_endpoints[_]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairEndpointFacts {
+    /// Private endpoint id.
+    pub private_endpoint: String,
+    /// Client VNet.
+    pub client_vnet: String,
+    /// Private endpoint VNet.
+    pub endpoint_vnet: Option<String>,
+    /// How the two VNets connect.
+    pub peering: PeeringFacts,
+}
+
+/// Peering between a client VNet and a private endpoint VNet.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeeringFacts {
+    /// `same_vnet`, `peered`, `not_peered`, `unknown` (a VNet is not in the snapshot).
+    pub status: PeeringStatus,
+    /// The client VNet's peering towards the endpoint VNet.
+    pub local: Option<PeeringSideFacts>,
+    /// The endpoint VNet's peering back, when that VNet is in the snapshot.
+    pub remote: Option<PeeringSideFacts>,
+    /// Whether the endpoint VNet could be read (false: `remote` is unknown, not absent).
+    pub remote_visible: bool,
+}
+
+impl PeeringFacts {
+    /// Peering whose endpoint VNet is not known at all.
+    pub fn unknown() -> PeeringFacts {
+        PeeringFacts { status: PeeringStatus::Unknown, local: None, remote: None, remote_visible: false }
+    }
+}
+
+/// One side of a peering.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeeringSideFacts {
+    /// Peering id.
+    pub id: String,
+    /// `Initiated`, `Connected`, `Disconnected`.
+    pub state: PeeringState,
+    /// `FullyInSync`, ...
+    pub sync_level: Option<PeeringSyncLevel>,
+}
+
+/// One role assignment of the principal, resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grant {
+    /// Assignment id.
+    pub assignment: String,
+    /// Role definition id.
+    pub role_definition: String,
+    /// Role name, when known.
+    pub role_name: Option<String>,
+    /// Scope of the assignment.
+    pub scope: Option<String>,
+    /// Grants pull; `None` when the definition is unknown.
+    pub grants_pull: Option<bool>,
+}
+
+/// RBAC facts of a pair.
+#[derive(Debug, Clone, Serialize)]
+pub struct RbacFacts {
+    /// Object id the assignments must name (kubelet identity), when known.
+    pub principal_id: Option<String>,
+    /// `kubelet_identity`, `service_principal` (only an application id is known) or `none`.
+    pub principal_kind: PrincipalKind,
+    /// The registry's role assignments were read.
+    pub assignments_readable: bool,
+    /// The principal's assignments at the registry or above.
+    pub grants: Vec<Grant>,
+    /// `yes`, `no` or `unknown` (assignments unreadable, or a definition unknown and no other grant).
+    pub grants_pull: Tristate,
+    /// Other principals holding pull on the registry (object ids).
+    pub pull_principals: Vec<String>,
+    /// `yes`, `no` or `unknown`: the kubelet identity is assigned to the node VMSS.
+    pub identity_on_node_vmss: Tristate,
+    /// The node VMSS seen.
+    pub node_vmss: Vec<String>,
+}

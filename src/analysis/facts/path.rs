@@ -1,0 +1,218 @@
+//! `input.paths[_]`: one client subnet × registry endpoint, hop by hop.
+
+use super::pair::PeeringFacts;
+use super::vocabulary::{
+    Access, BlockedAt, Coverage, DestinationKind, Direction, DnsStatus, EndpointKind, EndpointService, FirewallVerdict,
+    NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
+};
+use serde::Serialize;
+
+/// One endpoint of a registry.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `login`, `data` (dedicated data endpoint) or `storage` (the registry's storage account).
+    pub kind: EndpointKind,
+    /// The name clients resolve (`*.blob.core.windows.net` for storage).
+    pub fqdn: String,
+    /// Region served.
+    pub region: String,
+    /// Record name in the private link zone (`contoso`, `contoso.eastus.data`); none for storage.
+    pub private_link_record: Option<String>,
+    /// Service tag covering the public side: `AzureContainerRegistry` or `Storage` (regional form resolved later).
+    pub service: EndpointService,
+}
+
+/// DNS facts of one endpoint from one client VNet.
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsFacts {
+    /// `private` (a linked zone has the record), `nxdomain` (linked zone, no record), `public` (no linked zone),
+    /// `not_applicable` (storage endpoints, which acr-audit does not resolve privately).
+    pub status: DnsStatus,
+    /// Custom DNS servers of the client VNet; non-empty means the status is what Azure DNS would answer.
+    pub custom_dns_servers: Vec<String>,
+    /// The linked privatelink zone, if any.
+    pub zone: Option<String>,
+    /// The A record set, if any.
+    pub record: Option<String>,
+    /// Addresses the record holds.
+    pub addresses: Vec<String>,
+    /// Addresses the registry's private endpoints serve for this name.
+    pub expected_addresses: Vec<String>,
+    /// The record holds none of the expected addresses.
+    pub stale: bool,
+}
+
+/// Where the traffic is headed after DNS.
+#[derive(Debug, Clone, Serialize)]
+pub struct DestinationFacts {
+    /// `private_ip`, `service_tag`, `none` (the name does not resolve) or `unknown` (a tag the snapshot lacks).
+    pub kind: DestinationKind,
+    /// The service tag, for public destinations.
+    pub service_tag: Option<String>,
+    /// Number of addresses.
+    pub addresses: u64,
+    /// Up to five prefixes.
+    pub examples: Vec<String>,
+}
+
+/// One next hop carrying part of the destination.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteHop {
+    /// `VnetLocal`, `VNetPeering`, `Internet`, `VirtualAppliance`, `VirtualNetworkGateway`, `None`.
+    pub next_hop_type: NextHopType,
+    /// Appliance IP.
+    pub next_hop_ip: Option<String>,
+    /// Route id (user) or `system:<name>`.
+    pub route: String,
+    /// Route name.
+    pub route_name: String,
+    /// Prefix as written (CIDR or service tag).
+    pub address_prefix: String,
+    /// `system`, `user`, `user_service_tag`.
+    pub origin: RouteOrigin,
+    /// `all` of the destination, or `some`.
+    pub coverage: Coverage,
+    /// Addresses carried.
+    pub addresses: u64,
+    /// Up to five prefixes carried.
+    pub examples: Vec<String>,
+}
+
+/// Routing facts of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteFacts {
+    /// The client subnet's route table.
+    pub route_table: Option<String>,
+    /// Next hops, each with the part of the destination it carries.
+    pub hops: Vec<RouteHop>,
+    /// Route prefixes that could not be resolved.
+    pub unresolved: Vec<String>,
+}
+
+/// One rule that decided part of the destination.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecidingRule {
+    /// Rule id.
+    pub id: String,
+    /// Rule name.
+    pub name: String,
+    /// Priority.
+    pub priority: u32,
+    /// `Allow` / `Deny`.
+    pub access: Access,
+    /// A default rule (65000+).
+    pub default: bool,
+    /// How many destination addresses it decided.
+    pub addresses: u64,
+    /// Up to five of the prefixes it decided.
+    pub examples: Vec<String>,
+}
+
+/// An NSG's verdict on a flow.
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgVerdict {
+    /// NSG id.
+    pub nsg: String,
+    /// NSG name.
+    pub name: String,
+    /// `Outbound` / `Inbound`.
+    pub direction: Direction,
+    /// `allow`, `deny` or `partial`.
+    pub verdict: NsgVerdictKind,
+    /// A rule that could not be resolved preceded a deciding rule.
+    pub uncertain: bool,
+    /// Rules that could not be resolved.
+    pub unresolved_rules: Vec<String>,
+    /// Rules that decided, in priority order.
+    pub deciding_rules: Vec<DecidingRule>,
+    /// Denied part (up to five prefixes).
+    pub denied_examples: Vec<String>,
+    /// Size of the denied part.
+    pub denied_addresses: u64,
+}
+
+/// NSG facts of a path.
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgPathFacts {
+    /// `allow`, `deny`, `partial`, or `none` (no NSG on the path).
+    pub verdict: NsgPathVerdict,
+    /// Some verdict depended on a rule that could not be resolved.
+    pub uncertain: bool,
+    /// Each NSG on the path with its verdict: `level` is `client_nic`, `client_subnet` or `endpoint_subnet`.
+    pub evaluations: Vec<LevelVerdict>,
+    /// Up to five denied prefixes over all NSGs.
+    pub denied_examples: Vec<String>,
+    /// Denied addresses over all NSGs.
+    pub denied_addresses: u64,
+}
+
+/// An NSG verdict with where the NSG sits.
+#[derive(Debug, Clone, Serialize)]
+pub struct LevelVerdict {
+    /// `client_nic`, `client_subnet` or `endpoint_subnet`.
+    pub level: NsgLevel,
+    /// The verdict.
+    #[serde(flatten)]
+    pub verdict: NsgVerdict,
+}
+
+/// The private endpoint a private path lands on.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivateEndpointHop {
+    /// Private endpoint id.
+    pub id: String,
+    /// Its subnet.
+    pub subnet: Option<String>,
+    /// Its VNet.
+    pub vnet: Option<String>,
+    /// Its connection state towards the registry.
+    pub status: super::vocabulary::ConnectionStatus,
+    /// How the client VNet reaches it.
+    pub peering: PeeringFacts,
+}
+
+/// The registry firewall on the path.
+#[derive(Debug, Clone, Serialize)]
+pub struct FirewallFacts {
+    /// `allowed`, `blocked`, `unknown`, `not_applicable` (private path: IP rules do not apply).
+    pub verdict: FirewallVerdict,
+    /// Why.
+    pub reason: String,
+    /// The client's egress public IPs.
+    pub egress_ips: Vec<String>,
+    /// Egress IPs no `ipRules` entry covers.
+    pub uncovered_ips: Vec<String>,
+}
+
+/// One client subnet × registry endpoint path.
+#[derive(Debug, Clone, Serialize)]
+pub struct PathFacts {
+    /// Client id.
+    pub client: String,
+    /// Client name.
+    pub client_name: String,
+    /// Registry id.
+    pub registry: String,
+    /// Registry name.
+    pub registry_name: String,
+    /// The client subnet.
+    pub subnet: String,
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// Name resolution.
+    pub dns: DnsFacts,
+    /// Addresses after resolution.
+    pub destination: DestinationFacts,
+    /// Routing.
+    pub route: RouteFacts,
+    /// NSGs.
+    pub nsg: NsgPathFacts,
+    /// The private endpoint, for private paths.
+    pub private_endpoint: Option<PrivateEndpointHop>,
+    /// The registry firewall.
+    pub firewall: FirewallFacts,
+    /// `yes`, `no`, `partial` or `unknown`.
+    pub reachable: Reachable,
+    /// The first hop that blocks: `dns`, `peering`, `route`, `nsg`, `firewall`; null when reachable.
+    pub blocked_at: Option<BlockedAt>,
+}

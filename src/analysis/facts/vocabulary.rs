@@ -1,0 +1,289 @@
+//! The words facts are made of: every status, kind and verdict of `acr-audit/facts/v1`, as enums.
+//!
+//! Two families:
+//! - **closed vocabularies** are produced by analysis (`DnsStatus`, `Reachable`, …): a fixed set of snake_case
+//!   words;
+//! - **ARM vocabularies** carry a value Azure Resource Manager spells (`Approved`, `Deny`, `Connected`, …).
+//!   ARM and exported snapshots do not agree on case (`Deny`/`deny`), so the value is normalised here, once,
+//!   case-insensitively, to Azure's documented spelling; a value this build does not know is kept verbatim
+//!   (`Other`), so a new Azure value is shown as Azure wrote it rather than refused or guessed.
+//!
+//! Each serialises to exactly the string the facts contract documents (`docs/facts.md`), so rules compare
+//! normalised words and never raw ARM text.
+
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A closed vocabulary: `Name { Variant = "word", … }`.
+macro_rules! closed_vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+
+        impl $name {
+            /// The word the facts contract uses.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text,)*
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// An ARM vocabulary: `Name { Variant = "Spelling", … }` plus `Other(String)` for values not listed.
+macro_rules! arm_vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+            /// A value this build does not know, kept as ARM wrote it.
+            Other(String),
+        }
+
+        impl $name {
+            /// Normalise an ARM value, case-insensitively, to Azure's spelling.
+            pub fn parse(value: &str) -> $name {
+                $(
+                    if value.eq_ignore_ascii_case($text) {
+                        return $name::$variant;
+                    }
+                )*
+                $name::Other(value.to_string())
+            }
+
+            /// Azure's spelling (or the unknown value as written).
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $text,)*
+                    $name::Other(s) => s,
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+arm_vocabulary! {
+    /// `properties.publicNetworkAccess` of a registry (absent means `Enabled`).
+    PublicNetworkAccess { Enabled = "Enabled", Disabled = "Disabled" }
+}
+
+arm_vocabulary! {
+    /// `networkRuleSet.defaultAction` of a registry (absent means `Allow`).
+    DefaultAction { Allow = "Allow", Deny = "Deny" }
+}
+
+arm_vocabulary! {
+    /// A registry SKU (`sku.name`).
+    Sku { Basic = "Basic", Standard = "Standard", Premium = "Premium", Classic = "Classic" }
+}
+
+arm_vocabulary! {
+    /// `privateLinkServiceConnectionState.status` of a private endpoint connection (absent: `Unknown`).
+    ConnectionStatus {
+        Approved = "Approved",
+        Pending = "Pending",
+        Rejected = "Rejected",
+        Disconnected = "Disconnected",
+        Unknown = "Unknown",
+    }
+}
+
+arm_vocabulary! {
+    /// `registrationState` of a resource provider in a subscription (absent: `Unknown`).
+    RegistrationState {
+        Registered = "Registered",
+        NotRegistered = "NotRegistered",
+        Registering = "Registering",
+        Unregistering = "Unregistering",
+        Unknown = "Unknown",
+    }
+}
+
+arm_vocabulary! {
+    /// `networkProfile.outboundType` of an AKS cluster.
+    OutboundType {
+        LoadBalancer = "loadBalancer",
+        UserDefinedRouting = "userDefinedRouting",
+        ManagedNatGateway = "managedNATGateway",
+        UserAssignedNatGateway = "userAssignedNATGateway",
+        None = "none",
+    }
+}
+
+arm_vocabulary! {
+    /// `peeringState` of one side of a VNet peering (absent: `Unknown`).
+    PeeringState { Initiated = "Initiated", Connected = "Connected", Disconnected = "Disconnected", Unknown = "Unknown" }
+}
+
+arm_vocabulary! {
+    /// `peeringSyncLevel` of one side of a VNet peering.
+    PeeringSyncLevel {
+        FullyInSync = "FullyInSync",
+        RemoteNotInSync = "RemoteNotInSync",
+        LocalNotInSync = "LocalNotInSync",
+        LocalAndRemoteNotInSync = "LocalAndRemoteNotInSync",
+    }
+}
+
+arm_vocabulary! {
+    /// A route's `nextHopType`, plus the hop Azure's system routes use for peered address space.
+    NextHopType {
+        VnetLocal = "VnetLocal",
+        VNetPeering = "VNetPeering",
+        Internet = "Internet",
+        VirtualAppliance = "VirtualAppliance",
+        VirtualNetworkGateway = "VirtualNetworkGateway",
+        None = "None",
+    }
+}
+
+arm_vocabulary! {
+    /// An NSG rule's `access`.
+    Access { Allow = "Allow", Deny = "Deny" }
+}
+
+closed_vocabulary! {
+    /// What kind of workload a client is.
+    ClientKind { Aks = "aks", Nic = "nic", Vm = "vm", Subnet = "subnet" }
+}
+
+closed_vocabulary! {
+    /// Why a client × registry pair is analysed (see `docs/facts.md`).
+    PairReason { Selected = "selected", RoleAssignment = "role_assignment", OnlyRegistry = "only_registry" }
+}
+
+closed_vocabulary! {
+    /// How a client VNet reaches a private endpoint's VNet.
+    PeeringStatus { SameVnet = "same_vnet", Peered = "peered", NotPeered = "not_peered", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// Which principal the pull is authorised as.
+    PrincipalKind { KubeletIdentity = "kubelet_identity", ServicePrincipal = "service_principal", None = "none" }
+}
+
+closed_vocabulary! {
+    /// A yes/no answer that may not be knowable from ARM.
+    Tristate { Yes = "yes", No = "no", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// Which endpoint of a registry a path goes to.
+    EndpointKind { Login = "login", Data = "data", Storage = "storage" }
+}
+
+closed_vocabulary! {
+    /// The service tag family covering an endpoint's public addresses.
+    EndpointService { AzureContainerRegistry = "AzureContainerRegistry", Storage = "Storage" }
+}
+
+closed_vocabulary! {
+    /// What an endpoint's name resolves to from the client VNet.
+    DnsStatus { Private = "private", Nxdomain = "nxdomain", Public = "public", NotApplicable = "not_applicable" }
+}
+
+closed_vocabulary! {
+    /// Where traffic is headed after DNS.
+    DestinationKind { PrivateIp = "private_ip", ServiceTag = "service_tag", None = "none", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// Where an effective route came from.
+    RouteOrigin { System = "system", User = "user", UserServiceTag = "user_service_tag" }
+}
+
+closed_vocabulary! {
+    /// How much of the destination a next hop carries.
+    Coverage { All = "all", Some = "some" }
+}
+
+closed_vocabulary! {
+    /// Traffic direction, as NSG rules spell it.
+    Direction { Outbound = "Outbound", Inbound = "Inbound" }
+}
+
+closed_vocabulary! {
+    /// One NSG's verdict on a flow.
+    NsgVerdictKind { Allow = "allow", Deny = "deny", Partial = "partial" }
+}
+
+closed_vocabulary! {
+    /// The NSGs of a path together (`none`: no NSG on the path).
+    NsgPathVerdict { Allow = "allow", Deny = "deny", Partial = "partial", None = "none" }
+}
+
+closed_vocabulary! {
+    /// Where an NSG sits on the path.
+    NsgLevel { ClientNic = "client_nic", ClientSubnet = "client_subnet", EndpointSubnet = "endpoint_subnet" }
+}
+
+closed_vocabulary! {
+    /// The registry firewall's verdict on a path.
+    FirewallVerdict {
+        Allowed = "allowed",
+        Blocked = "blocked",
+        Unknown = "unknown",
+        NotApplicable = "not_applicable",
+    }
+}
+
+closed_vocabulary! {
+    /// Whether a path works.
+    Reachable { Yes = "yes", No = "no", Partial = "partial", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// The first hop of a path that blocks it.
+    BlockedAt { Dns = "dns", Peering = "peering", Route = "route", Nsg = "nsg", Firewall = "firewall" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arm_values_are_normalised_case_insensitively_and_unknown_ones_kept() {
+        assert_eq!(ConnectionStatus::parse("approved"), ConnectionStatus::Approved);
+        assert_eq!(DefaultAction::parse("DENY").as_str(), "Deny");
+        assert_eq!(serde_json::to_string(&PublicNetworkAccess::parse("disabled")).unwrap(), "\"Disabled\"");
+        let other = PublicNetworkAccess::parse("SecuredByPerimeter");
+        assert_eq!(other, PublicNetworkAccess::Other("SecuredByPerimeter".into()));
+        assert_eq!(serde_json::to_string(&other).unwrap(), "\"SecuredByPerimeter\"");
+    }
+
+    #[test]
+    fn closed_words_serialise_as_documented() {
+        assert_eq!(serde_json::to_string(&DnsStatus::NotApplicable).unwrap(), "\"not_applicable\"");
+        assert_eq!(serde_json::to_string(&RouteOrigin::UserServiceTag).unwrap(), "\"user_service_tag\"");
+        assert_eq!(Reachable::Partial.to_string(), "partial");
+    }
+}

@@ -1,0 +1,206 @@
+//! The path from one client subnet to one registry endpoint, hop by hop.
+//!
+//! Each hop is a file with one entry point, `hop(..) -> <hop facts>`, and one `judge(&facts) -> Judgement`:
+//! [`dns`] (name resolution), [`destination`] (the addresses after DNS), [`route`] (effective routes),
+//! [`private_endpoint`] (the endpoint and the peering to it), [`nsg`] (NSGs on the way out and in), and
+//! [`registry_firewall`] (public access and IP rules). This file composes them: it computes each hop, in the
+//! order their inputs need, then reads their judgements in the order traffic meets them. The first hop that
+//! blocks names where the path breaks. Adding a hop (an appliance firewall, a DNS chain) is a new file, one
+//! line computing it, and one line judging it.
+
+mod destination;
+mod dns;
+mod nsg;
+mod private_endpoint;
+mod registry_firewall;
+mod route;
+
+use super::endpoints::CloudSuffixes;
+use super::facts::{
+    ApplianceRouteFacts, BlockedAt, ClientFacts, Endpoint, NextHopType, PathFacts, Reachable, RegistryFacts,
+};
+use super::net::ipset::IpSet;
+use super::net::routes::EffectiveRoutes;
+use super::net::tags::{AddressResolver, VnetContext};
+use crate::model::{Model, RouteTable, SubnetRef, VirtualNetwork};
+
+/// Inputs shared by every path of one analysis.
+pub(crate) struct PathContext<'m, 'r> {
+    pub model: &'m Model,
+    pub resolver: &'r mut AddressResolver<'m>,
+    pub cloud: CloudSuffixes,
+}
+
+/// What every hop of one client subnet shares: the subnet, its VNet, its effective routes, the client's source
+/// addresses there. Built once per subnet, not per endpoint.
+pub(crate) struct SubnetContext<'m> {
+    /// The subnet id as the client names it.
+    pub subnet_id: String,
+    /// The subnet, when its VNet is in the snapshot.
+    pub subnet: Option<SubnetRef<'m>>,
+    /// The subnet's VNet.
+    pub vnet: Option<&'m VirtualNetwork>,
+    /// What `VirtualNetwork` means in NSG rules there.
+    pub vctx: VnetContext,
+    /// The subnet's route table.
+    pub route_table: Option<&'m RouteTable>,
+    /// Its effective routes.
+    pub routes: EffectiveRoutes,
+    /// The client's addresses in the subnet.
+    pub source: IpSet,
+}
+
+impl<'m> SubnetContext<'m> {
+    fn new(ctx: &mut PathContext<'m, '_>, client: &ClientFacts, subnet_id: &str) -> SubnetContext<'m> {
+        let model = ctx.model;
+        let vnet = model.vnet_of_subnet(subnet_id);
+        let vctx = VnetContext::of(vnet);
+        let subnet = model.subnet(subnet_id);
+        let route_table =
+            subnet.and_then(|s| s.subnet.properties.route_table.as_ref()).and_then(|r| model.route_table(&r.id));
+        let routes = EffectiveRoutes::build(vnet, route_table, ctx.resolver, &vctx);
+        let source = client_source(subnet, client);
+        SubnetContext { subnet_id: subnet_id.to_string(), subnet, vnet, vctx, route_table, routes, source }
+    }
+}
+
+/// What one hop says about the path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Judgement {
+    /// Nothing here stops the traffic.
+    Pass,
+    /// Nothing here stops it, but the answer hinged on something that could not be resolved.
+    Uncertain,
+    /// Whether it passes cannot be known from the snapshot.
+    Unknown,
+    /// It stops here, for all (`No`) or part (`Partial`) of the destination.
+    Blocked { reachable: Reachable, at: BlockedAt },
+}
+
+/// The path's verdict from its hops' judgements, in the order traffic meets the hops.
+fn verdict(judgements: &[Judgement]) -> (Reachable, Option<BlockedAt>) {
+    let mut uncertain = false;
+    for j in judgements {
+        match *j {
+            Judgement::Blocked { reachable, at } => return (reachable, Some(at)),
+            Judgement::Unknown => return (Reachable::Unknown, None),
+            Judgement::Uncertain => uncertain = true,
+            Judgement::Pass => {}
+        }
+    }
+    if uncertain {
+        (Reachable::Unknown, None)
+    } else {
+        (Reachable::Yes, None)
+    }
+}
+
+/// The client's own addresses in this subnet when known (NIC and VM clients), else the subnet's prefixes.
+fn client_source(subnet: Option<SubnetRef<'_>>, client: &ClientFacts) -> IpSet {
+    let subnet = subnet
+        .map(|s| {
+            let p = &s.subnet.properties;
+            p.address_prefix
+                .iter()
+                .chain(&p.address_prefixes)
+                .filter_map(|x| IpSet::parse_prefix(x))
+                .fold(IpSet::empty(), |a, b| a.union(&b))
+        })
+        .unwrap_or_else(IpSet::empty);
+    let own = client
+        .source_addresses
+        .iter()
+        .filter_map(|a| IpSet::parse_prefix(a))
+        .fold(IpSet::empty(), |acc, s| acc.union(&s))
+        .intersection(&subnet);
+    if own.is_empty() {
+        subnet
+    } else {
+        own
+    }
+}
+
+/// Compute every path of one client × registry pair: each client subnet × each registry endpoint.
+pub(crate) fn pair_paths(
+    ctx: &mut PathContext<'_, '_>,
+    client: &ClientFacts,
+    registry: &RegistryFacts,
+    endpoints: &[Endpoint],
+) -> Vec<PathFacts> {
+    let mut out = Vec::new();
+    for subnet_id in &client.subnet_ids {
+        let subnet = SubnetContext::new(ctx, client, subnet_id);
+        for endpoint in endpoints {
+            out.push(one_path(ctx, &subnet, client, registry, endpoint));
+        }
+    }
+    out
+}
+
+fn one_path(
+    ctx: &mut PathContext<'_, '_>,
+    subnet: &SubnetContext<'_>,
+    client: &ClientFacts,
+    registry: &RegistryFacts,
+    endpoint: &Endpoint,
+) -> PathFacts {
+    let dns = dns::hop(ctx, subnet, registry, endpoint);
+    let (destination, dest_set) = destination::hop(ctx, &dns, endpoint);
+    let route = route::hop(subnet, &dest_set);
+    let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns);
+    let nsg = nsg::hop(ctx, client, subnet, &dest_set, private_endpoint.as_ref());
+    let firewall = registry_firewall::hop(registry, client, &dns);
+    let (reachable, blocked_at) = verdict(&[
+        dns::judge(&dns),
+        private_endpoint::judge(private_endpoint.as_ref()),
+        destination::judge(&destination),
+        route::judge(&route, destination.addresses),
+        nsg::judge(&nsg),
+        registry_firewall::judge(&firewall),
+    ]);
+    PathFacts {
+        client: client.id.clone(),
+        client_name: client.name.clone(),
+        registry: registry.id.clone(),
+        registry_name: registry.name.clone(),
+        subnet: subnet.subnet.map(|s| s.subnet.id.clone()).unwrap_or_else(|| subnet.subnet_id.clone()),
+        endpoint: endpoint.clone(),
+        dns,
+        destination,
+        route,
+        nsg,
+        private_endpoint,
+        firewall,
+        reachable,
+        blocked_at,
+    }
+}
+
+/// The `VirtualAppliance` routes among a pair's paths, each with the endpoint names it carries (grouped here,
+/// in Rust, so rules do not join paths with pairs).
+pub(crate) fn appliance_routes(paths: &[PathFacts]) -> Vec<ApplianceRouteFacts> {
+    let mut out: Vec<ApplianceRouteFacts> = Vec::new();
+    for p in paths {
+        for h in p.route.hops.iter().filter(|h| h.next_hop_type == NextHopType::VirtualAppliance) {
+            let i = match out.iter().position(|r| r.route == h.route) {
+                Some(i) => i,
+                None => {
+                    out.push(ApplianceRouteFacts {
+                        route: h.route.clone(),
+                        route_name: h.route_name.clone(),
+                        next_hop_ip: h.next_hop_ip.clone(),
+                        fqdns: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            if !out[i].fqdns.contains(&p.endpoint.fqdn) {
+                out[i].fqdns.push(p.endpoint.fqdn.clone());
+            }
+        }
+    }
+    for r in &mut out {
+        r.fqdns.sort();
+    }
+    out
+}
