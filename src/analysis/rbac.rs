@@ -37,15 +37,29 @@ const BUILTIN_ROLES: &[(&str, &str, &[&str], &[&str])] = &[
 ];
 
 /// Azure's action pattern match: `*` matches any run of characters; case-insensitive.
+///
+/// Linear and iterative, whatever the pattern: the pattern is split at its stars; the first piece must start
+/// the action, the last must end it, and the pieces between are found left to right, each as early as
+/// possible (taking the earliest match never loses one, because a star can absorb whatever lies between).
+/// A recursive matcher backtracks exponentially on many stars and overflows the stack on very many: role
+/// definitions are data an attacker can write.
 pub fn action_matches(pattern: &str, action: &str) -> bool {
-    fn go(p: &[u8], a: &[u8]) -> bool {
-        match p.split_first() {
-            None => a.is_empty(),
-            Some((b'*', rest)) => (0..=a.len()).any(|i| go(rest, &a[i..])),
-            Some((c, rest)) => a.split_first().map(|(d, tail)| c == d && go(rest, tail)).unwrap_or(false),
+    let (pattern, action) = (pattern.to_ascii_lowercase(), action.to_ascii_lowercase());
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or_default();
+    let Some(mut rest) = action.strip_prefix(first) else { return false };
+    let between: Vec<&str> = pieces.collect();
+    let Some((last, middle)) = between.split_last() else {
+        // No star at all: the whole pattern had to be the whole action.
+        return rest.is_empty();
+    };
+    for piece in middle.iter().filter(|p| !p.is_empty()) {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
         }
     }
-    go(pattern.to_ascii_lowercase().as_bytes(), action.to_ascii_lowercase().as_bytes())
+    rest.ends_with(last)
 }
 
 fn grants(actions: &[String], not_actions: &[String], action: &str) -> bool {
@@ -160,6 +174,38 @@ mod tests {
         assert!(action_matches("microsoft.containerregistry/registries/PULL/read", PULL_ACTION));
         assert!(!action_matches("Microsoft.ContainerRegistry/registries/push/write", PULL_ACTION));
         assert!(!action_matches("Microsoft.ContainerRegistry/*/write", PULL_ACTION));
+    }
+
+    #[test]
+    fn stars_match_runs_without_backtracking_blowup() {
+        assert!(action_matches("a*b*c", "aXbYc"));
+        assert!(action_matches("a*b*c", "abc"));
+        assert!(!action_matches("a*b*c", "acb"));
+        assert!(action_matches("*b*", "b"));
+        assert!(!action_matches("ab", "abc"));
+        assert!(action_matches("**", ""));
+        assert!(action_matches("a*a", "aa"));
+        assert!(!action_matches("a*a", "a"), "the first and last piece may not share a character");
+        // 12 stars took > 20 s with the recursive matcher; 200,000 overflowed its stack.
+        let hostile = format!("{}b", "a*".repeat(200_000));
+        assert!(!action_matches(&hostile, &"a".repeat(300_000)));
+        assert!(action_matches(&format!("{}*", "*".repeat(200_000)), PULL_ACTION));
+    }
+
+    /// The former recursive matcher: exponential, but obviously right on small inputs.
+    fn reference(p: &[u8], a: &[u8]) -> bool {
+        match p.split_first() {
+            None => a.is_empty(),
+            Some((b'*', rest)) => (0..=a.len()).any(|i| reference(rest, &a[i..])),
+            Some((c, rest)) => a.split_first().map(|(d, tail)| c == d && reference(rest, tail)).unwrap_or(false),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn agrees_with_the_recursive_reference(pattern in "[ab*/]{0,9}", action in "[ab/]{0,10}") {
+            proptest::prop_assert_eq!(action_matches(&pattern, &action), reference(pattern.as_bytes(), action.as_bytes()));
+        }
     }
 
     #[test]

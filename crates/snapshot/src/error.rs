@@ -14,6 +14,15 @@ pub enum SnapshotError {
         /// What the operating system said.
         source: std::io::Error,
     },
+    /// The input is larger than the snapshot size bound (a device, a runaway pipe, or an estate far beyond any
+    /// real one).
+    #[error("{path}: the snapshot is larger than {limit} bytes; refused before parsing\n  fix: check that the path is a snapshot file written by `acr-audit collect`; a larger bound is `ACR_AUDIT_MAX_SNAPSHOT_BYTES=<bytes>` (docs/security.md)")]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The bound in bytes.
+        limit: u64,
+    },
     /// The bytes are not JSON.
     #[error("{path}:{line}:{column}: the snapshot is not valid JSON: {message}\n  fix: the file is damaged or not a snapshot; re-export it with `acr-audit collect`, or check it with `jq . {path}`")]
     Syntax {

@@ -26,7 +26,7 @@ pub use envelope::{
     SCHEMA_MAJOR, SCHEMA_PREFIX,
 };
 pub use error::SnapshotError;
-pub use load::{load_snapshot, parse_snapshot};
+pub use load::{load_snapshot, max_snapshot_bytes, parse_snapshot, read_snapshot_bytes, DEFAULT_MAX_SNAPSHOT_BYTES};
 pub use table::{
     child_type, resource_type, ChildCollection, ChildType, ChildTypeTable, Children, Listing, ResourceType,
     ResourceTypeTable, Resources, CHILDREN, CHILD_TYPES, RESOURCE_TYPES, TYPES,

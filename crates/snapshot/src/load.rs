@@ -4,10 +4,42 @@ use crate::envelope::{Snapshot, SCHEMA_MAJOR, SCHEMA_PREFIX};
 use crate::error::SnapshotError;
 use std::path::Path;
 
-/// Read and validate a snapshot file.
+/// The largest snapshot [`load_snapshot`] reads: 1 GiB, eight times a 100,000-resource estate (about 120 MB).
+/// Anything larger is refused before it is parsed, so `/dev/zero` or a runaway pipe cannot exhaust memory.
+pub const DEFAULT_MAX_SNAPSHOT_BYTES: u64 = 1 << 30;
+
+/// The snapshot size bound in force: `ACR_AUDIT_MAX_SNAPSHOT_BYTES` when set to a number, else
+/// [`DEFAULT_MAX_SNAPSHOT_BYTES`]. An environment variable rather than a flag so that every command that reads a
+/// snapshot (`eval`, `trace`, `diff`, `baseline`, ...) honours the same bound.
+pub fn max_snapshot_bytes() -> u64 {
+    std::env::var("ACR_AUDIT_MAX_SNAPSHOT_BYTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or(DEFAULT_MAX_SNAPSHOT_BYTES)
+}
+
+/// Read and validate a snapshot file of at most [`max_snapshot_bytes`].
 pub fn load_snapshot(path: &Path) -> Result<Snapshot, SnapshotError> {
-    let bytes = std::fs::read(path).map_err(|source| SnapshotError::Read { path: path.to_path_buf(), source })?;
+    let bytes = read_snapshot_bytes(path, max_snapshot_bytes())?;
     parse_snapshot(&bytes, path)
+}
+
+/// Read a snapshot's bytes, once (a FIFO or pipe cannot be read twice), refusing more than `max_bytes`. The
+/// bound is checked while reading, not only against the file's size, because devices and pipes have none.
+pub fn read_snapshot_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, SnapshotError> {
+    use std::io::Read;
+    let read_error = |source| SnapshotError::Read { path: path.to_path_buf(), source };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let too_large = || SnapshotError::TooLarge { path: path.to_path_buf(), limit: max_bytes };
+    if file.metadata().map(|m| m.is_file() && m.len() > max_bytes).unwrap_or(false) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    file.take(max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// Parse snapshot bytes; `path` is only used in error messages.
@@ -106,6 +138,23 @@ mod tests {
         assert!(msg.contains("securityRules[0].properties"), "{msg}");
         assert!(msg.contains("priority"), "{msg}");
         assert!(msg.starts_with("s.json:2:"), "{msg}");
+    }
+
+    #[test]
+    fn larger_than_the_cap_is_refused_while_reading() {
+        let dir = std::env::temp_dir().join(format!("acr-audit-cap-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("big.json");
+        std::fs::write(&file, vec![b' '; 2048]).unwrap();
+        let err = read_snapshot_bytes(&file, 1024).unwrap_err();
+        assert!(matches!(err, SnapshotError::TooLarge { limit: 1024, .. }), "{err}");
+        assert_eq!(read_snapshot_bytes(&file, 4096).unwrap().len(), 2048);
+        // A device with no size: refused at the bound instead of read until memory runs out.
+        if Path::new("/dev/zero").exists() {
+            let err = read_snapshot_bytes(Path::new("/dev/zero"), 1 << 20).unwrap_err();
+            assert!(err.to_string().contains("larger than"), "{err}");
+        }
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]
