@@ -3,10 +3,10 @@
 //! The crate is laid out as the pipeline it runs:
 //! `snapshot` (read the file) -> `model` (typed, indexed ARM views) -> `analysis` (facts: the path from each
 //! client to each registry) -> `rules` (Rego on regorus, reading facts) -> `report` (table, JSON, ...).
-//! The command line lives in `cli` and is the only place that knows about clap.
+//! The command line (clap, the terminal, the progress bar) is not here: it is the binary's (`src/main.rs`,
+//! `src/cli/`), which calls the library.
 
 pub mod analysis;
-pub mod cli;
 pub mod diff;
 pub mod model;
 pub mod pipeline;

@@ -3,10 +3,10 @@
 use super::super::args::BaselineCommand;
 use super::super::Outcome;
 use super::load_catalog;
-use crate::analysis::Selection;
-use crate::pipeline::evaluate_file;
-use crate::rules::{Finding, Severity};
-use crate::triage::Baseline;
+use acr_audit::analysis::Selection;
+use acr_audit::pipeline::evaluate_file;
+use acr_audit::rules::{Finding, Severity};
+use acr_audit::triage::Baseline;
 use anyhow::Context;
 
 pub(super) fn run(cmd: BaselineCommand) -> anyhow::Result<Outcome> {
@@ -51,19 +51,24 @@ fn findings_of_report(path: &std::path::Path) -> anyhow::Result<Vec<Finding>> {
     let report: ReportFile = serde_json::from_str(&text).with_context(|| {
         format!("{}: not an acr-audit JSON report (write one with `--format json -o FILE`)", path.display())
     })?;
-    if report.schema != crate::report::REPORT_SCHEMA {
+    if report.schema != acr_audit::report::REPORT_SCHEMA {
         anyhow::bail!(
             "{}: report schema `{}` is not `{}`",
             path.display(),
             report.schema,
-            crate::report::REPORT_SCHEMA
+            acr_audit::report::REPORT_SCHEMA
         );
     }
     Ok(report
         .findings
         .into_iter()
         .map(|f| Finding {
-            fingerprint: crate::rules::fingerprint(&f.rule, &f.resource, f.registry.as_deref(), f.client.as_deref()),
+            fingerprint: acr_audit::rules::fingerprint(
+                &f.rule,
+                &f.resource,
+                f.registry.as_deref(),
+                f.client.as_deref(),
+            ),
             rule: f.rule,
             severity: f.severity,
             title: f.title,

@@ -4,9 +4,9 @@ use super::super::args::{DiffArgs, DiffFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
 use super::{load_catalog, threshold_of};
-use crate::analysis::Selection;
-use crate::diff::{describe, drift, Drift, SnapshotRef};
-use crate::pipeline::evaluate_file;
+use acr_audit::analysis::Selection;
+use acr_audit::diff::{describe, drift, Drift, SnapshotRef};
+use acr_audit::pipeline::evaluate_file;
 use std::io::Write;
 
 pub(super) fn run(args: DiffArgs, _no_color: bool) -> anyhow::Result<Outcome> {
@@ -15,7 +15,7 @@ pub(super) fn run(args: DiffArgs, _no_color: bool) -> anyhow::Result<Outcome> {
         evaluate_file(path, &catalog, &args.rules.only, &args.rules.skip, &Selection::default())
     };
     let (old, new) = (evaluate(&args.old)?, evaluate(&args.new)?);
-    let reference = |path: &std::path::Path, e: &crate::pipeline::Evaluation| SnapshotRef {
+    let reference = |path: &std::path::Path, e: &acr_audit::pipeline::Evaluation| SnapshotRef {
         path: path.display().to_string(),
         collected_at: e.report.snapshot.collected_at.clone(),
     };

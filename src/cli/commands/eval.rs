@@ -4,9 +4,9 @@ use super::super::args::{EvalArgs, ReportArgs};
 use super::super::output::{use_color, with_output};
 use super::super::Outcome;
 use super::{format_of, load_catalog, threshold_of};
-use crate::pipeline::evaluate_file;
-use crate::report::{reporter, resource_lines, Format, Report};
-use crate::triage::{self, Baseline, Suppressions};
+use acr_audit::pipeline::evaluate_file;
+use acr_audit::report::{reporter, resource_lines, Format, Report};
+use acr_audit::triage::{self, Baseline, Suppressions};
 use std::path::PathBuf;
 
 pub(super) fn run(args: EvalArgs, no_color: bool) -> anyhow::Result<Outcome> {

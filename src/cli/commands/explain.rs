@@ -3,10 +3,10 @@
 use super::super::args::{ExplainArgs, ListFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use crate::analysis::Selection;
-use crate::pipeline::evaluate_file;
-use crate::rules::explain::explain;
-use crate::rules::{Catalog, Finding};
+use acr_audit::analysis::Selection;
+use acr_audit::pipeline::evaluate_file;
+use acr_audit::rules::explain::explain;
+use acr_audit::rules::{Catalog, Finding};
 
 pub(super) fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
     let catalog = Catalog::load(true, &args.rules)?;

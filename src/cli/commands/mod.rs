@@ -10,8 +10,8 @@ mod trace;
 
 use super::args::{Cli, Command, FailOnArg, FormatArg, RuleSelectionArgs};
 use super::Outcome;
-use crate::report::Format;
-use crate::rules::{Catalog, Severity};
+use acr_audit::report::Format;
+use acr_audit::rules::{Catalog, Severity};
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let no_color = cli.no_color;
@@ -53,7 +53,7 @@ pub(super) fn load_catalog(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> 
 }
 
 /// The pair selection of `--registry`, `--client` and `--pairs FILE`.
-pub(super) fn selection_of(args: &super::args::PairArgs) -> anyhow::Result<crate::analysis::Selection> {
+pub(super) fn selection_of(args: &super::args::PairArgs) -> anyhow::Result<acr_audit::analysis::Selection> {
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct PairsFile {
@@ -79,5 +79,5 @@ pub(super) fn selection_of(args: &super::args::PairArgs) -> anyhow::Result<crate
             file.pairs.into_iter().map(|p| (p.client, p.registry)).collect()
         }
     };
-    Ok(crate::analysis::Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
+    Ok(acr_audit::analysis::Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
 }

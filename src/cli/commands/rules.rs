@@ -4,7 +4,7 @@ use super::super::args::{ListFormatArg, RuleSelectionArgs, RulesCommand};
 use super::super::output::with_output;
 use super::super::Outcome;
 use super::load_catalog;
-use crate::rules::{run_tests, Catalog, RuleEngine};
+use acr_audit::rules::{run_tests, Catalog, RuleEngine};
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use std::io::Write;
 
@@ -15,7 +15,7 @@ pub(super) fn run(cmd: RulesCommand, _no_color: bool) -> anyhow::Result<Outcome>
         RulesCommand::Test { dirs, no_builtin_rules } => test(&dirs, no_builtin_rules),
         RulesCommand::Doc { rules } => {
             let catalog = load_checked(&rules)?;
-            with_output(None, |w| w.write_all(crate::rules::doc::rules_markdown(&catalog).as_bytes()))?;
+            with_output(None, |w| w.write_all(acr_audit::rules::doc::rules_markdown(&catalog).as_bytes()))?;
             Ok(Outcome::Clean)
         }
     }

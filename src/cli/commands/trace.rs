@@ -3,10 +3,10 @@
 use super::super::args::{TraceArgs, TraceFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use crate::analysis::{analyse, Selection};
-use crate::model::Model;
-use crate::report::trace::{render_mermaid, render_text};
-use crate::snapshot::load_snapshot;
+use acr_audit::analysis::{analyse, Selection};
+use acr_audit::model::Model;
+use acr_audit::report::trace::{render_mermaid, render_text};
+use acr_audit::snapshot::load_snapshot;
 
 pub(super) fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
     let model = Model::from_snapshot(load_snapshot(&args.snapshot)?);
