@@ -3,8 +3,9 @@
 //! The crate is laid out as the pipeline it runs:
 //! `snapshot` (read the file) -> `model` (typed, indexed ARM views) -> `analysis` (facts: the path from each
 //! client to each registry) -> `rules` (Rego on regorus, reading facts) -> `report` (table, JSON, ...).
+//! `settings` holds what a command was asked to do, resolved; `pipeline` runs it.
 //! The command line (clap, the terminal, the progress bar) is not here: it is the binary's (`src/main.rs`,
-//! `src/cli/`), which calls the library.
+//! `src/cli/`), which turns flags into [`settings::Settings`] and calls the library.
 
 pub mod analysis;
 pub mod diff;
@@ -12,5 +13,6 @@ pub mod model;
 pub mod pipeline;
 pub mod report;
 pub mod rules;
+pub mod settings;
 pub mod snapshot;
 pub mod triage;

@@ -8,6 +8,7 @@
 mod args;
 mod commands;
 mod output;
+mod resolve;
 
 use args::Cli;
 

@@ -1,35 +1,39 @@
 //! `acr-audit baseline create`.
 
-use super::super::args::BaselineCommand;
 use super::super::Outcome;
-use super::load_catalog;
-use acr_audit::analysis::Selection;
-use acr_audit::pipeline::evaluate_file;
+use acr_audit::pipeline::evaluate_path;
 use acr_audit::rules::{Finding, Severity};
+use acr_audit::settings::Settings;
 use acr_audit::triage::Baseline;
 use anyhow::Context;
+use std::path::Path;
 
-pub(super) fn run(cmd: BaselineCommand) -> anyhow::Result<Outcome> {
-    let BaselineCommand::Create { snapshot, report, output, rules } = cmd;
+/// Accept the findings of `snapshot` (evaluated with `settings`) or of the JSON `report`, into `output`.
+pub(super) fn create(
+    snapshot: Option<&Path>,
+    report: Option<&Path>,
+    output: &Path,
+    settings: &Settings,
+) -> anyhow::Result<Outcome> {
     let findings: Vec<Finding> = match (snapshot, report) {
         (Some(snapshot), _) => {
-            let catalog = load_catalog(&rules)?;
-            evaluate_file(&snapshot, &catalog, &rules.only, &rules.skip, &Selection::default())?.report.findings
+            let catalog = settings.rules.load_catalog()?;
+            evaluate_path(snapshot, &catalog, settings)?.report.findings
         }
-        (None, Some(report)) => findings_of_report(&report)?,
+        (None, Some(report)) => findings_of_report(report)?,
         (None, None) => anyhow::bail!("give --snapshot FILE or --report FILE"),
     };
     let now =
         time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let baseline = Baseline::from_findings(&findings, now);
     let text = serde_json::to_string_pretty(&baseline)?;
-    std::fs::write(&output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
+    std::fs::write(output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
     eprintln!("wrote {} with {} accepted finding(s)", output.display(), findings.len());
     Ok(Outcome::Clean)
 }
 
 /// The findings of an `acr-audit/report/v1` JSON report.
-fn findings_of_report(path: &std::path::Path) -> anyhow::Result<Vec<Finding>> {
+fn findings_of_report(path: &Path) -> anyhow::Result<Vec<Finding>> {
     #[derive(serde::Deserialize)]
     struct ReportFile {
         schema: String,
