@@ -1,7 +1,7 @@
 //! Every rule fires on its `fires.json` and stays silent on its `clean.json` (the same estate minus the cause),
 //! and the catalogue and the fixtures stay in step: no rule without both fixtures, no fixture without a rule.
 
-mod common;
+use super::common;
 use acr_audit::analysis::Selection;
 use acr_audit::pipeline::evaluate_file;
 use acr_audit::rules::Catalog;

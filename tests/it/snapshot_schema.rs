@@ -1,7 +1,7 @@
 //! The documented JSON Schema (docs/snapshot.schema.json) accepts every bundled snapshot and rejects what the
 //! loader rejects, so the documentation and the loader cannot drift apart silently.
 
-mod common;
+use super::common;
 use common::*;
 
 fn all_snapshots() -> Vec<std::path::PathBuf> {
