@@ -6,7 +6,7 @@
 //! `cargo bench --bench collect` prints the figures and writes `target/bench-collect.json`.
 
 mod common;
-#[path = "../tests/support/fake_arm.rs"]
+#[path = "../tests/it/fake_arm.rs"]
 mod fake_arm;
 
 use acr_audit_collect::{collect, AuthMethod, CollectConfig};

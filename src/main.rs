@@ -1,5 +1,8 @@
-//! The `acr-audit` binary: parse, run, exit code. Everything else is in the library.
+//! The `acr-audit` binary: parse, run, exit code. The command line (clap, terminal and colour decisions, the
+//! collection progress bar) lives here, in `cli`; everything else is in the `acr_audit` library.
+
+mod cli;
 
 fn main() -> std::process::ExitCode {
-    acr_audit::cli::main_entry()
+    cli::main_entry()
 }

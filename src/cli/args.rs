@@ -6,18 +6,18 @@ use std::path::PathBuf;
 /// Explains why a client cannot push to or pull from an Azure Container Registry.
 #[derive(Debug, Parser)]
 #[command(name = "acr-audit", version, about, long_about = None, propagate_version = true)]
-pub struct Cli {
+pub(crate) struct Cli {
     /// Never colour output (the NO_COLOR environment variable does the same).
     #[arg(long, global = true)]
-    pub no_color: bool,
+    pub(crate) no_color: bool,
     /// The command.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Evaluate the rules against a snapshot file (offline; no Azure access).
     Eval(EvalArgs),
     /// Collect a snapshot from Azure, then evaluate it.
@@ -40,7 +40,7 @@ pub enum Command {
 
 /// `baseline ...`.
 #[derive(Debug, Subcommand)]
-pub enum BaselineCommand {
+pub(crate) enum BaselineCommand {
     /// Write a baseline from a snapshot (evaluated now) or from a JSON report.
     Create {
         /// Evaluate this snapshot.
@@ -59,166 +59,166 @@ pub enum BaselineCommand {
 
 /// `diff`.
 #[derive(Debug, Args)]
-pub struct DiffArgs {
+pub(crate) struct DiffArgs {
     /// The earlier snapshot.
-    pub old: PathBuf,
+    pub(crate) old: PathBuf,
     /// The later snapshot.
-    pub new: PathBuf,
+    pub(crate) new: PathBuf,
     #[command(flatten)]
-    pub rules: RuleSelectionArgs,
+    pub(crate) rules: RuleSelectionArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = DiffFormatArg::Table)]
-    pub format: DiffFormatArg,
+    pub(crate) format: DiffFormatArg,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
     /// Exit 1 when a finding that appeared is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOnArg::High)]
-    pub fail_on: FailOnArg,
+    pub(crate) fail_on: FailOnArg,
 }
 
 /// Flags that select rules.
 #[derive(Debug, Args, Clone, Default)]
-pub struct RuleSelectionArgs {
+pub(crate) struct RuleSelectionArgs {
     /// Add the rules (and tests) in this directory; repeatable.
     #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    pub(crate) rules: Vec<PathBuf>,
     /// Do not load the built-in rules.
     #[arg(long)]
-    pub no_builtin_rules: bool,
+    pub(crate) no_builtin_rules: bool,
     /// Evaluate only this rule id; repeatable.
     #[arg(long, value_name = "RULE_ID")]
-    pub only: Vec<String>,
+    pub(crate) only: Vec<String>,
     /// Skip this rule id; repeatable.
     #[arg(long, value_name = "RULE_ID")]
-    pub skip: Vec<String>,
+    pub(crate) skip: Vec<String>,
 }
 
 /// Flags that shape a report.
 #[derive(Debug, Args, Clone)]
-pub struct ReportArgs {
+pub(crate) struct ReportArgs {
     /// Output format (default table). Repeat it, each followed by its own `-o`, to write several at once:
     /// `--format json -o report.json --format sarif -o report.sarif`.
     #[arg(long, value_enum)]
-    pub format: Vec<FormatArg>,
+    pub(crate) format: Vec<FormatArg>,
     /// Write the report of the matching `--format` to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Vec<PathBuf>,
+    pub(crate) output: Vec<PathBuf>,
     /// Exit 1 when a finding is at or above this severity (`none`: never).
     #[arg(long, value_enum, default_value_t = FailOnArg::High)]
-    pub fail_on: FailOnArg,
+    pub(crate) fail_on: FailOnArg,
     /// Hide findings whose fingerprint this baseline holds (`acr-audit baseline create`).
     #[arg(long, value_name = "FILE")]
-    pub baseline: Option<PathBuf>,
+    pub(crate) baseline: Option<PathBuf>,
     /// Hide findings matched by this suppressions file (rule/resource patterns with reason and expiry).
     #[arg(long, value_name = "FILE")]
-    pub suppressions: Option<PathBuf>,
+    pub(crate) suppressions: Option<PathBuf>,
 }
 
 /// Narrow the client × registry pairs analysed.
 #[derive(Debug, Args, Clone, Default)]
-pub struct PairArgs {
+pub(crate) struct PairArgs {
     /// Analyse only this registry (name or resource id); repeatable.
     #[arg(long, value_name = "NAME")]
-    pub registry: Vec<String>,
+    pub(crate) registry: Vec<String>,
     /// Analyse only this client (cluster, NIC, VM or subnet: name or resource id); repeatable.
     #[arg(long, value_name = "NAME")]
-    pub client: Vec<String>,
+    pub(crate) client: Vec<String>,
     /// Analyse the client × registry pairs listed in this YAML file (`pairs: [{client, registry}]`).
     #[arg(long, value_name = "FILE")]
-    pub pairs: Option<PathBuf>,
+    pub(crate) pairs: Option<PathBuf>,
 }
 
 /// `eval`.
 #[derive(Debug, Args)]
-pub struct EvalArgs {
+pub(crate) struct EvalArgs {
     /// Snapshot file written by `acr-audit collect` (or assembled from ARM/az output).
-    pub snapshot: PathBuf,
+    pub(crate) snapshot: PathBuf,
     #[command(flatten)]
-    pub rules: RuleSelectionArgs,
+    pub(crate) rules: RuleSelectionArgs,
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub(crate) report: ReportArgs,
     #[command(flatten)]
-    pub pairs: PairArgs,
+    pub(crate) pairs: PairArgs,
 }
 
 /// What to read from Azure.
 #[derive(Debug, Args, Clone)]
-pub struct CollectScopeArgs {
+pub(crate) struct CollectScopeArgs {
     /// Subscription id to read; repeatable.
     #[arg(long, value_name = "ID")]
-    pub subscription: Vec<String>,
+    pub(crate) subscription: Vec<String>,
     /// Read every enabled subscription the identity can see.
     #[arg(long)]
-    pub all_subscriptions: bool,
+    pub(crate) all_subscriptions: bool,
     /// Azure cloud.
     #[arg(long, default_value = "AzureCloud", value_name = "CLOUD")]
-    pub cloud: String,
+    pub(crate) cloud: String,
     /// Override the ARM endpoint (the token audience stays the cloud's).
     #[arg(long, env = "ACR_AUDIT_ARM_ENDPOINT", value_name = "URL")]
-    pub arm_endpoint: Option<String>,
+    pub(crate) arm_endpoint: Option<String>,
     /// Force one credential: env, managed-identity or cli.
     #[arg(long, value_name = "METHOD")]
-    pub auth: Option<String>,
+    pub(crate) auth: Option<String>,
     /// Concurrent ARM requests.
     #[arg(long, default_value_t = 8)]
-    pub concurrency: usize,
+    pub(crate) concurrency: usize,
     /// Log every ARM request (method, path, status, x-ms-request-id, duration) to stderr. Never a token.
     #[arg(short, long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
 }
 
 /// `scan`.
 #[derive(Debug, Args)]
-pub struct ScanArgs {
+pub(crate) struct ScanArgs {
     #[command(flatten)]
-    pub scope: CollectScopeArgs,
+    pub(crate) scope: CollectScopeArgs,
     #[command(flatten)]
-    pub rules: RuleSelectionArgs,
+    pub(crate) rules: RuleSelectionArgs,
     #[command(flatten)]
-    pub report: ReportArgs,
+    pub(crate) report: ReportArgs,
     #[command(flatten)]
-    pub pairs: PairArgs,
+    pub(crate) pairs: PairArgs,
     /// Also write the collected snapshot here.
     #[arg(long, value_name = "FILE")]
-    pub save_snapshot: Option<PathBuf>,
+    pub(crate) save_snapshot: Option<PathBuf>,
 }
 
 /// `collect`.
 #[derive(Debug, Args)]
-pub struct CollectArgs {
+pub(crate) struct CollectArgs {
     #[command(flatten)]
-    pub scope: CollectScopeArgs,
+    pub(crate) scope: CollectScopeArgs,
     /// Registry name to narrow collection; repeatable.
     #[arg(long, value_name = "NAME")]
-    pub registry: Vec<String>,
+    pub(crate) registry: Vec<String>,
     /// Where to write the snapshot.
     #[arg(short, long, value_name = "FILE")]
-    pub output: PathBuf,
+    pub(crate) output: PathBuf,
 }
 
 /// `trace`.
 #[derive(Debug, Args)]
-pub struct TraceArgs {
+pub(crate) struct TraceArgs {
     /// Snapshot file.
-    pub snapshot: PathBuf,
+    pub(crate) snapshot: PathBuf,
     /// Client (cluster name or resource id).
     #[arg(long)]
-    pub client: String,
+    pub(crate) client: String,
     /// Registry (name or resource id).
     #[arg(long)]
-    pub registry: String,
+    pub(crate) registry: String,
     /// Output format.
     #[arg(long, value_enum, default_value_t = TraceFormatArg::Text)]
-    pub format: TraceFormatArg,
+    pub(crate) format: TraceFormatArg,
     /// Write to FILE instead of standard output.
     #[arg(short, long, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    pub(crate) output: Option<PathBuf>,
 }
 
 /// `trace --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TraceFormatArg {
+pub(crate) enum TraceFormatArg {
     /// Hop by hop, for people.
     Text,
     /// The pair and path facts as JSON.
@@ -229,7 +229,7 @@ pub enum TraceFormatArg {
 
 /// `rules ...`.
 #[derive(Debug, Subcommand)]
-pub enum RulesCommand {
+pub(crate) enum RulesCommand {
     /// List the rules: id, severity, title.
     List {
         #[command(flatten)]
@@ -262,26 +262,26 @@ pub enum RulesCommand {
 
 /// `explain`.
 #[derive(Debug, Args)]
-pub struct ExplainArgs {
+pub(crate) struct ExplainArgs {
     /// The error text, as pasted from the client.
-    pub text: String,
+    pub(crate) text: String,
     /// Also say which of the matching rules fire on this snapshot.
     #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<PathBuf>,
+    pub(crate) snapshot: Option<PathBuf>,
     /// Add the rules in this directory; repeatable.
     #[arg(long = "rules", value_name = "DIR")]
-    pub rules: Vec<PathBuf>,
+    pub(crate) rules: Vec<PathBuf>,
     /// How many rules to show at most.
     #[arg(long, default_value_t = 5)]
-    pub top: usize,
+    pub(crate) top: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormatArg::Table)]
-    pub format: ListFormatArg,
+    pub(crate) format: ListFormatArg,
 }
 
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
+pub(crate) enum FormatArg {
     /// Table for people.
     Table,
     /// JSON (acr-audit/report/v1).
@@ -296,7 +296,7 @@ pub enum FormatArg {
 
 /// Formats of listings (`rules list`, `explain`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ListFormatArg {
+pub(crate) enum ListFormatArg {
     /// For people.
     Table,
     /// JSON.
@@ -305,7 +305,7 @@ pub enum ListFormatArg {
 
 /// Formats of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DiffFormatArg {
+pub(crate) enum DiffFormatArg {
     /// For people.
     Table,
     /// JSON.
@@ -316,7 +316,7 @@ pub enum DiffFormatArg {
 
 /// `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOnArg {
+pub(crate) enum FailOnArg {
     /// Fail on critical findings.
     Critical,
     /// Fail on high or critical.

@@ -1,4 +1,6 @@
-//! The command line: parse flags (`args`), resolve them into library settings, run, map to an exit code.
+//! The command line, compiled into the binary only: parse flags (`args`), run the command against the
+//! `acr_audit` library, map the outcome to an exit code. Clap, terminal detection and colour decisions live here
+//! and nowhere in the library.
 //!
 //! Exit codes (documented in README.md): 0 = no finding at or above `--fail-on`; 1 = findings at or above it;
 //! 2 = usage, input, rule or collection error.
@@ -6,14 +8,15 @@
 mod args;
 mod commands;
 mod output;
+mod resolve;
 
-pub use args::Cli;
+use args::Cli;
 
 use std::process::ExitCode;
 
 /// What a successful command concluded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Nothing at or above the failure threshold.
     Clean,
     /// Findings at or above `--fail-on`, or failed rule tests.
@@ -21,7 +24,7 @@ pub enum Outcome {
 }
 
 /// Parse the process arguments and run; never panics on bad input.
-pub fn main_entry() -> ExitCode {
+pub(crate) fn main_entry() -> ExitCode {
     let cli = match <Cli as clap::Parser>::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

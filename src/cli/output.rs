@@ -1,13 +1,22 @@
-//! Where output goes (stdout or `-o FILE`) and whether it may be coloured.
+//! Where output goes (stdout or `-o FILE`), and the decisions that depend on the terminal: whether standard
+//! output may be coloured and whether a progress bar may draw on standard error. The library never looks at the
+//! terminal; it receives these answers in its settings.
 
 use anyhow::Context;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 /// Colour only for a terminal on stdout, unless `--no-color` or `NO_COLOR` (https://no-color.org) says no.
-pub(crate) fn use_color(no_color_flag: bool, to_file: bool) -> bool {
+pub(crate) fn stdout_color(no_color_flag: bool) -> bool {
     let no_color_env = std::env::var_os("NO_COLOR").map(|v| !v.is_empty()).unwrap_or(false);
-    !no_color_flag && !no_color_env && !to_file && std::io::stdout().is_terminal()
+    !no_color_flag && !no_color_env && std::io::stdout().is_terminal()
+}
+
+/// A progress bar only on a terminal, never under CI (`CI` set) and never with `--verbose`, whose request log
+/// it would garble.
+pub(crate) fn progress_on_stderr(verbose: bool) -> bool {
+    let in_ci = std::env::var_os("CI").is_some();
+    !verbose && !in_ci && std::io::stderr().is_terminal()
 }
 
 /// Run `write` against the file or stdout, flushing at the end.

@@ -1,35 +1,39 @@
 //! `acr-audit baseline create`.
 
-use super::super::args::BaselineCommand;
 use super::super::Outcome;
-use super::load_catalog;
-use crate::analysis::Selection;
-use crate::pipeline::evaluate_file;
-use crate::rules::{Finding, Severity};
-use crate::triage::Baseline;
+use acr_audit::pipeline::evaluate_path;
+use acr_audit::rules::{Finding, Severity};
+use acr_audit::settings::Settings;
+use acr_audit::triage::Baseline;
 use anyhow::Context;
+use std::path::Path;
 
-pub(super) fn run(cmd: BaselineCommand) -> anyhow::Result<Outcome> {
-    let BaselineCommand::Create { snapshot, report, output, rules } = cmd;
+/// Accept the findings of `snapshot` (evaluated with `settings`) or of the JSON `report`, into `output`.
+pub(super) fn create(
+    snapshot: Option<&Path>,
+    report: Option<&Path>,
+    output: &Path,
+    settings: &Settings,
+) -> anyhow::Result<Outcome> {
     let findings: Vec<Finding> = match (snapshot, report) {
         (Some(snapshot), _) => {
-            let catalog = load_catalog(&rules)?;
-            evaluate_file(&snapshot, &catalog, &rules.only, &rules.skip, &Selection::default())?.report.findings
+            let catalog = settings.rules.load_catalog()?;
+            evaluate_path(snapshot, &catalog, settings)?.report.findings
         }
-        (None, Some(report)) => findings_of_report(&report)?,
+        (None, Some(report)) => findings_of_report(report)?,
         (None, None) => anyhow::bail!("give --snapshot FILE or --report FILE"),
     };
     let now =
         time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let baseline = Baseline::from_findings(&findings, now);
     let text = serde_json::to_string_pretty(&baseline)?;
-    std::fs::write(&output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
+    std::fs::write(output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
     eprintln!("wrote {} with {} accepted finding(s)", output.display(), findings.len());
     Ok(Outcome::Clean)
 }
 
 /// The findings of an `acr-audit/report/v1` JSON report.
-fn findings_of_report(path: &std::path::Path) -> anyhow::Result<Vec<Finding>> {
+fn findings_of_report(path: &Path) -> anyhow::Result<Vec<Finding>> {
     #[derive(serde::Deserialize)]
     struct ReportFile {
         schema: String,
@@ -51,19 +55,24 @@ fn findings_of_report(path: &std::path::Path) -> anyhow::Result<Vec<Finding>> {
     let report: ReportFile = serde_json::from_str(&text).with_context(|| {
         format!("{}: not an acr-audit JSON report (write one with `--format json -o FILE`)", path.display())
     })?;
-    if report.schema != crate::report::REPORT_SCHEMA {
+    if report.schema != acr_audit::report::REPORT_SCHEMA {
         anyhow::bail!(
             "{}: report schema `{}` is not `{}`",
             path.display(),
             report.schema,
-            crate::report::REPORT_SCHEMA
+            acr_audit::report::REPORT_SCHEMA
         );
     }
     Ok(report
         .findings
         .into_iter()
         .map(|f| Finding {
-            fingerprint: crate::rules::fingerprint(&f.rule, &f.resource, f.registry.as_deref(), f.client.as_deref()),
+            fingerprint: acr_audit::rules::fingerprint(
+                &f.rule,
+                &f.resource,
+                f.registry.as_deref(),
+                f.client.as_deref(),
+            ),
             rule: f.rule,
             severity: f.severity,
             title: f.title,

@@ -3,19 +3,18 @@
 use super::super::args::{DiffArgs, DiffFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use super::{load_catalog, threshold_of};
-use crate::analysis::Selection;
-use crate::diff::{describe, drift, Drift, SnapshotRef};
-use crate::pipeline::evaluate_file;
+use acr_audit::diff::{describe, drift, Drift, SnapshotRef};
+use acr_audit::pipeline::evaluate_path;
+use acr_audit::settings::Settings;
 use std::io::Write;
 
-pub(super) fn run(args: DiffArgs, _no_color: bool) -> anyhow::Result<Outcome> {
-    let catalog = load_catalog(&args.rules)?;
-    let evaluate = |path: &std::path::Path| {
-        evaluate_file(path, &catalog, &args.rules.only, &args.rules.skip, &Selection::default())
-    };
+/// Compare `args.old` and `args.new` (evaluated with the rules of `settings`); `settings.report.fail_on` judges
+/// the findings that appeared. The positional paths and the diff format are this command's own.
+pub(super) fn run(args: &DiffArgs, settings: &Settings) -> anyhow::Result<Outcome> {
+    let catalog = settings.rules.load_catalog()?;
+    let evaluate = |path: &std::path::Path| evaluate_path(path, &catalog, settings);
     let (old, new) = (evaluate(&args.old)?, evaluate(&args.new)?);
-    let reference = |path: &std::path::Path, e: &crate::pipeline::Evaluation| SnapshotRef {
+    let reference = |path: &std::path::Path, e: &acr_audit::pipeline::Evaluation| SnapshotRef {
         path: path.display().to_string(),
         collected_at: e.report.snapshot.collected_at.clone(),
     };
@@ -31,8 +30,7 @@ pub(super) fn run(args: DiffArgs, _no_color: bool) -> anyhow::Result<Outcome> {
         DiffFormatArg::Table => render_text(&d, w, false),
         DiffFormatArg::Markdown => render_text(&d, w, true),
     })?;
-    let failed =
-        threshold_of(args.fail_on).map(|t| d.appeared.iter().any(|a| a.finding.severity >= t)).unwrap_or(false);
+    let failed = settings.report.fails(d.appeared.iter().map(|a| &a.finding));
     Ok(if failed { Outcome::Failed } else { Outcome::Clean })
 }
 

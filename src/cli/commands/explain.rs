@@ -3,13 +3,14 @@
 use super::super::args::{ExplainArgs, ListFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use crate::analysis::Selection;
-use crate::pipeline::evaluate_file;
-use crate::rules::explain::explain;
-use crate::rules::{Catalog, Finding};
+use acr_audit::pipeline::evaluate_path;
+use acr_audit::rules::explain::explain;
+use acr_audit::rules::Finding;
+use acr_audit::settings::{RuleSettings, Settings};
 
-pub(super) fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
-    let catalog = Catalog::load(true, &args.rules)?;
+/// Rank the rules of `rules` whose symptoms match `args.text`; with `--snapshot`, evaluate just those rules.
+pub(super) fn run(args: &ExplainArgs, rules: RuleSettings) -> anyhow::Result<Outcome> {
+    let catalog = rules.load_catalog()?;
     let mut matches = explain(&catalog, &args.text);
     matches.truncate(args.top.max(1));
     let findings: Vec<Finding> = match &args.snapshot {
@@ -18,7 +19,8 @@ pub(super) fn run(args: ExplainArgs) -> anyhow::Result<Outcome> {
             if ids.is_empty() {
                 Vec::new()
             } else {
-                evaluate_file(path, &catalog, &ids, &[], &Selection::default())?.report.findings
+                let settings = Settings::for_rules(RuleSettings { only: ids, ..rules });
+                evaluate_path(path, &catalog, &settings)?.report.findings
             }
         }
         None => Vec::new(),

@@ -1,4 +1,6 @@
-//! One function per subcommand; each resolves its flags into library types and calls the library.
+//! One function per subcommand. The dispatcher resolves each command's flags into library values (through
+//! `resolve`) and hands the command its [`Settings`](acr_audit::settings::Settings) and the few values only that
+//! command has (its input paths and its own output format).
 
 mod baseline;
 mod collect;
@@ -8,76 +10,43 @@ mod explain;
 mod rules;
 mod trace;
 
-use super::args::{Cli, Command, FailOnArg, FormatArg, RuleSelectionArgs};
+use super::args::{BaselineCommand, Cli, Command};
+use super::resolve;
 use super::Outcome;
-use crate::report::Format;
-use crate::rules::{Catalog, Severity};
+use acr_audit::settings::{ReportSettings, Settings};
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let no_color = cli.no_color;
     match cli.command {
-        Command::Eval(args) => eval::run(args, no_color),
-        Command::Rules(cmd) => rules::run(cmd, no_color),
-        Command::Scan(args) => collect::scan(args, no_color),
-        Command::Collect(args) => collect::collect(args),
-        Command::Trace(args) => trace::run(args),
-        Command::Explain(args) => explain::run(args),
-        Command::Baseline(cmd) => baseline::run(cmd),
-        Command::Diff(args) => diff::run(args, no_color),
-    }
-}
-
-pub(super) fn format_of(f: FormatArg) -> Format {
-    match f {
-        FormatArg::Table => Format::Table,
-        FormatArg::Json => Format::Json,
-        FormatArg::Sarif => Format::Sarif,
-        FormatArg::Junit => Format::Junit,
-        FormatArg::Markdown => Format::Markdown,
-    }
-}
-
-pub(super) fn threshold_of(f: FailOnArg) -> Option<Severity> {
-    match f {
-        FailOnArg::Critical => Some(Severity::Critical),
-        FailOnArg::High => Some(Severity::High),
-        FailOnArg::Medium => Some(Severity::Medium),
-        FailOnArg::Low => Some(Severity::Low),
-        FailOnArg::Info => Some(Severity::Info),
-        FailOnArg::None => None,
-    }
-}
-
-pub(super) fn load_catalog(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
-    Ok(Catalog::load(!args.no_builtin_rules, &args.rules)?)
-}
-
-/// The pair selection of `--registry`, `--client` and `--pairs FILE`.
-pub(super) fn selection_of(args: &super::args::PairArgs) -> anyhow::Result<crate::analysis::Selection> {
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct PairsFile {
-        pairs: Vec<PairEntry>,
-    }
-    #[derive(serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct PairEntry {
-        client: String,
-        registry: String,
-    }
-    let pairs = match &args.pairs {
-        None => Vec::new(),
-        Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| anyhow::anyhow!("{}: cannot read the pairs file: {e}", path.display()))?;
-            let file: PairsFile = yaml_serde::from_str(&text).map_err(|e| {
-                anyhow::anyhow!(
-                    "{}: {e}\n  fix: the file is `pairs:` followed by entries with `client:` and `registry:` (names or resource ids)",
-                    path.display()
-                )
-            })?;
-            file.pairs.into_iter().map(|p| (p.client, p.registry)).collect()
+        Command::Eval(args) => {
+            let settings = resolve::eval_settings(&args.rules, &args.report, &args.pairs, no_color)?;
+            eval::run(&args.snapshot, &settings)
         }
-    };
-    Ok(crate::analysis::Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
+        Command::Scan(args) => {
+            let settings = resolve::eval_settings(&args.rules, &args.report, &args.pairs, no_color)?;
+            let config = resolve::collect_config(&args.scope, &args.pairs.registry)?;
+            collect::scan(&config, args.save_snapshot.as_deref(), &settings)
+        }
+        Command::Collect(args) => {
+            let config = resolve::collect_config(&args.scope, &args.registry)?;
+            collect::collect(&config, &args.output)
+        }
+        Command::Trace(args) => trace::run(&args, &resolve::trace_selection(&args)),
+        Command::Rules(cmd) => rules::run(cmd),
+        Command::Explain(args) => {
+            let rules = resolve::catalogue_settings(&args.rules, false);
+            explain::run(&args, rules)
+        }
+        Command::Baseline(BaselineCommand::Create { snapshot, report, output, rules }) => {
+            let settings = Settings::for_rules(resolve::rule_settings(&rules));
+            baseline::create(snapshot.as_deref(), report.as_deref(), &output, &settings)
+        }
+        Command::Diff(args) => {
+            let settings = Settings {
+                report: ReportSettings { fail_on: resolve::fail_on(args.fail_on), ..ReportSettings::default() },
+                ..Settings::for_rules(resolve::rule_settings(&args.rules))
+            };
+            diff::run(&args, &settings)
+        }
+    }
 }

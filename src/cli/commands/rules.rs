@@ -1,36 +1,37 @@
 //! `acr-audit rules list | show ID | test [DIR]`.
 
-use super::super::args::{ListFormatArg, RuleSelectionArgs, RulesCommand};
+use super::super::args::{ListFormatArg, RulesCommand};
 use super::super::output::with_output;
+use super::super::resolve::{catalogue_settings, rule_settings};
 use super::super::Outcome;
-use super::load_catalog;
-use crate::rules::{run_tests, Catalog, RuleEngine};
+use acr_audit::rules::{run_tests, Catalog, RuleEngine};
+use acr_audit::settings::RuleSettings;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use std::io::Write;
 
-pub(super) fn run(cmd: RulesCommand, _no_color: bool) -> anyhow::Result<Outcome> {
+pub(super) fn run(cmd: RulesCommand) -> anyhow::Result<Outcome> {
     match cmd {
-        RulesCommand::List { rules, format } => list(&rules, format),
-        RulesCommand::Show { id, rules } => show(&id, &rules),
-        RulesCommand::Test { dirs, no_builtin_rules } => test(&dirs, no_builtin_rules),
+        RulesCommand::List { rules, format } => list(&rule_settings(&rules), format),
+        RulesCommand::Show { id, rules } => show(&id, &rule_settings(&rules)),
+        RulesCommand::Test { dirs, no_builtin_rules } => test(&catalogue_settings(&dirs, no_builtin_rules)),
         RulesCommand::Doc { rules } => {
-            let catalog = load_checked(&rules)?;
-            with_output(None, |w| w.write_all(crate::rules::doc::rules_markdown(&catalog).as_bytes()))?;
+            let catalog = load_checked(&rule_settings(&rules))?;
+            with_output(None, |w| w.write_all(acr_audit::rules::doc::rules_markdown(&catalog).as_bytes()))?;
             Ok(Outcome::Clean)
         }
     }
 }
 
 /// `list` and `show` also compile the Rego, so a listed rule is one that will load.
-fn load_checked(args: &RuleSelectionArgs) -> anyhow::Result<Catalog> {
-    let catalog = load_catalog(args)?;
+fn load_checked(rules: &RuleSettings) -> anyhow::Result<Catalog> {
+    let catalog = rules.load_catalog()?;
     RuleEngine::new(&catalog, false)?;
     Ok(catalog)
 }
 
-fn list(args: &RuleSelectionArgs, format: ListFormatArg) -> anyhow::Result<Outcome> {
-    let catalog = load_checked(args)?;
-    let rules = catalog.select(&args.only, &args.skip)?;
+fn list(settings: &RuleSettings, format: ListFormatArg) -> anyhow::Result<Outcome> {
+    let catalog = load_checked(settings)?;
+    let rules = catalog.select(&settings.only, &settings.skip)?;
     with_output(None, |w| match format {
         ListFormatArg::Json => {
             let metas: Vec<_> = rules.iter().map(|r| &r.meta).collect();
@@ -50,8 +51,8 @@ fn list(args: &RuleSelectionArgs, format: ListFormatArg) -> anyhow::Result<Outco
     Ok(Outcome::Clean)
 }
 
-fn show(id: &str, args: &RuleSelectionArgs) -> anyhow::Result<Outcome> {
-    let catalog = load_checked(args)?;
+fn show(id: &str, rules: &RuleSettings) -> anyhow::Result<Outcome> {
+    let catalog = load_checked(rules)?;
     let Some(rule) = catalog.get(id) else {
         let _ = catalog.select(&[id.to_string()], &[])?;
         anyhow::bail!("unknown rule id `{id}`");
@@ -80,8 +81,8 @@ fn show(id: &str, args: &RuleSelectionArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-fn test(dirs: &[std::path::PathBuf], no_builtin: bool) -> anyhow::Result<Outcome> {
-    let catalog = Catalog::load(!no_builtin, dirs)?;
+fn test(rules: &RuleSettings) -> anyhow::Result<Outcome> {
+    let catalog = rules.load_catalog()?;
     let outcomes = run_tests(&catalog)?;
     let failed = outcomes.iter().filter(|o| !o.passed).count();
     with_output(None, |w| {

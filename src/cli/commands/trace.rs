@@ -3,15 +3,15 @@
 use super::super::args::{TraceArgs, TraceFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use crate::analysis::{analyse, Reachable, Selection, Tristate};
-use crate::model::Model;
-use crate::report::trace::{render_mermaid, render_text};
-use crate::snapshot::load_snapshot;
+use acr_audit::analysis::{analyse, Reachable, Selection, Tristate};
+use acr_audit::model::Model;
+use acr_audit::report::trace::{render_mermaid, render_text};
+use acr_audit::snapshot::load_snapshot;
 
-pub(super) fn run(args: TraceArgs) -> anyhow::Result<Outcome> {
+/// Follow the one pair `selection` names (resolved from `--client` and `--registry`) through `args.snapshot`.
+pub(super) fn run(args: &TraceArgs, selection: &Selection) -> anyhow::Result<Outcome> {
     let model = Model::from_snapshot(load_snapshot(&args.snapshot)?);
-    let selection = Selection { pairs: vec![(args.client.clone(), args.registry.clone())], ..Selection::default() };
-    let facts = analyse(&model, &selection);
+    let facts = analyse(&model, selection);
     let Some(pair) = facts.pairs.first() else {
         let clients: Vec<&str> = facts.clients.iter().map(|c| c.name.as_str()).collect();
         let registries: Vec<&str> = facts.registries.iter().map(|r| r.name.as_str()).collect();

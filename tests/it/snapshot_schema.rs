@@ -2,7 +2,7 @@
 //! loader rejects, so the documentation and the loader cannot drift apart silently. Rule fixtures are patches
 //! (fixtures/README.md): they are validated as the snapshots they resolve to.
 
-mod common;
+use super::common;
 use acr_audit::rules::fixture::{Estates, Fixture};
 use common::*;
 use serde_json::Value;

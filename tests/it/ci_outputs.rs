@@ -1,7 +1,7 @@
 //! CI outputs: SARIF (validated against the OASIS schema), JUnit, Markdown, several formats at once,
 //! baselines, suppressions with expiry, and drift between two snapshots.
 
-mod common;
+use super::common;
 use common::*;
 use serde_json::{json, Value};
 use std::path::Path;

@@ -2,9 +2,8 @@
 //! sign-in and the real SDK pipelines, pointed at loopback with `AZURE_AUTHORITY_HOST` and
 //! `ACR_AUDIT_ARM_ENDPOINT`. Every list pages (page size 2); faults are injected on demand.
 
-mod common;
-#[path = "support/fake_arm.rs"]
-mod fake_arm;
+use super::common;
+use super::fake_arm;
 
 use common::*;
 use fake_arm::{FakeArm, Fault, Options, FAKE_FEDERATED_TOKEN, FAKE_SECRET, FAKE_TOKEN};

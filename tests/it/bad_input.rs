@@ -1,7 +1,7 @@
 //! Every kind of bad input gets one clear message naming the place and the fix, and exit 2: never a panic,
 //! never a silent empty report.
 
-mod common;
+use super::common;
 use common::*;
 use std::path::Path;
 

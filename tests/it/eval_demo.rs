@@ -1,6 +1,6 @@
 //! End-to-end: `eval` on the bundled demo estate, its clean twin, report formats, selection and exit codes.
 
-mod common;
+use super::common;
 use common::*;
 
 #[test]

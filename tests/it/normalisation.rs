@@ -2,7 +2,7 @@
 //! every ARM spelling once, in Rust, so the same estate written in any case gives the same facts and the same
 //! findings, and no rule needs to compare raw ARM text.
 
-mod common;
+use super::common;
 use acr_audit::analysis::{analyse, Selection};
 use acr_audit::model::Model;
 use acr_audit::pipeline::evaluate_snapshot;

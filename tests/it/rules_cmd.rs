@@ -1,6 +1,6 @@
 //! `acr-audit rules list | show | test`: the built-in catalogue, and honest pass/fail of Rego tests.
 
-mod common;
+use super::common;
 use common::*;
 
 #[test]

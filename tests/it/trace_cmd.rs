@@ -1,6 +1,6 @@
 //! `acr-audit trace`: the demo's planted problems, hop by hop, in text, JSON and mermaid.
 
-mod common;
+use super::common;
 use common::*;
 
 /// Trace the demo's cluster to its production registry in one format.

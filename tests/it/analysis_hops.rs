@@ -1,6 +1,6 @@
 //! Each hop of the path analysis on realistic ARM JSON: the clean demo estate with one change per test.
 
-mod common;
+use super::common;
 use acr_audit::analysis::PathFacts;
 use acr_audit::analysis::{analyse, Facts, Selection};
 use acr_audit::model::Model;

@@ -1,6 +1,6 @@
 //! `acr-audit explain`: real error texts from the ACR troubleshooting guides rank the right rules first.
 
-mod common;
+use super::common;
 use common::*;
 
 fn ranked(text: &str) -> Vec<String> {

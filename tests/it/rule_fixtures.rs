@@ -3,7 +3,7 @@
 //! catalogue: the rule must report `expect.resource` on the firing estate and stay silent on the clean one, and
 //! folder, file name, package and id must agree, so a rule cannot be renamed halfway or lose its fixtures.
 
-mod common;
+use super::common;
 use acr_audit::analysis::Selection;
 use acr_audit::pipeline::{evaluate_file, evaluate_snapshot};
 use acr_audit::rules::fixture::{Estates, Fixture};

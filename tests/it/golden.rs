@@ -4,7 +4,7 @@
 //!
 //! The binary runs from the repository root on relative paths, so the reports carry no machine-specific path.
 
-mod common;
+use super::common;
 use acr_audit::analysis::{analyse, Selection};
 use acr_audit::model::Model;
 use acr_audit::snapshot::load_snapshot;

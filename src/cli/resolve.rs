@@ -1,0 +1,139 @@
+//! Flags -> settings: the one place that turns clap values into library values (ripgrep's `LowArgs` ->
+//! `HiArgs`). Commands receive what this module returns and never look at a raw flag type again.
+//!
+//! It owns flag-level validation (each `--format` paired with its `--output`) and the decisions that need the
+//! process environment (colour, the progress bar), delegated to `output`. It does not load rules or snapshots:
+//! the only files read here are the ones a flag names as settings (`--pairs`).
+
+use super::args::{CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, TraceArgs};
+use super::output::{progress_on_stderr, stdout_color};
+use acr_audit::analysis::Selection;
+use acr_audit::report::Format;
+use acr_audit::rules::Severity;
+use acr_audit::settings::{pairs::read_pairs, Output, ReportSettings, RuleSettings, Settings};
+use acr_audit_collect::{AuthMethod, Cloud, CollectConfig};
+
+/// The settings of `eval` and `scan`: rules, pairs, outputs, triage, threshold and colour.
+pub(crate) fn eval_settings(
+    rules: &RuleSelectionArgs,
+    report: &ReportArgs,
+    pairs: &PairArgs,
+    no_color: bool,
+) -> anyhow::Result<Settings> {
+    let report = report_settings(report, no_color)?;
+    Ok(Settings { rules: rule_settings(rules), selection: selection(pairs)?, report })
+}
+
+/// The rule selection flags shared by every command that loads rules.
+pub(crate) fn rule_settings(args: &RuleSelectionArgs) -> RuleSettings {
+    RuleSettings {
+        builtin: !args.no_builtin_rules,
+        dirs: args.rules.clone(),
+        only: args.only.clone(),
+        skip: args.skip.clone(),
+    }
+}
+
+/// Rules from the built-in catalogue (unless `no_builtin_rules`) and `dirs`, all of them: `rules test`, `explain`.
+pub(crate) fn catalogue_settings(dirs: &[std::path::PathBuf], no_builtin_rules: bool) -> RuleSettings {
+    RuleSettings { builtin: !no_builtin_rules, dirs: dirs.to_vec(), ..RuleSettings::default() }
+}
+
+/// `--fail-on` as a severity threshold (`none`: no threshold).
+pub(crate) fn fail_on(f: FailOnArg) -> Option<Severity> {
+    match f {
+        FailOnArg::Critical => Some(Severity::Critical),
+        FailOnArg::High => Some(Severity::High),
+        FailOnArg::Medium => Some(Severity::Medium),
+        FailOnArg::Low => Some(Severity::Low),
+        FailOnArg::Info => Some(Severity::Info),
+        FailOnArg::None => None,
+    }
+}
+
+/// The one pair `trace` follows.
+pub(crate) fn trace_selection(args: &TraceArgs) -> Selection {
+    Selection { pairs: vec![(args.client.clone(), args.registry.clone())], ..Selection::default() }
+}
+
+/// What `collect` and `scan` read from Azure; `registries` narrows collection.
+pub(crate) fn collect_config(scope: &CollectScopeArgs, registries: &[String]) -> anyhow::Result<CollectConfig> {
+    let cloud = Cloud::parse(&scope.cloud).ok_or_else(|| {
+        anyhow::anyhow!(
+            "unknown cloud `{}`\n  fix: --cloud AzureCloud, AzureChinaCloud or AzureUSGovernment",
+            scope.cloud
+        )
+    })?;
+    let auth = match scope.auth.as_deref() {
+        None => None,
+        Some(a) => Some(
+            AuthMethod::parse(a)
+                .ok_or_else(|| anyhow::anyhow!("unknown --auth `{a}`\n  fix: --auth env, managed-identity or cli"))?,
+        ),
+    };
+    Ok(CollectConfig {
+        subscriptions: scope.subscription.clone(),
+        all_subscriptions: scope.all_subscriptions,
+        registries: registries.to_vec(),
+        cloud,
+        arm_endpoint: scope.arm_endpoint.clone(),
+        auth,
+        concurrency: scope.concurrency.max(1),
+        verbose: scope.verbose,
+        progress: progress_on_stderr(scope.verbose),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        ..CollectConfig::default()
+    })
+}
+
+/// Outputs, triage files, threshold and colour of a report.
+fn report_settings(args: &ReportArgs, no_color: bool) -> anyhow::Result<ReportSettings> {
+    Ok(ReportSettings {
+        outputs: outputs(args)?,
+        fail_on: fail_on(args.fail_on),
+        baseline: args.baseline.clone(),
+        suppressions: args.suppressions.clone(),
+        color: stdout_color(no_color),
+    })
+}
+
+/// Pair each `--format` with its `-o` (in order); formats without one go to standard output, at most one.
+fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<Output>> {
+    let formats: Vec<Format> =
+        if args.format.is_empty() { vec![Format::Table] } else { args.format.iter().map(|f| format(*f)).collect() };
+    if args.output.len() > formats.len() {
+        anyhow::bail!(
+            "{} --output given for {} --format\n  fix: give each --format its own --output, in the same order",
+            args.output.len(),
+            formats.len()
+        );
+    }
+    let plan: Vec<Output> = formats
+        .into_iter()
+        .enumerate()
+        .map(|(i, format)| Output { format, path: args.output.get(i).cloned() })
+        .collect();
+    if plan.iter().filter(|o| o.path.is_none()).count() > 1 {
+        anyhow::bail!("several formats would all go to standard output\n  fix: follow each --format with its own --output FILE (one may go to standard output)");
+    }
+    Ok(plan)
+}
+
+fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Table => Format::Table,
+        FormatArg::Json => Format::Json,
+        FormatArg::Sarif => Format::Sarif,
+        FormatArg::Junit => Format::Junit,
+        FormatArg::Markdown => Format::Markdown,
+    }
+}
+
+/// `--registry`, `--client` and `--pairs FILE` as one selection.
+fn selection(args: &PairArgs) -> anyhow::Result<Selection> {
+    let pairs = match &args.pairs {
+        None => Vec::new(),
+        Some(path) => read_pairs(path)?,
+    };
+    Ok(Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
+}

@@ -1,0 +1,24 @@
+//! The integration tests, compiled and linked as one binary: each `tests/*.rs` file would be its own crate,
+//! linking the library and its dependencies again, and link time dominated the edit-test loop. Each module of
+//! `it` (files under `tests/it/`) is what used to be one test file; `common` and `fake_arm` are the helpers
+//! they share. Run one area with a filter: `cargo test --test tests scan_live`. Proptest finds
+//! `it/analysis_props.proptest-regressions` beside its source file, as it did before the merge.
+
+mod it {
+    mod common;
+    mod fake_arm;
+
+    mod analysis_hops;
+    mod analysis_props;
+    mod bad_input;
+    mod ci_outputs;
+    mod eval_demo;
+    mod explain_cmd;
+    mod golden;
+    mod normalisation;
+    mod rule_fixtures;
+    mod rules_cmd;
+    mod scan_live;
+    mod snapshot_schema;
+    mod trace_cmd;
+}
