@@ -106,6 +106,9 @@ fn run(
     let schema = snapshot.schema.clone();
     let model = Model::from_snapshot(snapshot);
     let facts = analyse(&model, selection);
+    if let Some(unknown) = selection.unknown_name(&facts) {
+        return Err(unknown.into());
+    }
     let mut engine = RuleEngine::new(catalog, false)?;
     let findings: Vec<Finding> = engine.evaluate(&rules, &facts, input_name)?;
     let report = Report {

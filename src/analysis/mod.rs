@@ -7,7 +7,8 @@
 //!   else of analysis;
 //! - [`net`]: network maths (address sets, service tags, NSG evaluation, effective routes);
 //! - `registry`, `clients`, `pairs`, `rbac`, `peering`, `endpoints`: the estate-level facts;
-//! - [`path`]: the path of each client subnet to each registry endpoint, one file per hop.
+//! - [`path`]: the path of each client subnet to each registry endpoint, one file per hop;
+//! - `selection`: which pairs the user asked for, and the check that every name they gave exists.
 
 mod clients;
 pub mod endpoints;
@@ -18,33 +19,13 @@ pub mod path;
 mod peering;
 pub mod rbac;
 mod registry;
+mod selection;
+
+pub use selection::{Selection, UnknownName};
 
 pub use facts::*;
 
 use crate::model::Model;
-
-/// Which client × registry pairs to analyse. All empty means "infer" (see `docs/facts.md`).
-#[derive(Debug, Clone, Default)]
-pub struct Selection {
-    /// Registry names or ids.
-    pub registries: Vec<String>,
-    /// Client (cluster, NIC, VM or subnet) names or ids.
-    pub clients: Vec<String>,
-    /// Explicit (client, registry) pairs, e.g. from a `--pairs` file.
-    pub pairs: Vec<(String, String)>,
-}
-
-impl Selection {
-    /// Nothing named: pairs are inferred.
-    pub fn is_empty(&self) -> bool {
-        self.registries.is_empty() && self.clients.is_empty() && self.pairs.is_empty()
-    }
-
-    /// Every client named, directly or in a pair.
-    pub fn named_clients(&self) -> Vec<String> {
-        self.clients.iter().cloned().chain(self.pairs.iter().map(|(c, _)| c.clone())).collect()
-    }
-}
 
 /// Compute the facts the rules read.
 pub fn analyse(model: &Model, selection: &Selection) -> Facts {

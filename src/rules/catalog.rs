@@ -10,6 +10,7 @@
 use super::error::RuleLoadError;
 use super::metadata::{package_of, parse_metadata, RuleMetadata};
 use include_dir::{include_dir, Dir};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 static BUILTIN_RULES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/rules");
@@ -61,8 +62,9 @@ impl Catalog {
         if builtin {
             sources.extend(builtin_sources());
         }
+        let mut visited = HashSet::new();
         for dir in dirs {
-            collect_dir(dir, &mut sources)?;
+            collect_dir(dir, &mut sources, &mut visited)?;
         }
         Catalog::from_sources(sources)
     }
@@ -71,6 +73,9 @@ impl Catalog {
     pub fn from_sources(sources: Vec<RuleSource>) -> Result<Catalog, RuleLoadError> {
         let mut catalog = Catalog::default();
         for source in sources {
+            if let Some(package) = package_of(&source.text).filter(|p| !source.builtin && is_reserved(p)) {
+                return Err(RuleLoadError::ReservedPackage { file: source.name, package });
+            }
             if source.is_test() {
                 catalog.tests.push(source);
                 continue;
@@ -123,6 +128,12 @@ fn is_library(text: &str) -> bool {
     package_of(text).map(|p| p.starts_with("acr_audit.lib.") || p.starts_with("lib.")).unwrap_or(false)
 }
 
+/// The `acr_audit` namespace belongs to the built-in rules and their helpers: a user file declaring a package
+/// there would add rules to a built-in package (findings under a built-in id) or replace a helper.
+fn is_reserved(package: &str) -> bool {
+    package == "acr_audit" || package.starts_with("acr_audit.")
+}
+
 /// Only `.rego` files are Rego: rule folders also hold JSON fixtures, which the catalogue must skip.
 fn is_rego(path: &Path) -> bool {
     path.extension().and_then(|e| e.to_str()) == Some("rego")
@@ -152,7 +163,9 @@ fn builtin_sources() -> Vec<RuleSource> {
 }
 
 /// Every `.rego` file under a user path (a file is taken as given), in sorted order so loading is deterministic.
-fn collect_dir(path: &Path, out: &mut Vec<RuleSource>) -> Result<(), RuleLoadError> {
+/// Directories are entered once each, by their canonical path, so a symlink loop ends instead of recursing
+/// until the stack or the path length gives out.
+fn collect_dir(path: &Path, out: &mut Vec<RuleSource>, visited: &mut HashSet<PathBuf>) -> Result<(), RuleLoadError> {
     let read_err = |source| RuleLoadError::Read { path: path.display().to_string(), source };
     let meta = std::fs::metadata(path).map_err(read_err)?;
     if meta.is_file() {
@@ -160,12 +173,15 @@ fn collect_dir(path: &Path, out: &mut Vec<RuleSource>) -> Result<(), RuleLoadErr
         out.push(RuleSource { name: path.display().to_string(), text, builtin: false });
         return Ok(());
     }
+    if !visited.insert(std::fs::canonicalize(path).map_err(read_err)?) {
+        return Ok(());
+    }
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(path).map_err(read_err)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for entry in entries {
         if entry.is_dir() || is_rego(&entry) {
-            collect_dir(&entry, out)?;
+            collect_dir(&entry, out, visited)?;
         }
     }
     Ok(())
@@ -183,6 +199,31 @@ mod tests {
         assert!(sources.iter().any(|s| s.name == "rules/registry/acr_reg_001/acr_reg_001_test.rego"));
         let catalog = Catalog::from_sources(sources).expect("built-in catalogue loads");
         assert_eq!(catalog.rules.len(), catalog.tests.len(), "one test file per rule");
+    }
+
+    fn write_rule(dir: &Path, package: &str, id: &str) {
+        let rule = format!("# METADATA\n# title: T\n# custom:\n#   id: {id}\n#   severity: low\npackage {package}\n");
+        std::fs::write(dir.join("rule.rego"), rule).expect("write");
+    }
+
+    #[test]
+    fn a_symlink_loop_is_walked_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write_rule(dir.path(), "org.loop", "ORG-LOOP-001");
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("again")).expect("symlink");
+        let catalog = Catalog::load(false, &[dir.path().to_path_buf()]).expect("loads once");
+        assert_eq!(catalog.rules.len(), 1);
+    }
+
+    #[test]
+    fn user_files_may_not_declare_built_in_packages() {
+        for package in ["acr_audit.registry.acr_reg_001", "acr_audit.lib.helpers", "acr_audit"] {
+            let dir = tempfile::tempdir().expect("temp dir");
+            write_rule(dir.path(), package, "ORG-REG-001");
+            let err = Catalog::load(true, &[dir.path().to_path_buf()]).expect_err("refused");
+            assert!(matches!(err, RuleLoadError::ReservedPackage { .. }), "{package}: {err}");
+            assert!(err.to_string().contains("org."), "the fix names a namespace to use: {err}");
+        }
     }
 
     #[test]

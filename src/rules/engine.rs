@@ -1,9 +1,10 @@
 //! The sandboxed regorus engine: loads rule files, evaluates each rule's `deny` set against the facts and
 //! turns the results into [`Finding`]s.
 //!
-//! Sandbox: regorus is built without its `http`, `opa-runtime` (environment), `net`, `time`, `uuid` and `rand`
+//! Sandbox: regorus is built without its `http`, `opa-runtime` (environment), `net`, `time` and `uuid`
 //! builtins (see Cargo.toml), and it has no file-system builtins, so a rule can read only `input`. A rule that
-//! calls a missing builtin fails to load with its file and line. Each evaluation also runs under a time limit,
+//! calls a missing builtin fails to load with its file and line; `rand.intn`, which regorus always registers,
+//! is refused by a walk of the syntax tree at load time. Each evaluation also runs under a time limit,
 //! so a runaway rule ends with an error instead of hanging a CI job.
 
 use super::catalog::{Catalog, RuleFile};
@@ -43,6 +44,7 @@ impl RuleEngine {
                 .add_policy(source.name.clone(), source.text.clone())
                 .map_err(|e| RuleLoadError::Syntax { file: source.name.clone(), message: e.to_string() })?;
         }
+        refuse_impure_builtins(&engine)?;
         // Resolve every module now (imports, builtins), so a call to a builtin that is not in the sandbox fails
         // at load time rather than on the first input that reaches it.
         engine.set_input(Value::new_object());
@@ -89,6 +91,71 @@ impl RuleEngine {
     /// Reset `input` to an empty object (tests supply theirs with `with input as`).
     pub(crate) fn clear_input(&mut self) {
         self.engine.set_input(Value::new_object());
+    }
+}
+
+/// Builtins a rule may not call, by name or name prefix. Most are simply not compiled into regorus (see
+/// Cargo.toml), but `rand.intn` is registered whenever its `std` feature is on, and a rule must be a pure
+/// function of its input: the same snapshot must always give the same findings, and a rule must not reach the
+/// network, the environment or the clock.
+const IMPURE_BUILTINS: &[&str] = &["rand.", "time.", "uuid.", "http.", "opa.runtime", "net.lookup"];
+
+/// Refuse, at load time and with file and line, any call of an impure builtin, found by walking each module's
+/// syntax tree (a text search would be fooled by comments and strings).
+fn refuse_impure_builtins(engine: &regorus::Engine) -> Result<(), RuleLoadError> {
+    let ast = engine
+        .get_ast_as_json()
+        .map_err(|e| RuleLoadError::Syntax { file: "(rules)".into(), message: e.to_string() })?;
+    let modules: serde_json::Value = serde_json::from_str(&ast)
+        .map_err(|e| RuleLoadError::Syntax { file: "(rules)".into(), message: e.to_string() })?;
+    for module in modules.as_array().into_iter().flatten() {
+        let file = module.pointer("/source/file").and_then(serde_json::Value::as_str).unwrap_or("(rules)");
+        let mut calls = Vec::new();
+        called_functions(&module["ast"], &mut calls);
+        if let Some((name, line)) = calls.into_iter().find(|(name, _)| {
+            IMPURE_BUILTINS.iter().any(|p| if p.ends_with('.') { name.starts_with(p) } else { name == p })
+        }) {
+            return Err(RuleLoadError::ImpureBuiltin { file: file.to_string(), line, builtin: name });
+        }
+    }
+    Ok(())
+}
+
+/// Every `Call` in a regorus syntax tree (as JSON), with the dotted name of the function and its line. The
+/// walk keeps its own stack: a syntax tree is as deep as the rule file makes it.
+fn called_functions(root: &serde_json::Value, out: &mut Vec<(String, u64)>) {
+    let mut stack = vec![root];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(map) => {
+                if let Some(call) = map.get("Call") {
+                    let line = call.pointer("/span/line").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                    if let Some(name) = call.get("fcn").and_then(dotted_name) {
+                        out.push((name, line));
+                    }
+                }
+                stack.extend(map.values());
+            }
+            serde_json::Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+}
+
+/// `rand.intn` from `{"RefDot": {"refr": {"Var": {"value": "rand"}}, "field": [span, "intn"]}}`; `None` for a
+/// function reference that is not a plain dotted name.
+fn dotted_name(fcn: &serde_json::Value) -> Option<String> {
+    let mut fields = Vec::new();
+    let mut node = fcn;
+    loop {
+        if let Some(var) = node.get("Var") {
+            fields.push(var.get("value")?.as_str()?.to_string());
+            fields.reverse();
+            return Some(fields.join("."));
+        }
+        let dot = node.get("RefDot")?;
+        fields.push(dot.get("field")?.as_array()?.last()?.as_str()?.to_string());
+        node = dot.get("refr")?;
     }
 }
 
@@ -212,6 +279,29 @@ fn fill(template: &str, vars: &BTreeMap<String, String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::catalog::RuleSource;
+
+    fn load(text: &str) -> Result<RuleEngine, RuleLoadError> {
+        let source = RuleSource { name: "custom.rego".into(), text: text.into(), builtin: false };
+        RuleEngine::new(&Catalog::from_sources(vec![source])?, false)
+    }
+
+    #[test]
+    fn impure_builtins_are_refused_at_load_with_file_and_line() {
+        let meta =
+            "# METADATA\n# title: T\n# custom:\n#   id: ORG-X-001\n#   severity: low\npackage org.x\nimport rego.v1\n";
+        let rand = format!(
+            "{meta}deny contains {{\"msg\": \"m\", \"resource\": \"r\"}} if {{\n  rand.intn(\"seed\", 2) == 1\n}}\n"
+        );
+        let err = load(&rand).err().expect("rand.intn is refused");
+        assert!(
+            matches!(&err, RuleLoadError::ImpureBuiltin { builtin, line: 9, .. } if builtin == "rand.intn"),
+            "{err}"
+        );
+        // The name in a comment or a string is not a call.
+        let quoted = format!("{meta}# rand.intn(\"x\", 1)\ndeny contains {{\"msg\": \"rand.intn(1)\", \"resource\": \"r\"}} if {{ false }}\n");
+        assert!(load(&quoted).is_ok());
+    }
 
     #[test]
     fn fill_replaces_known_and_keeps_unknown_placeholders() {

@@ -41,6 +41,24 @@ pub enum RuleLoadError {
         second: String,
     },
     /// The file has no `package` line.
+    /// A rule calls a builtin that is not pure (randomness, clock, network, environment).
+    #[error("{file}:{line}: the rule calls `{builtin}`, which rules may not use: a rule must give the same findings for the same snapshot and cannot reach the network, the clock or the environment\n  fix: remove the call; derive what you need from `input` (docs/writing-rules.md)")]
+    ImpureBuiltin {
+        /// The file.
+        file: String,
+        /// Line of the call.
+        line: u64,
+        /// The builtin.
+        builtin: String,
+    },
+    /// A `--rules` file declares a package in the namespace reserved for built-in rules.
+    #[error("{file}: package `{package}` is in the `acr_audit` namespace, which belongs to the built-in rules: a custom rule there could replace or silence a built-in one\n  fix: use your own namespace, e.g. `package org.<area>.<name>` (docs/writing-rules.md)")]
+    ReservedPackage {
+        /// The file.
+        file: String,
+        /// Its package.
+        package: String,
+    },
     #[error("{file}: no `package` declaration\n  fix: add `package acr_audit.<area>.<id>` after the metadata")]
     MissingPackage {
         /// File.

@@ -86,8 +86,7 @@ fn a_rule_calling_the_network_is_refused_at_load() {
         "# METADATA\n# title: Phones home\n# custom:\n#   id: USR-NET-001\n#   severity: low\npackage user.net\n\nimport rego.v1\n\ndeny contains f if {\n\tr := http.send({\"method\": \"GET\", \"url\": \"http://127.0.0.1:9\"})\n\tf := {\"msg\": \"x\", \"resource\": r.body}\n}\n",
     );
     let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
-    assert!(err.contains("could not find function http.send"), "{err}");
-    assert!(err.contains("net.rego:11:"), "{err}");
+    assert!(err.contains("net.rego:11: the rule calls `http.send`"), "{err}");
 }
 
 #[test]
@@ -172,4 +171,65 @@ fn scan_without_any_credential_says_which_methods_were_tried() {
     assert!(err.contains("environment (AZURE_CLIENT_SECRET / AZURE_FEDERATED_TOKEN_FILE)"), "{err}");
     assert!(err.contains("`--auth` forces one method"), "{err}");
     assert!(err.contains("not set: AZURE_TENANT_ID"), "{err}");
+}
+
+/// Hostile-input issue, item 17: a typo in `--registry`, `--client` or a `--pairs` file used to give
+/// `No findings.` and exit 0, a silent pass in CI.
+#[test]
+fn names_that_match_nothing_fail_with_the_closest_names() {
+    let demo = os("fixtures/demo/snapshot.json");
+    let err = fails_with(&[os("eval"), demo, os("--registry"), os("contosoprdacr")]);
+    assert!(err.contains("registry `contosoprdacr` is not in the snapshot (given with --registry)"), "{err}");
+    assert!(err.contains("did you mean `contosoprodacr`"), "{err}");
+    let err = fails_with(&[os("eval"), demo, os("--client"), os("aks-prod-eastsu")]);
+    assert!(err.contains("client `aks-prod-eastsu`") && err.contains("did you mean `aks-prod-eastus`"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = write(dir.path(), "pairs.yaml", "pairs:\n  - client: aks-prod-eastus\n    registry: nosuchacr\n");
+    let err = fails_with(&[os("eval"), demo, os("--pairs"), pairs.as_os_str()]);
+    assert!(err.contains("registry `nosuchacr` is not in the snapshot (given with --pairs)"), "{err}");
+    // Names that exist, in any case, still select.
+    let out =
+        acr_audit().args(["eval", "fixtures/demo/snapshot.json", "--registry", "ContosoProdAcr"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+const CUSTOM_META: &str = "# METADATA\n# title: Custom\n# custom:\n#   id: ORG-CUS-001\n#   severity: low\n";
+
+/// Item 14: rules are deterministic; `rand.*` is refused at load like `time.now_ns`.
+#[test]
+fn a_rule_calling_rand_is_refused_at_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = format!(
+        "{CUSTOM_META}package org.cus\nimport rego.v1\n\ndeny contains {{\"msg\": \"coin\", \"resource\": \"r\"}} if {{\n\trand.intn(\"x\", 2) == 0\n}}\n"
+    );
+    write(dir.path(), "coin.rego", &rule);
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+    assert!(err.contains("coin.rego:10: the rule calls `rand.intn`"), "{err}");
+}
+
+/// Item 15: a custom file may not declare a built-in package, to add findings under a built-in id or to
+/// replace a helper.
+#[test]
+fn custom_rules_may_not_use_built_in_packages() {
+    for package in ["acr_audit.registry.acr_reg_001", "acr_audit.lib.helpers"] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "evil.rego", &format!("{CUSTOM_META}package {package}\n"));
+        let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--rules"), dir.path().as_os_str()]);
+        assert!(err.contains(&format!("package `{package}` is in the `acr_audit` namespace")), "{err}");
+    }
+}
+
+/// Item 16: a `--rules` directory with a symlink loop is walked once, not forever.
+#[test]
+fn a_symlink_loop_in_a_rules_directory_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "sub/ok.rego",
+        &format!("{CUSTOM_META}package org.cus\nimport rego.v1\n\ndeny contains f if {{\n\tfalse\n\tf := {{}}\n}}\n"),
+    );
+    std::os::unix::fs::symlink(dir.path(), dir.path().join("sub/loop")).unwrap();
+    let out = acr_audit().args(["rules", "list", "--rules"]).arg(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("ORG-CUS-001"));
 }
