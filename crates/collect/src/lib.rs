@@ -2,7 +2,8 @@
 //!
 //! This crate is the only code that talks to Azure and the only one that depends on the Azure SDK
 //! (`azure_core`, `azure_identity`, `azure_mgmt_network`, `azure_mgmt_containerregistry`, 0.21 family). It
-//! returns the snapshot as ARM JSON exactly as the REST API sent it ([`RawSnapshot`]); the acr-audit crate
+//! returns the snapshot as ARM JSON exactly as the REST API sent it (the format crate's [`RawSnapshot`], the
+//! same envelope the reader loads); the acr-audit crate
 //! parses that the same way it parses a file, so `scan` and `collect` + `eval` see the same data.
 //!
 //! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
@@ -10,21 +11,19 @@
 //! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
 //! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
-//! - `plan`: what to read, in which order, with bounded concurrency;
-//! - `raw`: the snapshot being assembled.
+//! - `plan`: what to read, in which order, with bounded concurrency.
 
 mod arm;
 mod auth;
 mod cloud;
 mod gate;
 mod plan;
-mod raw;
 mod transport;
 
 pub use auth::AuthMethod;
 pub use cloud::Cloud;
-pub use raw::{ArmErrorRecord, ChildCollection, RawSnapshot};
 
+use acr_audit_snapshot::RawSnapshot;
 use std::time::Duration;
 
 /// What to collect and how.

@@ -8,9 +8,11 @@
 
 use super::arm::{Arm, ArmFailure};
 use super::auth;
-use super::raw::{ArmErrorRecord, ChildCollection, RawSnapshot};
 use super::transport::Transport;
 use super::{CollectConfig, CollectError, Collected};
+use acr_audit_snapshot::{
+    ArmError, ChildCollection, CloudInfo, Metadata, RawSnapshot, Scope, SubscriptionInfo, ToolInfo, SCHEMA_CURRENT,
+};
 use azure_core::Url;
 use futures::future::join_all;
 use serde_json::{json, Value};
@@ -64,15 +66,15 @@ fn parts(id: &str) -> (String, String, String) {
 #[derive(Default)]
 struct Part {
     resources: BTreeMap<String, Vec<Value>>,
-    children: BTreeMap<String, Vec<ChildCollection>>,
+    children: BTreeMap<String, Vec<ChildCollection<Value>>>,
     service_tags: Vec<Value>,
-    errors: Vec<ArmErrorRecord>,
+    errors: Vec<ArmError>,
     lists_ok: usize,
 }
 
 impl Part {
     fn error(&mut self, scope: &str, resource_type: &str, f: ArmFailure) {
-        self.errors.push(ArmErrorRecord {
+        self.errors.push(ArmError {
             scope: scope.to_string(),
             resource_type: resource_type.to_string(),
             status: f.status,
@@ -500,7 +502,7 @@ async fn collect_all(
             }
         }
     }
-    let describe = |errors: &[ArmErrorRecord]| -> Vec<String> {
+    let describe = |errors: &[ArmError]| -> Vec<String> {
         errors
             .iter()
             .map(|e| {
@@ -540,21 +542,30 @@ async fn collect_all(
         }
     }
     errors.sort_by(|a, b| (&a.scope, &a.resource_type).cmp(&(&b.scope, &b.resource_type)));
-    let metadata = json!({
-        "tool": {"name": "acr-audit", "version": config.tool_version},
-        "collectedAt": time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        "cloud": {"name": config.cloud.name(), "armEndpoint": arm.endpoint.as_str().trim_end_matches('/')},
-        "subscriptions": subscriptions.iter().map(|s| {
-            let mut v = json!({
-                "subscriptionId": s.get("subscriptionId"), "displayName": s.get("displayName"),
-                "tenantId": s.get("tenantId"), "state": s.get("state"),
-            });
-            if let Some(o) = v.as_object_mut() {
-                o.retain(|_, x| !x.is_null());
-            }
-            v
-        }).collect::<Vec<_>>(),
-        "scope": {"subscriptions": config.subscriptions, "allSubscriptions": config.all_subscriptions, "registries": config.registries},
-    });
-    Ok(RawSnapshot { schema: "acr-audit/snapshot/v1".into(), metadata, resources, children, service_tags, errors })
+    let text = |s: &Value, field: &str| s.get(field).and_then(Value::as_str).map(str::to_string);
+    let metadata = Metadata {
+        tool: ToolInfo { name: "acr-audit".into(), version: config.tool_version.clone() },
+        collected_at: Some(
+            time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        ),
+        cloud: CloudInfo {
+            name: config.cloud.name().to_string(),
+            arm_endpoint: arm.endpoint.as_str().trim_end_matches('/').to_string(),
+        },
+        subscriptions: subscriptions
+            .iter()
+            .map(|s| SubscriptionInfo {
+                subscription_id: text(s, "subscriptionId").unwrap_or_default(),
+                display_name: text(s, "displayName"),
+                tenant_id: text(s, "tenantId"),
+                state: text(s, "state"),
+            })
+            .collect(),
+        scope: Scope {
+            subscriptions: config.subscriptions.clone(),
+            all_subscriptions: config.all_subscriptions,
+            registries: config.registries.clone(),
+        },
+    };
+    Ok(RawSnapshot { schema: SCHEMA_CURRENT.to_string(), metadata, resources, children, service_tags, errors })
 }
