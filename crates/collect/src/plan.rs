@@ -13,6 +13,7 @@ use super::{CollectConfig, CollectError, Collected};
 use acr_audit_snapshot::{
     ArmError, ChildCollection, CloudInfo, Metadata, RawSnapshot, Scope, SubscriptionInfo, ToolInfo, SCHEMA_CURRENT,
 };
+use acr_audit_snapshot::{Listing, ResourceType, CHILDREN, RESOURCE_TYPES, TYPES};
 use azure_core::Url;
 use futures::future::join_all;
 use serde_json::{json, Value};
@@ -20,30 +21,48 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-/// Subscription-scope lists: (snapshot type key, provider path, api-version).
-const LISTS: &[(&str, &str, &str)] = &[
-    ("Microsoft.ContainerRegistry/registries", "providers/Microsoft.ContainerRegistry/registries", "2023-07-01"),
-    ("Microsoft.Network/privateEndpoints", "providers/Microsoft.Network/privateEndpoints", "2024-05-01"),
-    ("Microsoft.Network/networkInterfaces", "providers/Microsoft.Network/networkInterfaces", "2024-05-01"),
-    ("Microsoft.Network/networkSecurityGroups", "providers/Microsoft.Network/networkSecurityGroups", "2024-05-01"),
-    ("Microsoft.Network/routeTables", "providers/Microsoft.Network/routeTables", "2024-05-01"),
-    ("Microsoft.Network/virtualNetworks", "providers/Microsoft.Network/virtualNetworks", "2024-05-01"),
-    ("Microsoft.Network/publicIPAddresses", "providers/Microsoft.Network/publicIPAddresses", "2024-05-01"),
-    ("Microsoft.Network/natGateways", "providers/Microsoft.Network/natGateways", "2024-05-01"),
-    ("Microsoft.Network/privateDnsZones", "providers/Microsoft.Network/privateDnsZones", "2024-06-01"),
-    (
-        "Microsoft.ContainerService/managedClusters",
-        "providers/Microsoft.ContainerService/managedClusters",
-        "2024-09-01",
-    ),
-];
-
-const REGISTRY_API: &str = "2023-07-01";
-const DNS_API: &str = "2024-06-01";
-const AUTHZ_API: &str = "2022-04-01";
-const COMPUTE_API: &str = "2024-07-01";
+/// `GET /subscriptions[/{s}]` api-version. Subscriptions are the scope of a collection, not a resource type of
+/// the snapshot (they go to `metadata.subscriptions`), so they have no row in the resource-type table.
 const SUBSCRIPTIONS_API: &str = "2022-12-01";
-const PROVIDERS_API: &str = "2021-04-01";
+/// The `resourceType` of an error reading a subscription (not a table row, see [`SUBSCRIPTIONS_API`]).
+const SUBSCRIPTIONS_TYPE: &str = "Microsoft.Resources/subscriptions";
+/// The `resourceType` of an error reading the Service Tags API (its responses go to the snapshot's
+/// `serviceTags`, not to a resource type of the table; the SDK client picks the api-version).
+const SERVICE_TAGS_TYPE: &str = "Microsoft.Network/serviceTags";
+
+/// One subscription-scope list: `GET /subscriptions/{s}/{path}?api-version={api_version}`, kept under `key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SubscriptionList {
+    pub key: &'static str,
+    pub path: &'static str,
+    pub api_version: &'static str,
+}
+
+impl SubscriptionList {
+    /// The list of a table row, when the collector lists it per subscription.
+    fn of(t: &ResourceType) -> Option<SubscriptionList> {
+        match t.listing {
+            Listing::Subscription { path } => Some(SubscriptionList { key: t.key, path, api_version: t.api_version }),
+            _ => None,
+        }
+    }
+}
+
+/// The types read by a branch of their own, because what they return decides further requests (children,
+/// referenced resources). Every other subscription-listed type of the table is a plain list.
+const BRANCH_TYPES: [&str; 4] =
+    [TYPES.registries.key, TYPES.private_dns_zones.key, TYPES.managed_clusters.key, TYPES.virtual_networks.key];
+
+/// Every `Listing::Subscription` row of `types`, in table order.
+fn subscription_lists_of(types: &[ResourceType]) -> Vec<SubscriptionList> {
+    types.iter().filter_map(SubscriptionList::of).collect()
+}
+
+/// The subscription-listed rows of `types` that no branch reads: a type added to the table with
+/// `Listing::Subscription` lands here and is read with no change to the collector.
+fn plain_lists_of(types: &[ResourceType]) -> Vec<SubscriptionList> {
+    subscription_lists_of(types).into_iter().filter(|l| !BRANCH_TYPES.contains(&l.key)).collect()
+}
 
 fn id_of(v: &Value) -> &str {
     v.get("id").and_then(Value::as_str).unwrap_or("")
@@ -129,8 +148,8 @@ async fn raw_body(response: azure_core::Result<azure_core::Response>) -> Result<
 
 impl Ctx<'_> {
     /// One subscription-scope list type over every subscription.
-    async fn list_everywhere(&self, kind: &str, part: &mut Part) -> Vec<Value> {
-        let (_, path, api) = LISTS.iter().find(|(k, _, _)| *k == kind).copied().unwrap_or((kind, "", ""));
+    async fn list_everywhere(&self, list: SubscriptionList, part: &mut Part) -> Vec<Value> {
+        let SubscriptionList { key: kind, path, api_version: api } = list;
         let results = join_all(self.subscriptions.iter().map(|s| {
             let arm = self.arm.clone();
             async move { (s.clone(), arm.list(&format!("/subscriptions/{s}/{path}"), api).await) }
@@ -149,11 +168,20 @@ impl Ctx<'_> {
         all
     }
 
+    /// The subscription-scope list of a branch's own type (nothing when the table stops listing it per
+    /// subscription; a unit test keeps every branch type subscription-listed).
+    async fn list_branch(&self, t: &ResourceType, part: &mut Part) -> Vec<Value> {
+        match SubscriptionList::of(t) {
+            Some(list) => self.list_everywhere(list, part).await,
+            None => Vec::new(),
+        }
+    }
+
     /// Registries, then at once their replications, usages and role assignments, the service tags, and the
     /// role definitions the assignments reference.
     async fn registries(&self) -> Part {
         let mut part = Part::default();
-        let mut registries = self.list_everywhere("Microsoft.ContainerRegistry/registries", &mut part).await;
+        let mut registries = self.list_branch(&TYPES.registries, &mut part).await;
         if !self.config.registries.is_empty() {
             registries.retain(|r| {
                 let name = r.get("name").and_then(Value::as_str).unwrap_or("");
@@ -171,8 +199,10 @@ impl Ctx<'_> {
             if premium {
                 let (arm, id) = (self.arm.clone(), id.clone());
                 jobs.push(Box::pin(async move {
-                    let r = arm.list(&format!("{id}/replications"), REGISTRY_API).await;
-                    ("Microsoft.ContainerRegistry/registries/replications", id, r)
+                    let r = arm
+                        .list(&format!("{id}/{}", CHILDREN.replications.path), CHILDREN.replications.api_version)
+                        .await;
+                    (CHILDREN.replications.key, id, r)
                 }));
             }
             let (arm, client, uid) = (self.arm.clone(), self.registry.clone(), id.clone());
@@ -185,13 +215,13 @@ impl Ctx<'_> {
                 let r = raw_body(response)
                     .await
                     .map(|v| v.get("value").and_then(Value::as_array).cloned().unwrap_or_default());
-                ("Microsoft.ContainerRegistry/registries/usages", uid, r)
+                (CHILDREN.usages.key, uid, r)
             }));
             let (arm, aid) = (self.arm.clone(), id);
             jobs.push(Box::pin(async move {
-                let path = format!("{aid}/providers/Microsoft.Authorization/roleAssignments?$filter=atScope()");
-                let r = arm.list(&path, AUTHZ_API).await;
-                ("Microsoft.Authorization/roleAssignments", aid, r)
+                let path = format!("{aid}/{}", CHILDREN.role_assignments.path);
+                let r = arm.list(&path, CHILDREN.role_assignments.api_version).await;
+                (CHILDREN.role_assignments.key, aid, r)
             }));
             jobs
         }));
@@ -215,7 +245,7 @@ impl Ctx<'_> {
             Ok(v) => part.service_tags.push(v),
             Err(f) => part.error(
                 &format!("/subscriptions/{}/providers/Microsoft.Network/locations/{region}", self.subscriptions[0]),
-                "Microsoft.Network/serviceTags",
+                SERVICE_TAGS_TYPE,
                 f,
             ),
         }
@@ -223,7 +253,7 @@ impl Ctx<'_> {
         for (kind, parent, result) in children {
             match result {
                 Ok(value) => {
-                    if kind == "Microsoft.Authorization/roleAssignments" {
+                    if kind == CHILDREN.role_assignments.key {
                         for a in &value {
                             if let Some(d) = a.pointer("/properties/roleDefinitionId").and_then(Value::as_str) {
                                 definitions.entry(key(d)).or_insert_with(|| d.to_string());
@@ -237,23 +267,23 @@ impl Ctx<'_> {
         }
         let defs = join_all(definitions.values().map(|d| {
             let arm = self.arm.clone();
-            async move { (d.clone(), arm.get(d, AUTHZ_API).await) }
+            async move { (d.clone(), arm.get(d, TYPES.role_definitions.api_version).await) }
         }))
         .await;
         for (d, result) in defs {
             match result {
-                Ok(v) => part.add("Microsoft.Authorization/roleDefinitions", vec![v]),
-                Err(f) => part.error(&d, "Microsoft.Authorization/roleDefinitions", f),
+                Ok(v) => part.add(TYPES.role_definitions.key, vec![v]),
+                Err(f) => part.error(&d, TYPES.role_definitions.key, f),
             }
         }
-        part.add("Microsoft.ContainerRegistry/registries", registries);
+        part.add(TYPES.registries.key, registries);
         part
     }
 
     /// Private DNS zones, then links and A records of the `privatelink.azurecr.*` ones only.
     async fn zones(&self) -> Part {
         let mut part = Part::default();
-        let zones = self.list_everywhere("Microsoft.Network/privateDnsZones", &mut part).await;
+        let zones = self.list_branch(&TYPES.private_dns_zones, &mut part).await;
         let wanted = zones.iter().filter(|z| {
             z.get("name")
                 .and_then(Value::as_str)
@@ -262,16 +292,11 @@ impl Ctx<'_> {
         });
         let results = join_all(wanted.flat_map(|z| {
             let id = id_of(z).to_string();
-            [
-                ("Microsoft.Network/privateDnsZones/virtualNetworkLinks", "virtualNetworkLinks"),
-                ("Microsoft.Network/privateDnsZones/A", "A"),
-            ]
-            .into_iter()
-            .map(move |(kind, suffix)| {
+            [CHILDREN.virtual_network_links, CHILDREN.a_record_sets].into_iter().map(move |child| {
                 let (arm, id) = (self.arm.clone(), id.clone());
                 async move {
-                    let r = arm.list(&format!("{id}/{suffix}"), DNS_API).await;
-                    (kind, id, r)
+                    let r = arm.list(&format!("{id}/{}", child.path), child.api_version).await;
+                    (child.key, id, r)
                 }
             })
         }))
@@ -282,7 +307,7 @@ impl Ctx<'_> {
                 Err(f) => part.error(&parent, kind, f),
             }
         }
-        part.add("Microsoft.Network/privateDnsZones", zones);
+        part.add(TYPES.private_dns_zones.key, zones);
         part
     }
 
@@ -290,7 +315,7 @@ impl Ctx<'_> {
     /// in play (scanned ones and those of client VNets).
     async fn clusters(&self) -> Part {
         let mut part = Part::default();
-        let clusters = self.list_everywhere("Microsoft.ContainerService/managedClusters", &mut part).await;
+        let clusters = self.list_branch(&TYPES.managed_clusters, &mut part).await;
         let mut node_groups: BTreeSet<(String, String)> = BTreeSet::new();
         let mut provider_subs: BTreeSet<String> = self.subscriptions.iter().map(|s| s.to_ascii_lowercase()).collect();
         for c in &clusters {
@@ -305,45 +330,55 @@ impl Ctx<'_> {
                 }
             }
         }
-        let vmss = join_all(node_groups.iter().map(|(sub, rg)| {
-            let arm = self.arm.clone();
-            async move {
-                let path = format!(
-                    "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachineScaleSets"
-                );
-                (format!("/subscriptions/{sub}/resourceGroups/{rg}"), arm.list(&path, COMPUTE_API).await)
-            }
-        }));
-        let providers = join_all(provider_subs.iter().map(|s| {
-            let arm = self.arm.clone();
-            async move {
-                (
-                    s.clone(),
-                    arm.get(&format!("/subscriptions/{s}/providers/Microsoft.ContainerRegistry"), PROVIDERS_API).await,
-                )
-            }
-        }));
+        let vmss_type = &TYPES.virtual_machine_scale_sets;
+        let node_path = match vmss_type.listing {
+            Listing::NodeResourceGroup { path } => Some(path),
+            _ => None,
+        };
+        let vmss = join_all(node_path.into_iter().flat_map(|path| node_groups.iter().map(move |g| (path, g))).map(
+            |(path, (sub, rg))| {
+                let arm = self.arm.clone();
+                async move {
+                    let scope = format!("/subscriptions/{sub}/resourceGroups/{rg}");
+                    let r = arm.list(&format!("{scope}/{path}"), vmss_type.api_version).await;
+                    (scope, r)
+                }
+            },
+        ));
+        let providers_type = &TYPES.providers;
+        let namespace = match providers_type.listing {
+            Listing::ProviderRegistration { namespace } => Some(namespace),
+            _ => None,
+        };
+        let providers =
+            join_all(namespace.into_iter().flat_map(|ns| provider_subs.iter().map(move |s| (ns, s))).map(|(ns, s)| {
+                let arm = self.arm.clone();
+                async move {
+                    let r = arm.get(&format!("/subscriptions/{s}/providers/{ns}"), providers_type.api_version).await;
+                    (s.clone(), r)
+                }
+            }));
         let (vmss, providers) = futures::join!(vmss, providers);
         for (scope, result) in vmss {
             match result {
-                Ok(items) => part.add("Microsoft.Compute/virtualMachineScaleSets", items),
-                Err(f) => part.error(&scope, "Microsoft.Compute/virtualMachineScaleSets", f),
+                Ok(items) => part.add(vmss_type.key, items),
+                Err(f) => part.error(&scope, vmss_type.key, f),
             }
         }
         for (s, result) in providers {
             match result {
-                Ok(v) => part.add("Microsoft.Resources/providers", vec![v]),
-                Err(f) => part.error(&format!("/subscriptions/{s}"), "Microsoft.Resources/providers", f),
+                Ok(v) => part.add(providers_type.key, vec![v]),
+                Err(f) => part.error(&format!("/subscriptions/{s}"), providers_type.key, f),
             }
         }
-        part.add("Microsoft.ContainerService/managedClusters", clusters);
+        part.add(TYPES.managed_clusters.key, clusters);
         part
     }
 
     /// VNets, then the peered VNets outside the scope (another subscription), fetched by id when readable.
     async fn vnets(&self) -> Part {
         let mut part = Part::default();
-        let vnets = self.list_everywhere("Microsoft.Network/virtualNetworks", &mut part).await;
+        let vnets = self.list_branch(&TYPES.virtual_networks, &mut part).await;
         let known: BTreeSet<String> = vnets.iter().map(|v| key(id_of(v))).collect();
         let mut remote: BTreeMap<String, String> = BTreeMap::new();
         for v in &vnets {
@@ -367,30 +402,22 @@ impl Ctx<'_> {
             }
         }))
         .await;
-        part.add("Microsoft.Network/virtualNetworks", vnets);
+        part.add(TYPES.virtual_networks.key, vnets);
         for (id, result) in results {
             match result {
-                Ok(v) => part.add("Microsoft.Network/virtualNetworks", vec![v]),
-                Err(f) => part.error(&id, "Microsoft.Network/virtualNetworks", f),
+                Ok(v) => part.add(TYPES.virtual_networks.key, vec![v]),
+                Err(f) => part.error(&id, TYPES.virtual_networks.key, f),
             }
         }
         part
     }
 
-    /// The lists nothing else depends on.
+    /// The lists nothing else depends on: every other subscription-listed row of the table.
     async fn plain_lists(&self) -> Part {
-        let kinds = [
-            "Microsoft.Network/privateEndpoints",
-            "Microsoft.Network/networkInterfaces",
-            "Microsoft.Network/networkSecurityGroups",
-            "Microsoft.Network/routeTables",
-            "Microsoft.Network/publicIPAddresses",
-            "Microsoft.Network/natGateways",
-        ];
-        let parts = join_all(kinds.iter().map(|k| async move {
+        let parts = join_all(plain_lists_of(RESOURCE_TYPES).into_iter().map(|list| async move {
             let mut part = Part::default();
-            let items = self.list_everywhere(k, &mut part).await;
-            part.add(k, items);
+            let items = self.list_everywhere(list, &mut part).await;
+            part.add(list.key, items);
             part
         }))
         .await;
@@ -477,7 +504,7 @@ async fn collect_all(
         match arm.list("/subscriptions", SUBSCRIPTIONS_API).await {
             Ok(list) => subscriptions
                 .extend(list.into_iter().filter(|s| s.get("state").and_then(Value::as_str) == Some("Enabled"))),
-            Err(f) => head.error("/subscriptions", "Microsoft.Resources/subscriptions", f),
+            Err(f) => head.error("/subscriptions", SUBSCRIPTIONS_TYPE, f),
         }
     }
     let gets = join_all(config.subscriptions.iter().map(|s| {
@@ -490,7 +517,7 @@ async fn collect_all(
             Ok(v) => subscriptions.push(v),
             Err(f) => {
                 subscriptions.push(json!({"subscriptionId": s}));
-                head.error(&format!("/subscriptions/{s}"), "Microsoft.Resources/subscriptions", f);
+                head.error(&format!("/subscriptions/{s}"), SUBSCRIPTIONS_TYPE, f);
             }
         }
     }
@@ -568,4 +595,68 @@ async fn collect_all(
         },
     };
     Ok(RawSnapshot { schema: SCHEMA_CURRENT.to_string(), metadata, resources, children, service_tags, errors })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(key: &'static str, listing: Listing) -> ResourceType {
+        ResourceType { key, field: "f", view: "V", api_version: "2099-01-01", listing, drift: false, doc: "" }
+    }
+
+    /// Every subscription-listed row of the table is read exactly once: by its branch or as a plain list, with
+    /// the table's path and api-version.
+    #[test]
+    fn the_plan_lists_every_subscription_row_of_the_table_once() {
+        let expected: Vec<SubscriptionList> = RESOURCE_TYPES
+            .iter()
+            .filter_map(|t| match t.listing {
+                Listing::Subscription { path } => {
+                    Some(SubscriptionList { key: t.key, path, api_version: t.api_version })
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(subscription_lists_of(RESOURCE_TYPES), expected);
+        let mut read: Vec<&str> = plain_lists_of(RESOURCE_TYPES).iter().map(|l| l.key).collect();
+        read.extend(BRANCH_TYPES);
+        read.sort_unstable();
+        let mut want: Vec<&str> = expected.iter().map(|l| l.key).collect();
+        want.sort_unstable();
+        assert_eq!(read, want);
+    }
+
+    /// The branches list their own type per subscription, so the table must keep them subscription-listed.
+    #[test]
+    fn branch_types_are_subscription_listed() {
+        for key in BRANCH_TYPES {
+            let t = RESOURCE_TYPES.iter().find(|t| t.key == key);
+            assert!(t.and_then(SubscriptionList::of).is_some(), "{key} is not Listing::Subscription in the table");
+        }
+        assert!(matches!(TYPES.virtual_machine_scale_sets.listing, Listing::NodeResourceGroup { .. }));
+        assert!(matches!(TYPES.providers.listing, Listing::ProviderRegistration { .. }));
+    }
+
+    /// A subscription-listed type added to the table is read as a plain list with no collector edit; other
+    /// listings are not listed per subscription.
+    #[test]
+    fn a_new_subscription_listed_row_becomes_a_plain_list() {
+        let mut types = RESOURCE_TYPES.to_vec();
+        types.push(row(
+            "Microsoft.Network/applicationGateways",
+            Listing::Subscription { path: "providers/Microsoft.Network/applicationGateways" },
+        ));
+        types.push(row("Microsoft.Example/referenced", Listing::Referenced));
+        let plain = plain_lists_of(&types);
+        assert_eq!(
+            plain.last(),
+            Some(&SubscriptionList {
+                key: "Microsoft.Network/applicationGateways",
+                path: "providers/Microsoft.Network/applicationGateways",
+                api_version: "2099-01-01",
+            })
+        );
+        assert_eq!(plain.len(), plain_lists_of(RESOURCE_TYPES).len() + 1);
+    }
 }
