@@ -11,10 +11,14 @@
 //! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
 //! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
-//! - `plan`: what to read, in which order, with bounded concurrency.
+//! - `clients`: from a [`CollectConfig`] to connected clients (endpoint, transport, retries, credential, SDK);
+//! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
+//! - `assemble`: the branches' results merged into a deterministic snapshot with its metadata.
 
 mod arm;
+mod assemble;
 mod auth;
+mod clients;
 mod cloud;
 mod gate;
 mod plan;
@@ -23,7 +27,7 @@ mod transport;
 pub use auth::AuthMethod;
 pub use cloud::Cloud;
 
-use acr_audit_snapshot::RawSnapshot;
+use acr_audit_snapshot::{ArmError, RawSnapshot};
 use std::time::Duration;
 
 /// What to collect and how.
@@ -100,6 +104,16 @@ pub enum CollectError {
     },
 }
 
+impl CollectError {
+    /// Nothing could be read: every error, one line each.
+    pub(crate) fn nothing_read(errors: &[ArmError]) -> CollectError {
+        let line = |e: &ArmError| {
+            format!("{} at {}: {} {}", e.resource_type, e.scope, e.code.clone().unwrap_or_default(), e.message)
+        };
+        CollectError::NothingRead { errors: errors.iter().map(line).collect() }
+    }
+}
+
 fn format_attempts(attempts: &[(String, String)]) -> String {
     attempts.iter().map(|(m, why)| format!("  - {m}: {why}")).collect::<Vec<_>>().join("\n")
 }
@@ -115,5 +129,21 @@ pub struct Collected {
 
 /// Collect a snapshot.
 pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> {
-    plan::run(config).await
+    let endpoint = clients::arm_endpoint(config)?;
+    plan::check_scope(config)?;
+    let clients = clients::connect(config, endpoint).await?;
+    let progress = config.progress.then(|| {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        p.enable_steady_tick(Duration::from_millis(120));
+        p.set_message("reading Azure Resource Manager");
+        p
+    });
+    let read = plan::read(&clients, config).await;
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    let read = read?;
+    let snapshot = assemble::snapshot(read, config, &clients.arm.endpoint)?;
+    Ok(Collected { snapshot, arm_requests: clients.arm_requests() })
 }

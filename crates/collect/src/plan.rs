@@ -1,25 +1,25 @@
 //! What to read and in which order.
 //!
-//! Subscription-scope list calls first (one paged list per resource type per subscription), then children
-//! only where they are needed (replications and usages of registries, role assignments at each registry,
-//! links and A records of `privatelink` zones, the node VMSS of each cluster, provider state), then what those
-//! reference (role definitions, peered VNets outside the scope). The request count grows with resource types,
-//! registries and zones, not with the number of NSGs or NICs. Every request shares one concurrency bound.
+//! Subscriptions first, then subscription-scope list calls (one paged list per resource type per
+//! subscription, every `Listing::Subscription` row of the resource-type table), then children only where they
+//! are needed (replications and usages of registries, role assignments at each registry, links and A records
+//! of `privatelink` zones, the node VMSS of each cluster, provider state), then what those reference (role
+//! definitions, peered VNets outside the scope). The request count grows with resource types, registries and
+//! zones, not with the number of NSGs or NICs. Every request shares one concurrency bound.
+//!
+//! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
+//! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
+//! code here. Connecting is `clients`'s; sorting, de-duplication and metadata are `assemble`'s.
 
 use super::arm::{Arm, ArmFailure};
-use super::auth;
-use super::transport::Transport;
-use super::{CollectConfig, CollectError, Collected};
-use acr_audit_snapshot::{
-    ArmError, ChildCollection, CloudInfo, Metadata, RawSnapshot, Scope, SubscriptionInfo, ToolInfo, SCHEMA_CURRENT,
-};
+use super::assemble::{id_of, Part, Read};
+use super::clients::{raw_body, Clients};
+use super::{CollectConfig, CollectError};
+use acr_audit_snapshot::ids::{id_key as key, parse_resource_id};
 use acr_audit_snapshot::{Listing, ResourceType, CHILDREN, RESOURCE_TYPES, TYPES};
-use azure_core::Url;
 use futures::future::join_all;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
 
 /// `GET /subscriptions[/{s}]` api-version. Subscriptions are the scope of a collection, not a resource type of
 /// the snapshot (they go to `metadata.subscriptions`), so they have no row in the resource-type table.
@@ -32,10 +32,10 @@ const SERVICE_TAGS_TYPE: &str = "Microsoft.Network/serviceTags";
 
 /// One subscription-scope list: `GET /subscriptions/{s}/{path}?api-version={api_version}`, kept under `key`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct SubscriptionList {
-    pub key: &'static str,
-    pub path: &'static str,
-    pub api_version: &'static str,
+struct SubscriptionList {
+    key: &'static str,
+    path: &'static str,
+    api_version: &'static str,
 }
 
 impl SubscriptionList {
@@ -64,63 +64,10 @@ fn plain_lists_of(types: &[ResourceType]) -> Vec<SubscriptionList> {
     subscription_lists_of(types).into_iter().filter(|l| !BRANCH_TYPES.contains(&l.key)).collect()
 }
 
-fn id_of(v: &Value) -> &str {
-    v.get("id").and_then(Value::as_str).unwrap_or("")
-}
-
-fn key(id: &str) -> String {
-    id.trim_end_matches('/').to_ascii_lowercase()
-}
-
-/// `(subscription, resource group, name)` of an ARM id.
+/// `(subscription, resource group, name)` of an ARM id (empty strings for missing parts).
 fn parts(id: &str) -> (String, String, String) {
-    let segs: Vec<&str> = id.split('/').filter(|s| !s.is_empty()).collect();
-    let find = |name: &str| {
-        segs.windows(2).find(|w| w[0].eq_ignore_ascii_case(name)).map(|w| w[1].to_string()).unwrap_or_default()
-    };
-    (find("subscriptions"), find("resourceGroups"), segs.last().map(|s| s.to_string()).unwrap_or_default())
-}
-
-/// What one branch of the collection read, merged at the end.
-#[derive(Default)]
-struct Part {
-    resources: BTreeMap<String, Vec<Value>>,
-    children: BTreeMap<String, Vec<ChildCollection<Value>>>,
-    service_tags: Vec<Value>,
-    errors: Vec<ArmError>,
-    lists_ok: usize,
-}
-
-impl Part {
-    fn error(&mut self, scope: &str, resource_type: &str, f: ArmFailure) {
-        self.errors.push(ArmError {
-            scope: scope.to_string(),
-            resource_type: resource_type.to_string(),
-            status: f.status,
-            code: f.code,
-            message: f.message,
-        });
-    }
-
-    fn add(&mut self, kind: &str, items: Vec<Value>) {
-        self.resources.entry(kind.to_string()).or_default().extend(items);
-    }
-
-    fn child(&mut self, kind: &str, parent: String, value: Vec<Value>) {
-        self.children.entry(kind.to_string()).or_default().push(ChildCollection { parent_id: parent, value });
-    }
-
-    fn merge(&mut self, other: Part) {
-        for (k, v) in other.resources {
-            self.resources.entry(k).or_default().extend(v);
-        }
-        for (k, v) in other.children {
-            self.children.entry(k).or_default().extend(v);
-        }
-        self.service_tags.extend(other.service_tags);
-        self.errors.extend(other.errors);
-        self.lists_ok += other.lists_ok;
-    }
+    let p = parse_resource_id(id);
+    (p.subscription.unwrap_or_default(), p.resource_group.unwrap_or_default(), p.name.unwrap_or_default())
 }
 
 /// A child read: (child type, parent id, items).
@@ -128,22 +75,14 @@ type ChildJob<'a> = futures::future::BoxFuture<'a, (&'static str, String, Result
 
 /// Everything the branches share.
 struct Ctx<'a> {
-    arm: Arm,
-    network: azure_mgmt_network::Client,
-    registry: azure_mgmt_containerregistry::Client,
+    arm: &'a Arm,
+    network: &'a azure_mgmt_network::Client,
+    registry: &'a azure_mgmt_containerregistry::Client,
     config: &'a CollectConfig,
+    /// The subscriptions to list in (at least one).
     subscriptions: Vec<String>,
-}
-
-/// Keep the raw body of a typed SDK request (bodies must be exactly what ARM sent).
-async fn raw_body(response: azure_core::Result<azure_core::Response>) -> Result<Value, ArmFailure> {
-    let response = response.map_err(|e| ArmFailure::from_error(&e))?;
-    let bytes = response.into_body().collect().await.map_err(|e| ArmFailure::from_error(&e))?;
-    serde_json::from_slice(&bytes).map_err(|e| ArmFailure {
-        status: None,
-        code: Some("InvalidJson".into()),
-        message: e.to_string(),
-    })
+    /// The subscription the one Service Tags call goes through (the first one).
+    service_tags_subscription: String,
 }
 
 impl Ctx<'_> {
@@ -159,7 +98,7 @@ impl Ctx<'_> {
         for (s, result) in results {
             match result {
                 Ok(items) => {
-                    part.lists_ok += 1;
+                    part.list_ok();
                     all.extend(items);
                 }
                 Err(f) => part.error(&format!("/subscriptions/{s}"), kind, f),
@@ -232,7 +171,7 @@ impl Ctx<'_> {
             let response = self
                 .network
                 .service_tags_client()
-                .list(region.clone(), self.subscriptions[0].clone())
+                .list(region.clone(), self.service_tags_subscription.clone())
                 .send()
                 .await
                 .map(|r| r.into_raw_response());
@@ -242,9 +181,12 @@ impl Ctx<'_> {
         let (children, tags) = futures::join!(children, tags);
         // The Service Tags API returns the cloud's whole list for any location, so one call serves every region.
         match tags {
-            Ok(v) => part.service_tags.push(v),
+            Ok(v) => part.service_tags(v),
             Err(f) => part.error(
-                &format!("/subscriptions/{}/providers/Microsoft.Network/locations/{region}", self.subscriptions[0]),
+                &format!(
+                    "/subscriptions/{}/providers/Microsoft.Network/locations/{region}",
+                    self.service_tags_subscription
+                ),
                 SERVICE_TAGS_TYPE,
                 f,
             ),
@@ -429,74 +371,20 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) async fn run(config: &CollectConfig) -> Result<Collected, CollectError> {
-    let endpoint_text = config.arm_endpoint.clone().unwrap_or_else(|| config.cloud.arm_endpoint().to_string());
-    let endpoint = Url::parse(&endpoint_text).map_err(|e| CollectError::Config {
-        message: format!("the ARM endpoint `{endpoint_text}` is not a URL: {e}"),
-        fix: "pass --arm-endpoint https://management.azure.com (or set ACR_AUDIT_ARM_ENDPOINT)".into(),
-    })?;
+/// Refuse a configuration that names nothing to read.
+pub(crate) fn check_scope(config: &CollectConfig) -> Result<(), CollectError> {
     if config.subscriptions.is_empty() && !config.all_subscriptions {
         return Err(CollectError::Config {
             message: "no subscription to read".into(),
             fix: "pass --subscription ID (repeatable) or --all-subscriptions".into(),
         });
     }
-    let host = format!("{}:{}", endpoint.host_str().unwrap_or(""), endpoint.port_or_known_default().unwrap_or(0));
-    let transport = Transport::new(config.verbose, host);
-    let transport_options = azure_core::TransportOptions::new(transport.clone());
-    let retry = azure_core::RetryOptions::exponential(
-        azure_core::ExponentialRetryOptions::default()
-            .max_retries(config.max_retries)
-            .initial_delay(config.initial_backoff)
-            .max_total_elapsed(std::time::Duration::from_secs(120)),
-    );
-    let mut token_options =
-        azure_identity::TokenCredentialOptions::from(transport.clone() as Arc<dyn azure_core::HttpClient>);
-    if std::env::var_os("AZURE_AUTHORITY_HOST").is_none() {
-        token_options.set_authority_host(config.cloud.authority_host().to_string());
-    }
-    let scope = config.cloud.arm_scope();
-    let credential = auth::credential(config.auth, token_options, &scope).await?;
-    let client_options = azure_core::ClientOptions::new(transport_options.clone()).retry(retry.clone());
-    let arm = Arm::new(endpoint.clone(), credential.clone(), scope.clone(), client_options, config.concurrency);
-    let sdk_error = |e: azure_core::Error| CollectError::Config {
-        message: format!("cannot build the ARM client: {e}"),
-        fix: "check --arm-endpoint".into(),
-    };
-    let network = azure_mgmt_network::Client::builder(credential.clone())
-        .endpoint(endpoint.clone())
-        .scopes(&[scope.as_str()])
-        .retry(retry.clone())
-        .transport(transport_options.clone())
-        .build()
-        .map_err(sdk_error)?;
-    let registry = azure_mgmt_containerregistry::Client::builder(credential.clone())
-        .endpoint(endpoint.clone())
-        .scopes(&[scope.as_str()])
-        .retry(retry)
-        .transport(transport_options)
-        .build()
-        .map_err(sdk_error)?;
-    let progress = config.progress.then(|| {
-        let p = indicatif::ProgressBar::new_spinner();
-        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        p.enable_steady_tick(std::time::Duration::from_millis(120));
-        p.set_message("reading Azure Resource Manager");
-        p
-    });
-    let result = collect_all(arm, network, registry, config).await;
-    if let Some(p) = &progress {
-        p.finish_and_clear();
-    }
-    Ok(Collected { snapshot: result?, arm_requests: transport.arm_requests.load(Ordering::Relaxed) })
+    Ok(())
 }
 
-async fn collect_all(
-    arm: Arm,
-    network: azure_mgmt_network::Client,
-    registry: azure_mgmt_containerregistry::Client,
-    config: &CollectConfig,
-) -> Result<RawSnapshot, CollectError> {
+/// Resolve the subscriptions, then run every branch at once.
+pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Read, CollectError> {
+    let arm = &clients.arm;
     // 1. Subscriptions.
     let mut head = Part::default();
     let mut subscriptions: Vec<Value> = Vec::new();
@@ -529,72 +417,23 @@ async fn collect_all(
             }
         }
     }
-    let describe = |errors: &[ArmError]| -> Vec<String> {
-        errors
-            .iter()
-            .map(|e| {
-                format!("{} at {}: {} {}", e.resource_type, e.scope, e.code.clone().unwrap_or_default(), e.message)
-            })
-            .collect()
+    let Some(service_tags_subscription) = sub_ids.first().cloned() else {
+        return Err(CollectError::nothing_read(head.errors()));
     };
-    if sub_ids.is_empty() {
-        return Err(CollectError::NothingRead { errors: describe(&head.errors) });
-    }
 
     // 2. Independent branches, all at once: each starts its children as soon as its own list is done, so
     //    children overlap with the long paging chains of other lists.
-    let ctx = Ctx { arm: arm.clone(), network, registry, config, subscriptions: sub_ids };
+    let ctx = Ctx {
+        arm,
+        network: &clients.network,
+        registry: &clients.registry,
+        config,
+        subscriptions: sub_ids,
+        service_tags_subscription,
+    };
     let (registries, zones, clusters, vnets, plain) =
         futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.vnets(), ctx.plain_lists());
-    let mut all = head;
-    for p in [registries, zones, clusters, vnets, plain] {
-        all.merge(p);
-    }
-    if all.lists_ok == 0 {
-        return Err(CollectError::NothingRead { errors: describe(&all.errors) });
-    }
-
-    // Deterministic output: the same estate gives the same file, whatever the paging or retries were.
-    let Part { mut resources, mut children, service_tags, mut errors, .. } = all;
-    for list in resources.values_mut() {
-        list.sort_by_key(|v| key(id_of(v)));
-        list.dedup_by(|a, b| key(id_of(a)) == key(id_of(b)));
-    }
-    for list in children.values_mut() {
-        list.sort_by_key(|c| key(&c.parent_id));
-        for c in list.iter_mut() {
-            if c.value.iter().all(|v| v.get("id").is_some()) {
-                c.value.sort_by_key(|v| key(id_of(v)));
-            }
-        }
-    }
-    errors.sort_by(|a, b| (&a.scope, &a.resource_type).cmp(&(&b.scope, &b.resource_type)));
-    let text = |s: &Value, field: &str| s.get(field).and_then(Value::as_str).map(str::to_string);
-    let metadata = Metadata {
-        tool: ToolInfo { name: "acr-audit".into(), version: config.tool_version.clone() },
-        collected_at: Some(
-            time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-        ),
-        cloud: CloudInfo {
-            name: config.cloud.name().to_string(),
-            arm_endpoint: arm.endpoint.as_str().trim_end_matches('/').to_string(),
-        },
-        subscriptions: subscriptions
-            .iter()
-            .map(|s| SubscriptionInfo {
-                subscription_id: text(s, "subscriptionId").unwrap_or_default(),
-                display_name: text(s, "displayName"),
-                tenant_id: text(s, "tenantId"),
-                state: text(s, "state"),
-            })
-            .collect(),
-        scope: Scope {
-            subscriptions: config.subscriptions.clone(),
-            all_subscriptions: config.all_subscriptions,
-            registries: config.registries.clone(),
-        },
-    };
-    Ok(RawSnapshot { schema: SCHEMA_CURRENT.to_string(), metadata, resources, children, service_tags, errors })
+    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, vnets, plain] })
 }
 
 #[cfg(test)]
