@@ -49,8 +49,6 @@ pub struct CollectConfig {
     pub concurrency: usize,
     /// Log every request to stderr (method, path, status, request id, duration).
     pub verbose: bool,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
     /// Retries for 429, 5xx and timeouts.
     pub max_retries: u32,
     /// First backoff delay (doubles each retry; `Retry-After` wins when longer).
@@ -70,7 +68,6 @@ impl Default for CollectConfig {
             auth: None,
             concurrency: 8,
             verbose: false,
-            progress: false,
             max_retries: 6,
             initial_backoff: Duration::from_millis(200),
             tool_version: String::new(),
@@ -132,18 +129,7 @@ pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> 
     let endpoint = clients::arm_endpoint(config)?;
     plan::check_scope(config)?;
     let clients = clients::connect(config, endpoint).await?;
-    let progress = config.progress.then(|| {
-        let p = indicatif::ProgressBar::new_spinner();
-        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-        p.enable_steady_tick(Duration::from_millis(120));
-        p.set_message("reading Azure Resource Manager");
-        p
-    });
-    let read = plan::read(&clients, config).await;
-    if let Some(p) = &progress {
-        p.finish_and_clear();
-    }
-    let read = read?;
+    let read = plan::read(&clients, config).await?;
     let snapshot = assemble::snapshot(read, config, &clients.arm.endpoint)?;
     Ok(Collected { snapshot, arm_requests: clients.arm_requests() })
 }

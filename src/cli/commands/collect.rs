@@ -29,7 +29,6 @@ fn config(scope: &CollectScopeArgs, registries: &[String]) -> anyhow::Result<Col
                 .ok_or_else(|| anyhow::anyhow!("unknown --auth `{a}`\n  fix: --auth env, managed-identity or cli"))?,
         ),
     };
-    let in_ci = std::env::var_os("CI").is_some();
     Ok(CollectConfig {
         subscriptions: scope.subscription.clone(),
         all_subscriptions: scope.all_subscriptions,
@@ -39,17 +38,29 @@ fn config(scope: &CollectScopeArgs, registries: &[String]) -> anyhow::Result<Col
         auth,
         concurrency: scope.concurrency.max(1),
         verbose: scope.verbose,
-        progress: !scope.verbose && !in_ci && std::io::stderr().is_terminal(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         ..CollectConfig::default()
     })
 }
 
-/// Run the collection on a Tokio runtime and serialize the snapshot.
+/// Run the collection on a Tokio runtime and serialize the snapshot. A spinner shows on stderr meanwhile, unless
+/// requests are logged (`-v`), in CI, or stderr is not a terminal.
 fn collect_bytes(config: &CollectConfig) -> anyhow::Result<(Vec<u8>, u64)> {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
-    let collected = runtime.block_on(acr_audit_collect::collect(config))?;
+    let in_ci = std::env::var_os("CI").is_some();
+    let spinner = (!config.verbose && !in_ci && std::io::stderr().is_terminal()).then(|| {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p.set_message("reading Azure Resource Manager");
+        p
+    });
+    let collected = runtime.block_on(acr_audit_collect::collect(config));
+    if let Some(p) = &spinner {
+        p.finish_and_clear();
+    }
+    let collected = collected?;
     let mut bytes = serde_json::to_vec_pretty(&collected.snapshot)?;
     bytes.push(b'\n');
     Ok((bytes, collected.arm_requests))
