@@ -2,9 +2,9 @@
 //!
 //! This crate is the only code that talks to Azure and the only one that depends on the Azure SDK
 //! (`azure_core`, `azure_identity`, `azure_mgmt_network`, `azure_mgmt_containerregistry`, 0.21 family). It
-//! returns the snapshot as ARM JSON exactly as the REST API sent it (the format crate's [`RawSnapshot`], the
-//! same envelope the reader loads); the acr-audit crate
-//! parses that the same way it parses a file, so `scan` and `collect` + `eval` see the same data.
+//! returns the snapshot as ARM JSON exactly as the REST API sent it, in the format crate's [`RawSnapshot`] (the
+//! envelope the reader loads); the acr-audit crate parses that the same way it parses a file, so `scan` and
+//! `collect` + `eval` see the same data. It draws nothing on the terminal: progress is the binary's.
 //!
 //! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
 //! - `auth`: the credential chain (environment / workload identity, managed identity, Azure CLI);
