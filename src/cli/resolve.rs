@@ -6,7 +6,7 @@
 //! the only files read here are the ones a flag names as settings (`--pairs`).
 
 use super::args::{CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, TraceArgs};
-use super::output::{progress_on_stderr, stdout_color};
+use super::output::stdout_color;
 use acr_audit::analysis::Selection;
 use acr_audit::report::Format;
 use acr_audit::rules::Severity;
@@ -80,7 +80,6 @@ pub(crate) fn collect_config(scope: &CollectScopeArgs, registries: &[String]) ->
         auth,
         concurrency: scope.concurrency.max(1),
         verbose: scope.verbose,
-        progress: progress_on_stderr(scope.verbose),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         ..CollectConfig::default()
     })

@@ -2,29 +2,32 @@
 //!
 //! This crate is the only code that talks to Azure and the only one that depends on the Azure SDK
 //! (`azure_core`, `azure_identity`, `azure_mgmt_network`, `azure_mgmt_containerregistry`, 0.21 family). It
-//! returns the snapshot as ARM JSON exactly as the REST API sent it ([`RawSnapshot`]); the acr-audit crate
-//! parses that the same way it parses a file, so `scan` and `collect` + `eval` see the same data.
+//! returns the snapshot as ARM JSON exactly as the REST API sent it, in the format crate's [`RawSnapshot`] (the
+//! envelope the reader loads); the acr-audit crate parses that the same way it parses a file, so `scan` and
+//! `collect` + `eval` see the same data. It draws nothing on the terminal: progress is the binary's.
 //!
 //! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
 //! - `auth`: the credential chain (environment / workload identity, managed identity, Azure CLI);
 //! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
 //! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
-//! - `plan`: what to read, in which order, with bounded concurrency;
-//! - `raw`: the snapshot being assembled.
+//! - `clients`: from a [`CollectConfig`] to connected clients (endpoint, transport, retries, credential, SDK);
+//! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
+//! - `assemble`: the branches' results merged into a deterministic snapshot with its metadata.
 
 mod arm;
+mod assemble;
 mod auth;
+mod clients;
 mod cloud;
 mod gate;
 mod plan;
-mod raw;
 mod transport;
 
 pub use auth::AuthMethod;
 pub use cloud::Cloud;
-pub use raw::{ArmErrorRecord, ChildCollection, RawSnapshot};
 
+use acr_audit_snapshot::{ArmError, RawSnapshot};
 use std::time::Duration;
 
 /// What to collect and how.
@@ -46,8 +49,6 @@ pub struct CollectConfig {
     pub concurrency: usize,
     /// Log every request to stderr (method, path, status, request id, duration).
     pub verbose: bool,
-    /// Show a progress bar on stderr.
-    pub progress: bool,
     /// Retries for 429, 5xx and timeouts.
     pub max_retries: u32,
     /// First backoff delay (doubles each retry; `Retry-After` wins when longer).
@@ -67,7 +68,6 @@ impl Default for CollectConfig {
             auth: None,
             concurrency: 8,
             verbose: false,
-            progress: false,
             max_retries: 6,
             initial_backoff: Duration::from_millis(200),
             tool_version: String::new(),
@@ -101,6 +101,16 @@ pub enum CollectError {
     },
 }
 
+impl CollectError {
+    /// Nothing could be read: every error, one line each.
+    pub(crate) fn nothing_read(errors: &[ArmError]) -> CollectError {
+        let line = |e: &ArmError| {
+            format!("{} at {}: {} {}", e.resource_type, e.scope, e.code.clone().unwrap_or_default(), e.message)
+        };
+        CollectError::NothingRead { errors: errors.iter().map(line).collect() }
+    }
+}
+
 fn format_attempts(attempts: &[(String, String)]) -> String {
     attempts.iter().map(|(m, why)| format!("  - {m}: {why}")).collect::<Vec<_>>().join("\n")
 }
@@ -116,5 +126,10 @@ pub struct Collected {
 
 /// Collect a snapshot.
 pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> {
-    plan::run(config).await
+    let endpoint = clients::arm_endpoint(config)?;
+    plan::check_scope(config)?;
+    let clients = clients::connect(config, endpoint).await?;
+    let read = plan::read(&clients, config).await?;
+    let snapshot = assemble::snapshot(read, config, &clients.arm.endpoint)?;
+    Ok(Collected { snapshot, arm_requests: clients.arm_requests() })
 }

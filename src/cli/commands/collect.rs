@@ -3,6 +3,7 @@
 //! `scan` parses the collected snapshot from the very bytes `--save-snapshot` writes, through the same loader
 //! `eval` uses, so `eval` on the saved file gives exactly the same findings.
 
+use super::super::output::progress_on_stderr;
 use super::super::Outcome;
 use super::eval::finish;
 use acr_audit::pipeline::evaluate;
@@ -13,11 +14,23 @@ use acr_audit_collect::CollectConfig;
 use anyhow::Context;
 use std::path::Path;
 
-/// Run the collection on a Tokio runtime and serialize the snapshot.
+/// Run the collection on a Tokio runtime and serialize the snapshot. A spinner shows on stderr meanwhile, unless
+/// requests are logged (`-v`), in CI, or stderr is not a terminal.
 fn collect_bytes(config: &CollectConfig) -> anyhow::Result<(Vec<u8>, u64)> {
     let runtime =
         tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
-    let collected = runtime.block_on(acr_audit_collect::collect(config))?;
+    let spinner = progress_on_stderr(config.verbose).then(|| {
+        let p = indicatif::ProgressBar::new_spinner();
+        p.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        p.enable_steady_tick(std::time::Duration::from_millis(120));
+        p.set_message("reading Azure Resource Manager");
+        p
+    });
+    let collected = runtime.block_on(acr_audit_collect::collect(config));
+    if let Some(p) = &spinner {
+        p.finish_and_clear();
+    }
+    let collected = collected?;
     let mut bytes = serde_json::to_vec_pretty(&collected.snapshot)?;
     bytes.push(b'\n');
     Ok((bytes, collected.arm_requests))
