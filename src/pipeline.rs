@@ -7,7 +7,8 @@
 use crate::analysis::{analyse, Facts, Selection};
 use crate::model::Model;
 use crate::report::{Report, ReportContext, SnapshotSummary, Summary, ToolSummary, REPORT_SCHEMA};
-use crate::rules::{Catalog, Finding, RuleEngine};
+use crate::rules::sandbox::{evaluate_rules, RuleIsolation};
+use crate::rules::{Catalog, Finding};
 use crate::settings::{ReportSettings, Settings};
 use crate::snapshot::{load_snapshot, Snapshot};
 use crate::triage::{self, Baseline, Suppressions};
@@ -32,7 +33,8 @@ pub fn evaluate(
     catalog: &Catalog,
     settings: &Settings,
 ) -> anyhow::Result<Evaluation> {
-    run(snapshot, input_name, catalog, &settings.rules.only, &settings.rules.skip, &settings.selection)
+    let rules = &settings.rules;
+    run(snapshot, input_name, catalog, &rules.only, &rules.skip, &settings.selection, rules.isolation.as_ref())
 }
 
 /// Load a snapshot file and [`evaluate`] it; errors name the file.
@@ -54,7 +56,7 @@ pub fn evaluate_snapshot(
     skip: &[String],
     selection: &Selection,
 ) -> anyhow::Result<Evaluation> {
-    run(snapshot, input_name, catalog, only, skip, selection)
+    run(snapshot, input_name, catalog, only, skip, selection, None)
 }
 
 /// [`evaluate_path`] with the rule and pair selection as separate arguments.
@@ -70,7 +72,7 @@ pub fn evaluate_file(
 ) -> anyhow::Result<Evaluation> {
     let snapshot = load_snapshot(path)?;
     let name = path.display().to_string();
-    run(snapshot, &name, catalog, only, skip, selection).with_context(|| format!("evaluating {name}"))
+    run(snapshot, &name, catalog, only, skip, selection, None).with_context(|| format!("evaluating {name}"))
 }
 
 /// Hide the findings the baseline and suppressions of `settings` accept, as of today (UTC), and record what was
@@ -101,6 +103,7 @@ fn run(
     only: &[String],
     skip: &[String],
     selection: &Selection,
+    isolation: Option<&RuleIsolation>,
 ) -> anyhow::Result<Evaluation> {
     let rules = catalog.select(only, skip)?;
     let schema = snapshot.schema.clone();
@@ -109,8 +112,7 @@ fn run(
     if let Some(unknown) = selection.unknown_name(&facts) {
         return Err(unknown.into());
     }
-    let mut engine = RuleEngine::new(catalog, false)?;
-    let findings: Vec<Finding> = engine.evaluate(&rules, &facts, input_name)?;
+    let findings: Vec<Finding> = evaluate_rules(catalog, &rules, &facts, input_name, isolation)?;
     let report = Report {
         schema: REPORT_SCHEMA,
         tool: ToolSummary { name: "acr-audit", version: env!("CARGO_PKG_VERSION"), rules_evaluated: rules.len() },

@@ -9,9 +9,11 @@ use super::args::{CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, 
 use super::output::stdout_color;
 use acr_audit::analysis::Selection;
 use acr_audit::report::Format;
+use acr_audit::rules::sandbox::{RuleIsolation, DEFAULT_RULE_MEMORY_BYTES, DEFAULT_RULE_TIMEOUT};
 use acr_audit::rules::Severity;
 use acr_audit::settings::{pairs::read_pairs, Output, ReportSettings, RuleSettings, Settings};
 use acr_audit_collect::{AuthMethod, Cloud, CollectConfig};
+use std::time::Duration;
 
 /// The settings of `eval` and `scan`: rules, pairs, outputs, triage, threshold and colour.
 pub(crate) fn eval_settings(
@@ -31,12 +33,30 @@ pub(crate) fn rule_settings(args: &RuleSelectionArgs) -> RuleSettings {
         dirs: args.rules.clone(),
         only: args.only.clone(),
         skip: args.skip.clone(),
+        isolation: rule_isolation(),
     }
+}
+
+/// Custom rules run in a child copy of this binary, bounded by `ACR_AUDIT_RULE_TIMEOUT` (seconds, default 30)
+/// and `ACR_AUDIT_RULE_MEMORY_MB` (default 4096); see docs/security.md. `None` only when the binary cannot
+/// name itself, and then custom rules run in-process as before.
+fn rule_isolation() -> Option<RuleIsolation> {
+    let number = |var: &str| std::env::var(var).ok().and_then(|v| v.trim().parse::<u64>().ok()).filter(|n| *n > 0);
+    Some(RuleIsolation {
+        program: std::env::current_exe().ok()?,
+        timeout: number("ACR_AUDIT_RULE_TIMEOUT").map(Duration::from_secs).unwrap_or(DEFAULT_RULE_TIMEOUT),
+        memory_bytes: number("ACR_AUDIT_RULE_MEMORY_MB").map(|mb| mb << 20).unwrap_or(DEFAULT_RULE_MEMORY_BYTES),
+    })
 }
 
 /// Rules from the built-in catalogue (unless `no_builtin_rules`) and `dirs`, all of them: `rules test`, `explain`.
 pub(crate) fn catalogue_settings(dirs: &[std::path::PathBuf], no_builtin_rules: bool) -> RuleSettings {
-    RuleSettings { builtin: !no_builtin_rules, dirs: dirs.to_vec(), ..RuleSettings::default() }
+    RuleSettings {
+        builtin: !no_builtin_rules,
+        dirs: dirs.to_vec(),
+        isolation: rule_isolation(),
+        ..RuleSettings::default()
+    }
 }
 
 /// `--fail-on` as a severity threshold (`none`: no threshold).

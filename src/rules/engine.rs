@@ -30,6 +30,16 @@ impl RuleEngine {
     /// Load the catalogue's rule files (and test files when `with_tests`). Syntax errors and unknown builtins are
     /// reported here, with file and line.
     pub fn new(catalog: &Catalog, with_tests: bool) -> Result<RuleEngine, RuleLoadError> {
+        let mut engine = RuleEngine::load(catalog, with_tests)?;
+        for rule in &catalog.rules {
+            engine.check(rule)?;
+        }
+        Ok(engine)
+    }
+
+    /// Add the catalogue's files to a fresh interpreter and refuse impure builtins, without evaluating any rule
+    /// (the rule sandbox evaluates them one by one, so it can tell which one fails).
+    pub(crate) fn load(catalog: &Catalog, with_tests: bool) -> Result<RuleEngine, RuleLoadError> {
         let mut engine = regorus::Engine::new();
         engine.set_rego_v0(false);
         engine.set_gather_prints(true);
@@ -45,16 +55,28 @@ impl RuleEngine {
                 .map_err(|e| RuleLoadError::Syntax { file: source.name.clone(), message: e.to_string() })?;
         }
         refuse_impure_builtins(&engine)?;
-        // Resolve every module now (imports, builtins), so a call to a builtin that is not in the sandbox fails
-        // at load time rather than on the first input that reaches it.
+        // Resolve modules (imports, builtins) against an empty input: every well-formed rule yields an empty set.
         engine.set_input(Value::new_object());
-        // With an empty input every well-formed rule yields an empty set, so any error here is in the code.
-        for rule in &catalog.rules {
-            if let Err(e) = engine.eval_rule(format!("data.{}.deny", rule.package)) {
-                return Err(RuleLoadError::Syntax { file: rule.source.name.clone(), message: format!("{e:#}") });
-            }
-        }
         Ok(RuleEngine { engine })
+    }
+
+    /// Resolve one rule now, so a call to a builtin that is not in the sandbox fails at load time rather than
+    /// on the first input that reaches it. Expects the empty input [`RuleEngine::load`] sets.
+    pub(crate) fn check(&mut self, rule: &RuleFile) -> Result<(), RuleLoadError> {
+        match self.engine.eval_rule(format!("data.{}.deny", rule.package)) {
+            Ok(_) => Ok(()),
+            Err(e) => Err(RuleLoadError::Syntax { file: rule.source.name.clone(), message: format!("{e:#}") }),
+        }
+    }
+
+    /// Set the facts rules read as `input`.
+    pub(crate) fn set_input(&mut self, input: Value) {
+        self.engine.set_input(input);
+    }
+
+    /// One rule's `deny` set, as regorus returns it.
+    pub(crate) fn eval_deny(&mut self, rule: &RuleFile) -> anyhow::Result<Value> {
+        self.engine.eval_rule(format!("data.{}.deny", rule.package))
     }
 
     /// Evaluate `rules` against `facts`. `input_name` (the snapshot path) is used in error messages.
@@ -71,7 +93,7 @@ impl RuleEngine {
         self.engine.set_input(input);
         let mut findings = Vec::new();
         for rule in rules {
-            let value = self.engine.eval_rule(format!("data.{}.deny", rule.package)).map_err(|e| EvalError::Rule {
+            let value = self.eval_deny(rule).map_err(|e| EvalError::Rule {
                 id: rule.meta.id.clone(),
                 file: rule.source.name.clone(),
                 input: input_name.to_string(),
@@ -170,7 +192,7 @@ pub fn evaluate(
     Ok(engine.evaluate(rules, facts, input_name)?)
 }
 
-fn to_findings(rule: &RuleFile, value: Value, input_name: &str) -> Result<Vec<Finding>, EvalError> {
+pub(crate) fn to_findings(rule: &RuleFile, value: Value, input_name: &str) -> Result<Vec<Finding>, EvalError> {
     let bad = |message: String| EvalError::BadFinding {
         id: rule.meta.id.clone(),
         file: rule.source.name.clone(),

@@ -110,6 +110,18 @@ pub enum EvalError {
         /// regorus's error.
         source: Box<dyn StdError + Send + Sync>,
     },
+    /// A custom rule made the rule sandbox fail: it recursed, ran out of memory or time, or could not load.
+    #[error("rule {id} ({file}) was stopped while evaluating {input}: {reason}\n  fix: correct the rule; `--skip {id}` skips it; the bounds are ACR_AUDIT_RULE_TIMEOUT (seconds) and ACR_AUDIT_RULE_MEMORY_MB (docs/security.md)")]
+    Sandbox {
+        /// Rule id (the one running when the sandbox failed).
+        id: String,
+        /// Rule file.
+        file: String,
+        /// Input name.
+        input: String,
+        /// How it failed.
+        reason: String,
+    },
     /// A rule produced something that is not a finding object.
     #[error("rule {id} ({file}) produced an invalid finding while evaluating {input}: {message}\n  fix: each `deny` element must be an object with string `msg` and `resource` (see docs/writing-rules.md)")]
     BadFinding {

@@ -10,6 +10,7 @@ pub mod pairs;
 
 use crate::analysis::Selection;
 use crate::report::Format;
+use crate::rules::sandbox::RuleIsolation;
 use crate::rules::{Catalog, Finding, RuleLoadError, Severity};
 use std::path::PathBuf;
 
@@ -44,12 +45,14 @@ pub struct RuleSettings {
     pub only: Vec<String>,
     /// Never evaluate these rule ids.
     pub skip: Vec<String>,
+    /// Run custom rules in a bounded child process (the binary sets it; `None` evaluates in-process).
+    pub isolation: Option<RuleIsolation>,
 }
 
 impl Default for RuleSettings {
     /// The built-in rules, all of them: what a run without rule flags evaluates.
     fn default() -> RuleSettings {
-        RuleSettings { builtin: true, dirs: Vec::new(), only: Vec::new(), skip: Vec::new() }
+        RuleSettings { builtin: true, dirs: Vec::new(), only: Vec::new(), skip: Vec::new(), isolation: None }
     }
 }
 

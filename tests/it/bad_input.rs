@@ -233,3 +233,31 @@ fn a_symlink_loop_in_a_rules_directory_ends() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("ORG-CUS-001"));
 }
+
+/// Item 13: a hostile custom rule ends in exit 2 naming it, within the documented bounds, never an abort. The
+/// recursion and the huge allocation used to abort the whole process (exit 134); the loop ran for 60 s.
+#[test]
+fn a_hostile_custom_rule_is_stopped_and_named() {
+    let cases = [
+        ("f(x) := y if { y := f(x) }\ndeny contains {\"msg\": \"m\", \"resource\": \"r\"} if { f(1) == 2 }\n", "stack overflowed"),
+        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if { count(numbers.range(1, 100000000000)) > 0 }\n", "more memory than"),
+        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if {\n some i in numbers.range(1, 5000)\n some j in numbers.range(1, 5000)\n some k in numbers.range(1, 5000)\n i * j * k < 0\n}\n", "ran longer than the 2 s bound"),
+    ];
+    for (body, reason) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "hostile.rego", &format!("{CUSTOM_META}package org.cus\nimport rego.v1\n\n{body}"));
+        for command in [&["eval", "fixtures/demo/snapshot.json"][..], &["rules", "list"][..]] {
+            let out = acr_audit()
+                .args(command)
+                .arg("--rules")
+                .arg(dir.path())
+                .env("ACR_AUDIT_RULE_TIMEOUT", "2")
+                .env("ACR_AUDIT_RULE_MEMORY_MB", "1024")
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command:?}: {stderr}");
+            assert!(stderr.contains("rule ORG-CUS-001") && stderr.contains(reason), "{command:?}: {stderr}");
+        }
+    }
+}

@@ -4,7 +4,7 @@ use super::super::args::{ListFormatArg, RulesCommand};
 use super::super::output::with_output;
 use super::super::resolve::{catalogue_settings, rule_settings};
 use super::super::Outcome;
-use acr_audit::rules::{run_tests, Catalog, RuleEngine};
+use acr_audit::rules::{run_tests, Catalog};
 use acr_audit::settings::RuleSettings;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, ContentArrangement, Table};
 use std::io::Write;
@@ -25,7 +25,7 @@ pub(super) fn run(cmd: RulesCommand) -> anyhow::Result<Outcome> {
 /// `list` and `show` also compile the Rego, so a listed rule is one that will load.
 fn load_checked(rules: &RuleSettings) -> anyhow::Result<Catalog> {
     let catalog = rules.load_catalog()?;
-    RuleEngine::new(&catalog, false)?;
+    acr_audit::rules::sandbox::check_rules(&catalog, rules.isolation.as_ref())?;
     Ok(catalog)
 }
 
