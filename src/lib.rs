@@ -17,3 +17,4 @@ pub mod settings;
 /// The snapshot format (its own crate, shared with the collector): `acr_audit::snapshot::load_snapshot`, ….
 pub use acr_audit_snapshot as snapshot;
 pub mod triage;
+pub mod yaml;

@@ -111,6 +111,13 @@ fn valid_id(id: &str) -> bool {
 pub(crate) fn parse_metadata(file: &str, text: &str) -> Result<RuleMetadata, RuleLoadError> {
     let (yaml, line) = metadata_block(text).ok_or_else(|| RuleLoadError::MissingMetadata { file: file.to_string() })?;
     let bad = |message: String| RuleLoadError::BadMetadata { file: file.to_string(), line, message };
+    if let Some(at) = crate::yaml::too_deep(&yaml, crate::yaml::MAX_YAML_DEPTH) {
+        return Err(RuleLoadError::BadMetadata {
+            file: file.to_string(),
+            line: line + at,
+            message: format!("the METADATA nests deeper than {} levels", crate::yaml::MAX_YAML_DEPTH),
+        });
+    }
     let raw: RawAnnotation = yaml_serde::from_str(&yaml).map_err(|e| {
         // Point at the offending line of the .rego file: the YAML starts on the line after the marker.
         let at = e.location().map(|l| line + l.line()).unwrap_or(line);

@@ -27,6 +27,13 @@ pub fn read_pairs(path: &Path) -> anyhow::Result<Vec<(String, String)>> {
 
 /// [`read_pairs`] on text already read; `path` only names the file in errors.
 pub(crate) fn parse_pairs(text: &str, path: &Path) -> anyhow::Result<Vec<(String, String)>> {
+    if let Some(line) = crate::yaml::too_deep(text, crate::yaml::MAX_YAML_DEPTH) {
+        anyhow::bail!(
+            "{}:{line}: the YAML nests deeper than {} levels\n  fix: a pairs file is `pairs:` followed by flat entries with `client:` and `registry:`",
+            path.display(),
+            crate::yaml::MAX_YAML_DEPTH
+        );
+    }
     let file: PairsFile = yaml_serde::from_str(text).map_err(|e| {
         anyhow::anyhow!(
             "{}: {e}\n  fix: the file is `pairs:` followed by entries with `client:` and `registry:` (names or resource ids)",

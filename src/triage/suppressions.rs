@@ -70,6 +70,12 @@ impl Suppressions {
             message,
             fix: "each entry needs `rule`, `reason` and `expires: YYYY-MM-DD` (optional `resource` glob)",
         };
+        if let Some(line) = crate::yaml::too_deep(text, crate::yaml::MAX_YAML_DEPTH) {
+            return Err(invalid(format!(
+                "line {line}: the YAML nests deeper than {} levels",
+                crate::yaml::MAX_YAML_DEPTH
+            )));
+        }
         let raw: RawFile = yaml_serde::from_str(text).map_err(|e| invalid(e.to_string()))?;
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let mut entries = Vec::new();

@@ -261,3 +261,24 @@ fn a_hostile_custom_rule_is_stopped_and_named() {
         }
     }
 }
+
+/// Item 19 (YAML half): parsing time grew with the square of the nesting depth (20,000 levels of `--pairs`
+/// took 14 s). Anything nested deeper than the bound is refused before parsing, naming the line.
+#[test]
+fn deeply_nested_yaml_is_refused_before_parsing() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep =
+        |key: &str| format!("{key}:\n{}", (1..20_000).map(|i| format!("{}- \n", " ".repeat(i))).collect::<String>());
+    let pairs = write(dir.path(), "pairs.yaml", &deep("pairs"));
+    let err = fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--pairs"), pairs.as_os_str()]);
+    assert!(err.contains("pairs.yaml:64: the YAML nests deeper than 64 levels"), "{err}");
+    let suppressions = write(dir.path(), "suppressions.yaml", &deep("suppressions"));
+    let err =
+        fails_with(&[os("eval"), os("fixtures/demo/snapshot.json"), os("--suppressions"), suppressions.as_os_str()]);
+    assert!(err.contains("line 64: the YAML nests deeper than 64 levels"), "{err}");
+    let rules = tempfile::tempdir().unwrap();
+    let nested: String = (1..200).map(|i| format!("#{}- \n", " ".repeat(i))).collect();
+    write(rules.path(), "deep.rego", &format!("# METADATA\n# title: Deep\n# custom:\n#   id: ORG-DEEP-001\n#   severity: low\n#   x:\n{nested}package org.deep\n"));
+    let err = fails_with(&[os("rules"), os("list"), os("--rules"), rules.path().as_os_str()]);
+    assert!(err.contains("deep.rego:") && err.contains("the METADATA nests deeper than 64 levels"), "{err}");
+}
