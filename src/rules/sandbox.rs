@@ -15,6 +15,7 @@ use super::catalog::{Catalog, RuleFile, RuleSource};
 use super::engine::RuleEngine;
 use super::error::EvalError;
 use super::finding::Finding;
+use super::testing::{run_loaded_tests, TestOutcome};
 use crate::analysis::Facts;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
@@ -45,6 +46,8 @@ pub struct RuleIsolation {
 /// What the parent sends: the sources to load, the rules to evaluate, the facts.
 #[derive(Debug, Serialize, Deserialize)]
 struct Request {
+    /// Run the test files (`rules test`) instead of evaluating `rules` on `facts`.
+    tests: bool,
     sources: Vec<SourceText>,
     rules: Vec<String>,
     facts: serde_json::Value,
@@ -63,6 +66,8 @@ struct SourceText {
 #[derive(Debug, Serialize, Deserialize)]
 enum Reply {
     Denies(Vec<(String, serde_json::Value)>),
+    /// Test outcomes, with each test's duration in nanoseconds.
+    Tests(Vec<(TestOutcome, u64)>),
     Error(String),
 }
 
@@ -135,47 +140,106 @@ fn run_request(
         input: input_name.to_string(),
         reason,
     };
-    let first = rules.first().map(|r| (r.meta.id.as_str(), r.source.name.as_str())).unwrap_or(("(none)", ""));
     let request = Request {
-        sources: catalog
-            .libraries
-            .iter()
-            .chain(catalog.rules.iter().map(|r| &r.source))
-            .map(|s| SourceText { name: s.name.clone(), text: s.text.clone(), builtin: s.builtin })
-            .collect(),
+        tests: false,
+        sources: sources_of(catalog),
         rules: rules.iter().map(|r| r.meta.id.clone()).collect(),
         facts,
         timeout_secs: isolation.timeout.as_secs().max(1),
         memory_bytes: isolation.memory_bytes,
     };
-    let body = serde_json::to_vec(&request).map_err(|e| failed(first.0, first.1, e.to_string()))?;
-    let outcome = run_child(isolation, body).map_err(|e| failed(first.0, first.1, e))?;
-    let last_started = outcome.stderr.lines().rev().find_map(|l| l.strip_prefix("rule ")).map(str::to_string);
-    let running = last_started
-        .as_deref()
-        .and_then(|id| catalog.rules.iter().find(|r| r.meta.id == id))
-        .map(|r| (r.meta.id.as_str(), r.source.name.as_str()))
+    let first = rules.first().map(|r| (r.meta.id.clone(), r.source.name.clone()));
+    let Reply::Denies(denies) = exchange(catalog, &request, first, input_name, isolation)? else {
+        return Ok(Vec::new());
+    };
+    let mut findings = Vec::new();
+    for (id, value) in denies {
+        let Some(rule) = rules.iter().find(|r| r.meta.id == id) else { continue };
+        let value = regorus::Value::from_json_str(&value.to_string())
+            .map_err(|e| failed(&rule.meta.id, &rule.source.name, e.to_string()))?;
+        findings.extend(super::engine::to_findings(rule, value, input_name)?);
+    }
+    Ok(findings)
+}
+
+/// The sources a sandbox loads: helper libraries and rules (built-in ones too, since custom rules may import
+/// them), without tests unless asked.
+fn sources_of(catalog: &Catalog) -> Vec<SourceText> {
+    catalog
+        .libraries
+        .iter()
+        .chain(catalog.rules.iter().map(|r| &r.source))
+        .map(|s| SourceText { name: s.name.clone(), text: s.text.clone(), builtin: s.builtin })
+        .collect()
+}
+
+/// Run the Rego tests of a catalogue with custom files in the sandbox (`rules test DIR`).
+pub fn run_tests_isolated(catalog: &Catalog, isolation: &RuleIsolation) -> Result<Vec<TestOutcome>, EvalError> {
+    let mut sources = sources_of(catalog);
+    sources.extend(catalog.tests.iter().map(|s| SourceText {
+        name: s.name.clone(),
+        text: s.text.clone(),
+        builtin: s.builtin,
+    }));
+    let request = Request {
+        tests: true,
+        sources,
+        rules: Vec::new(),
+        facts: serde_json::Value::Object(Default::default()),
+        timeout_secs: isolation.timeout.as_secs().max(1),
+        memory_bytes: isolation.memory_bytes,
+    };
+    let Reply::Tests(outcomes) = exchange(catalog, &request, None, "(rule tests)", isolation)? else {
+        return Ok(Vec::new());
+    };
+    Ok(outcomes
+        .into_iter()
+        .map(|(mut o, nanos)| {
+            o.duration = Duration::from_nanos(nanos);
+            o
+        })
+        .collect())
+}
+
+/// Send `request` to a sandbox and read its reply. When the child dies or errs, the error names what it was
+/// running: the last `rule <id>` or `test <path> <file>` it announced, else `first`.
+fn exchange(
+    catalog: &Catalog,
+    request: &Request,
+    first: Option<(String, String)>,
+    input_name: &str,
+    isolation: &RuleIsolation,
+) -> Result<Reply, EvalError> {
+    let failed = |(id, file): (String, String), reason: String| EvalError::Sandbox {
+        id,
+        file,
+        input: input_name.to_string(),
+        reason,
+    };
+    let first = first.unwrap_or_else(|| ("(loading)".to_string(), "(rules)".to_string()));
+    let body = serde_json::to_vec(request).map_err(|e| failed(first.clone(), e.to_string()))?;
+    let outcome = run_child(isolation, body).map_err(|e| failed(first.clone(), e))?;
+    let running = outcome
+        .stderr
+        .lines()
+        .rev()
+        .find_map(|line| {
+            if let Some(id) = line.strip_prefix("rule ") {
+                let rule = catalog.rules.iter().find(|r| r.meta.id == id)?;
+                return Some((rule.meta.id.clone(), rule.source.name.clone()));
+            }
+            let (path, file) = line.strip_prefix("test ")?.split_once(' ')?;
+            Some((path.to_string(), file.to_string()))
+        })
         .unwrap_or(first);
     if outcome.timed_out {
         let reason = format!("it ran longer than the {} s bound (ACR_AUDIT_RULE_TIMEOUT)", isolation.timeout.as_secs());
-        return Err(failed(running.0, running.1, reason));
+        return Err(failed(running, reason));
     }
-    let reply: Reply = match serde_json::from_slice(&outcome.stdout) {
-        Ok(reply) => reply,
-        Err(_) => return Err(failed(running.0, running.1, death_reason(&outcome.stderr, outcome.code, isolation))),
-    };
-    match reply {
-        Reply::Error(message) => Err(failed(running.0, running.1, message)),
-        Reply::Denies(denies) => {
-            let mut findings = Vec::new();
-            for (id, value) in denies {
-                let Some(rule) = rules.iter().find(|r| r.meta.id == id) else { continue };
-                let value = regorus::Value::from_json_str(&value.to_string())
-                    .map_err(|e| failed(&rule.meta.id, &rule.source.name, e.to_string()))?;
-                findings.extend(super::engine::to_findings(rule, value, input_name)?);
-            }
-            Ok(findings)
-        }
+    match serde_json::from_slice::<Reply>(&outcome.stdout) {
+        Ok(Reply::Error(message)) => Err(failed(running, message)),
+        Ok(reply) => Ok(reply),
+        Err(_) => Err(failed(running, death_reason(&outcome.stderr, outcome.code, isolation))),
     }
 }
 
@@ -269,14 +333,14 @@ pub fn child_main() -> i32 {
     }
 }
 
-fn evaluate_request(request: Request) -> Reply {
+fn evaluate_request(mut request: Request) -> Reply {
     let sources =
         request.sources.into_iter().map(|s| RuleSource { name: s.name, text: s.text, builtin: s.builtin }).collect();
     let catalog = match Catalog::from_sources(sources) {
         Ok(c) => c,
         Err(e) => return Reply::Error(e.to_string()),
     };
-    let mut engine = match RuleEngine::load(&catalog, false) {
+    let mut engine = match RuleEngine::load(&catalog, request.tests) {
         Ok(e) => e,
         Err(e) => return Reply::Error(e.to_string()),
     };
@@ -291,9 +355,17 @@ fn evaluate_request(request: Request) -> Reply {
         Ok(v) => v,
         Err(e) => return Reply::Error(e.to_string()),
     };
+    if request.tests {
+        return match run_loaded_tests(&mut engine, &catalog, |path, file| eprintln!("test {path} {file}")) {
+            Ok(outcomes) => Reply::Tests(
+                outcomes.into_iter().map(|o| (o.duration.as_nanos() as u64, o)).map(|(n, o)| (o, n)).collect(),
+            ),
+            Err(e) => Reply::Error(e.to_string()),
+        };
+    }
     engine.set_input(input);
     let mut denies = Vec::new();
-    for id in request.rules {
+    for id in std::mem::take(&mut request.rules) {
         let Some(rule) = catalog.get(&id) else { continue };
         eprintln!("rule {id}");
         match engine.eval_deny(rule) {

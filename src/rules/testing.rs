@@ -8,7 +8,7 @@ use regorus::Value;
 use std::time::{Duration, Instant};
 
 /// The result of one Rego test.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TestOutcome {
     /// Test file.
     pub file: String,
@@ -19,7 +19,7 @@ pub struct TestOutcome {
     /// Why it failed: `false`/undefined, or the evaluation error.
     pub detail: Option<String>,
     /// How long it took.
-    #[serde(skip)]
+    #[serde(skip_serializing, default)]
     pub duration: Duration,
 }
 
@@ -40,12 +40,23 @@ fn test_names(text: &str) -> Vec<String> {
 /// Run all tests of the catalogue.
 pub fn run_tests(catalog: &Catalog) -> Result<Vec<TestOutcome>, RuleLoadError> {
     let mut engine = RuleEngine::new(catalog, true)?;
+    run_loaded_tests(&mut engine, catalog, |_, _| {})
+}
+
+/// Run the tests of `catalog` on an engine that already holds them; `starting(path, file)` is called before
+/// each test (the rule sandbox announces it, so a test that kills the process is named).
+pub(crate) fn run_loaded_tests(
+    engine: &mut RuleEngine,
+    catalog: &Catalog,
+    mut starting: impl FnMut(&str, &str),
+) -> Result<Vec<TestOutcome>, RuleLoadError> {
     let mut outcomes = Vec::new();
     for file in &catalog.tests {
         let package =
             package_of(&file.text).ok_or_else(|| RuleLoadError::MissingPackage { file: file.name.clone() })?;
         for test in test_names(&file.text) {
             let path = format!("data.{package}.{test}");
+            starting(&path, &file.name);
             engine.clear_input();
             let start = Instant::now();
             let result = engine.eval_path(&path);

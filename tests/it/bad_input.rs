@@ -239,11 +239,13 @@ fn a_symlink_loop_in_a_rules_directory_ends() {
 #[test]
 fn a_hostile_custom_rule_is_stopped_and_named() {
     let cases = [
-        ("f(x) := y if { y := f(x) }\ndeny contains {\"msg\": \"m\", \"resource\": \"r\"} if { f(1) == 2 }\n", "stack overflowed"),
-        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if { count(numbers.range(1, 100000000000)) > 0 }\n", "more memory than"),
-        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if {\n some i in numbers.range(1, 5000)\n some j in numbers.range(1, 5000)\n some k in numbers.range(1, 5000)\n i * j * k < 0\n}\n", "ran longer than the 2 s bound"),
+        // The time bound is generous where the rule dies by itself, so a loaded machine does not turn a stack
+        // overflow into a timeout; the loop gets a short one.
+        ("f(x) := y if { y := f(x) }\ndeny contains {\"msg\": \"m\", \"resource\": \"r\"} if { f(1) == 2 }\n", "stack overflowed", "120"),
+        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if { count(numbers.range(1, 100000000000)) > 0 }\n", "more memory than", "120"),
+        ("deny contains {\"msg\": \"m\", \"resource\": \"r\"} if {\n some i in numbers.range(1, 5000)\n some j in numbers.range(1, 5000)\n some k in numbers.range(1, 5000)\n i * j * k < 0\n}\n", "ran longer than the 2 s bound", "2"),
     ];
-    for (body, reason) in cases {
+    for (body, reason, timeout) in cases {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "hostile.rego", &format!("{CUSTOM_META}package org.cus\nimport rego.v1\n\n{body}"));
         for command in [&["eval", "fixtures/demo/snapshot.json"][..], &["rules", "list"][..]] {
@@ -251,7 +253,7 @@ fn a_hostile_custom_rule_is_stopped_and_named() {
                 .args(command)
                 .arg("--rules")
                 .arg(dir.path())
-                .env("ACR_AUDIT_RULE_TIMEOUT", "2")
+                .env("ACR_AUDIT_RULE_TIMEOUT", timeout)
                 .env("ACR_AUDIT_RULE_MEMORY_MB", "1024")
                 .output()
                 .unwrap();
@@ -281,4 +283,27 @@ fn deeply_nested_yaml_is_refused_before_parsing() {
     write(rules.path(), "deep.rego", &format!("# METADATA\n# title: Deep\n# custom:\n#   id: ORG-DEEP-001\n#   severity: low\n#   x:\n{nested}package org.deep\n"));
     let err = fails_with(&[os("rules"), os("list"), os("--rules"), rules.path().as_os_str()]);
     assert!(err.contains("deep.rego:") && err.contains("the METADATA nests deeper than 64 levels"), "{err}");
+}
+
+/// Item 13 for `rules test DIR`: the tests of custom rules run in the sandbox too; a test that recurses is
+/// named with its file, and ordinary tests still pass and fail as they did in-process.
+#[test]
+fn custom_rule_tests_run_in_the_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "ok.rego", &format!("{CUSTOM_META}package org.cus\nimport rego.v1\n\ndeny contains {{\"msg\": \"m\", \"resource\": r.id}} if {{\n\tsome r in input.registries\n}}\n"));
+    write(dir.path(), "ok_test.rego", "package org.cus_test\nimport rego.v1\nimport data.org.cus as check\n\ntest_fires if {\n\tcount(check.deny) == 1 with input as {\"registries\": [{\"id\": \"/r\"}]}\n}\n\ntest_wrong if {\n\tcount(check.deny) == 5 with input as {\"registries\": []}\n}\n");
+    let out = acr_audit().args(["rules", "test", "--no-builtin-rules"]).arg(dir.path()).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "one test fails on purpose: {stdout}");
+    assert!(
+        stdout.contains("PASS data.org.cus_test.test_fires") && stdout.contains("FAIL data.org.cus_test.test_wrong")
+    );
+    write(
+        dir.path(),
+        "loop_test.rego",
+        "package org.loop_test\nimport rego.v1\n\nf(x) := y if { y := f(x) }\n\ntest_recurses if {\n\tf(1) == 2\n}\n",
+    );
+    let err = fails_with(&[os("rules"), os("test"), os("--no-builtin-rules"), dir.path().as_os_str()]);
+    assert!(err.contains("data.org.loop_test.test_recurses") && err.contains("loop_test.rego"), "{err}");
+    assert!(err.contains("stack overflowed"), "{err}");
 }
