@@ -307,3 +307,28 @@ fn custom_rule_tests_run_in_the_sandbox() {
     assert!(err.contains("data.org.loop_test.test_recurses") && err.contains("loop_test.rego"), "{err}");
     assert!(err.contains("stack overflowed"), "{err}");
 }
+
+/// Item 18: a role definition with 200,000 stars used to overflow the stack of the recursive matcher (the
+/// crash the snapshot fuzzer found); matching is linear now and the run completes.
+#[test]
+fn a_role_definition_full_of_stars_is_matched_in_linear_time() {
+    let mut snapshot = read_json(&path("fixtures/demo/snapshot.json"));
+    let definition = &mut snapshot["resources"]["Microsoft.Authorization/roleDefinitions"][0];
+    definition["properties"]["permissions"][0]["actions"] =
+        serde_json::json!([format!("{}b", "a*".repeat(200_000)), "*".repeat(200_000)]);
+    let dir = tempfile::tempdir().unwrap();
+    let file = write(dir.path(), "stars.json", &serde_json::to_string(&snapshot).unwrap());
+    let out = acr_audit().args(["eval", "--format", "json"]).arg(&file).output().unwrap();
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(serde_json::from_slice::<serde_json::Value>(&out.stdout).is_ok());
+}
+
+/// Item 20: an input without end (`/dev/zero`) is refused at the size bound instead of read until the OOM
+/// killer stops the process.
+#[test]
+fn an_endless_snapshot_is_refused_at_the_size_bound() {
+    let out = acr_audit().args(["eval", "/dev/zero"]).env("ACR_AUDIT_MAX_SNAPSHOT_BYTES", "1048576").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("/dev/zero: the snapshot is larger than 1048576 bytes"), "{stderr}");
+}
