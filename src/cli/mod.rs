@@ -38,7 +38,8 @@ pub(crate) fn main_entry() -> ExitCode {
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote file contents (names, JSON paths): escaped, so they cannot drive the terminal.
+            eprintln!("error: {}", acr_audit::report::escape::terminal_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

@@ -3,6 +3,7 @@
 use super::super::output::with_output;
 use super::super::Outcome;
 use acr_audit::pipeline::{apply_triage, evaluate_path};
+use acr_audit::report::escape::terminal;
 use acr_audit::report::{reporter, resource_lines, Format, Report};
 use acr_audit::settings::Settings;
 use std::path::Path;
@@ -25,7 +26,9 @@ pub(super) fn finish(mut report: Report, settings: &Settings) -> anyhow::Result<
     for e in &report.triage.expired {
         eprintln!(
             "note: the suppression of {} on {} expired on {}: it is reported again",
-            e.rule, e.resource, e.expires
+            terminal(&e.rule),
+            terminal(&e.resource),
+            e.expires
         );
     }
     for output in &rs.outputs {
