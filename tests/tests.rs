@@ -14,6 +14,7 @@ mod it {
     mod ci_outputs;
     mod eval_demo;
     mod explain_cmd;
+    mod fifo_input;
     mod golden;
     mod hostile_text;
     mod normalisation;
