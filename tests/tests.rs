@@ -18,6 +18,7 @@ mod it {
     mod golden;
     mod hostile_text;
     mod normalisation;
+    mod output_files;
     mod rule_fixtures;
     mod rules_cmd;
     mod scan_live;
