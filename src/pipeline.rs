@@ -10,7 +10,7 @@ use crate::report::{Report, ReportContext, SnapshotSummary, Summary, ToolSummary
 use crate::rules::sandbox::{evaluate_rules, RuleIsolation};
 use crate::rules::{Catalog, Finding};
 use crate::settings::{ReportSettings, Settings};
-use crate::snapshot::{load_snapshot, Snapshot};
+use crate::snapshot::{load_snapshot, max_snapshot_bytes, parse_snapshot, read_snapshot_bytes, Snapshot};
 use crate::triage::{self, Baseline, Suppressions};
 use anyhow::Context;
 use std::path::Path;
@@ -39,7 +39,16 @@ pub fn evaluate(
 
 /// Load a snapshot file and [`evaluate`] it; errors name the file.
 pub fn evaluate_path(path: &Path, catalog: &Catalog, settings: &Settings) -> anyhow::Result<Evaluation> {
-    let snapshot = load_snapshot(path)?;
+    let bytes = read_snapshot_bytes(path, max_snapshot_bytes())?;
+    evaluate_bytes(&bytes, path, catalog, settings)
+}
+
+/// Parse the bytes of the snapshot file `path` and [`evaluate`] them; errors name the file.
+///
+/// For callers that need the bytes again (SARIF line numbers): a snapshot may come from a FIFO or a pipe, which
+/// can be read only once, so the caller reads it ([`read_snapshot_bytes`]) and uses the same bytes for both.
+pub fn evaluate_bytes(bytes: &[u8], path: &Path, catalog: &Catalog, settings: &Settings) -> anyhow::Result<Evaluation> {
+    let snapshot = parse_snapshot(bytes, path)?;
     let name = path.display().to_string();
     evaluate(snapshot, &name, catalog, settings).with_context(|| format!("evaluating {name}"))
 }

@@ -14,8 +14,11 @@ mod it {
     mod ci_outputs;
     mod eval_demo;
     mod explain_cmd;
+    mod fifo_input;
     mod golden;
+    mod hostile_text;
     mod normalisation;
+    mod output_files;
     mod rule_fixtures;
     mod rules_cmd;
     mod scan_live;

@@ -113,6 +113,32 @@ pub(crate) struct ReportArgs {
     /// Hide findings matched by this suppressions file (rule/resource patterns with reason and expiry).
     #[arg(long, value_name = "FILE")]
     pub(crate) suppressions: Option<PathBuf>,
+    /// Where each `--format` and `--output` stood on the command line. Clap's derive keeps the two lists apart,
+    /// so the positions are recorded from its matches ([`record_positions`]) for `-o` to pair with the
+    /// `--format` it follows.
+    #[arg(skip)]
+    pub(crate) positions: FlagPositions,
+}
+
+/// Command-line indices of the occurrences of `--format` and `--output`, in the order given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct FlagPositions {
+    /// One index per `--format`.
+    pub(crate) formats: Vec<usize>,
+    /// One index per `--output`.
+    pub(crate) outputs: Vec<usize>,
+}
+
+/// Fill [`ReportArgs::positions`] of `eval` and `scan` from the matches `cli` was built from.
+pub(crate) fn record_positions(cli: &mut Cli, matches: &clap::ArgMatches) {
+    let report = match &mut cli.command {
+        Command::Eval(args) => &mut args.report,
+        Command::Scan(args) => &mut args.report,
+        _ => return,
+    };
+    let Some((_, sub)) = matches.subcommand() else { return };
+    let indices = |id: &str| sub.indices_of(id).map(|i| i.collect()).unwrap_or_default();
+    report.positions = FlagPositions { formats: indices("format"), outputs: indices("output") };
 }
 
 /// Narrow the client × registry pairs analysed.

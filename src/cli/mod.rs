@@ -25,8 +25,14 @@ pub(crate) enum Outcome {
 
 /// Parse the process arguments and run; never panics on bad input.
 pub(crate) fn main_entry() -> ExitCode {
-    let cli = match <Cli as clap::Parser>::try_parse() {
-        Ok(cli) => cli,
+    let parsed = <Cli as clap::CommandFactory>::command()
+        .try_get_matches()
+        .and_then(|matches| Ok((<Cli as clap::FromArgMatches>::from_arg_matches(&matches)?, matches)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            args::record_positions(&mut cli, &matches);
+            cli
+        }
         Err(e) => {
             let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
@@ -38,7 +44,8 @@ pub(crate) fn main_entry() -> ExitCode {
         Ok(Outcome::Failed) => ExitCode::from(1),
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Errors quote file contents (names, JSON paths): escaped, so they cannot drive the terminal.
+            eprintln!("error: {}", acr_audit::report::escape::terminal_lines(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }

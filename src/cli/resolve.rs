@@ -6,7 +6,7 @@
 //! the only files read here are the ones a flag names as settings (`--pairs`).
 
 use super::args::{CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, TraceArgs};
-use super::output::stdout_color;
+use super::output::{refuse_shared_outputs, stdout_color};
 use acr_audit::analysis::Selection;
 use acr_audit::report::Format;
 use acr_audit::rules::sandbox::{RuleIsolation, DEFAULT_RULE_MEMORY_BYTES, DEFAULT_RULE_TIMEOUT};
@@ -116,26 +116,53 @@ fn report_settings(args: &ReportArgs, no_color: bool) -> anyhow::Result<ReportSe
     })
 }
 
-/// Pair each `--format` with its `-o` (in order); formats without one go to standard output, at most one.
+/// Pair each `--format` with the `-o` that follows it on the command line (`docs/ci.md`): `--format table
+/// --format json -o A --format sarif -o B` writes JSON to A, SARIF to B and the table to standard output. An `-o`
+/// before every `--format` belongs to the first one (`-o r.json --format json`); without `--format` it is the
+/// table's. A format with two outputs, several formats on standard output, or two formats to the same file are
+/// usage errors.
 fn outputs(args: &ReportArgs) -> anyhow::Result<Vec<Output>> {
     let formats: Vec<Format> =
         if args.format.is_empty() { vec![Format::Table] } else { args.format.iter().map(|f| format(*f)).collect() };
-    if args.output.len() > formats.len() {
-        anyhow::bail!(
-            "{} --output given for {} --format\n  fix: give each --format its own --output, in the same order",
-            args.output.len(),
-            formats.len()
-        );
+    let owners = output_owners(args, formats.len())?;
+    let mut plan: Vec<Output> = formats.into_iter().map(|format| Output { format, path: None }).collect();
+    for (path, owner) in args.output.iter().zip(owners) {
+        let slot = &mut plan[owner].path;
+        if let Some(first) = slot {
+            anyhow::bail!(
+                "two --output ({} and {}) follow one --format\n  fix: give each --format its own --output, right \
+                 after it",
+                first.display(),
+                path.display()
+            );
+        }
+        *slot = Some(path.clone());
     }
-    let plan: Vec<Output> = formats
-        .into_iter()
-        .enumerate()
-        .map(|(i, format)| Output { format, path: args.output.get(i).cloned() })
-        .collect();
     if plan.iter().filter(|o| o.path.is_none()).count() > 1 {
         anyhow::bail!("several formats would all go to standard output\n  fix: follow each --format with its own --output FILE (one may go to standard output)");
     }
+    let files: Vec<&std::path::Path> = plan.iter().filter_map(|o| o.path.as_deref()).collect();
+    refuse_shared_outputs(&files)?;
     Ok(plan)
+}
+
+/// For each `--output`, in order, the index of the `--format` it belongs to: the last one before it on the
+/// command line (the first format when none precedes it). Without recorded positions (settings built in a
+/// test), the n-th output pairs with the n-th format.
+fn output_owners(args: &ReportArgs, format_count: usize) -> anyhow::Result<Vec<usize>> {
+    let p = &args.positions;
+    let recorded = p.formats.len() == args.format.len() && p.outputs.len() == args.output.len();
+    if args.format.is_empty() || !recorded {
+        if args.output.len() > format_count {
+            anyhow::bail!(
+                "{} --output given for {} --format\n  fix: give each --format its own --output, right after it",
+                args.output.len(),
+                format_count
+            );
+        }
+        return Ok((0..args.output.len()).collect());
+    }
+    Ok(p.outputs.iter().map(|&at| p.formats.iter().rposition(|&f| f < at).unwrap_or(0)).collect())
 }
 
 fn format(f: FormatArg) -> Format {

@@ -1,16 +1,17 @@
 //! `--format markdown`: a summary for `$GITHUB_STEP_SUMMARY` and PR comments: counts, the findings table, the
 //! fix commands, and a mermaid diagram of each broken client → registry path (GitHub renders mermaid).
+//!
+//! Every value from the snapshot is escaped for the Markdown construct it lands in (see [`escape`]): inline text
+//! and table cells, code spans, the raw HTML of `<summary>`, fenced commands and mermaid labels. No raw HTML and
+//! no Markdown structure (headings, links, images, table cells, fences) can come from data.
 
+use super::escape::{self, markdown_code_span as code, markdown_html as html, markdown_inline as md};
 use super::trace::render_mermaid;
 use super::{short_id, Report, Reporter};
 use std::io::Write;
 
 /// Markdown output.
 pub struct MarkdownReporter;
-
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', "<br>")
-}
 
 impl Reporter for MarkdownReporter {
     fn render(&self, report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
@@ -24,9 +25,9 @@ impl Reporter for MarkdownReporter {
         let snap = &report.snapshot;
         writeln!(
             out,
-            "Snapshot `{}` · collected {} · {} resources · {} rules · acr-audit {}\n",
-            snap.path,
-            snap.collected_at.as_deref().unwrap_or("at an unknown time"),
+            "Snapshot {} · collected {} · {} resources · {} rules · acr-audit {}\n",
+            code(&snap.path),
+            snap.collected_at.as_deref().map(md).unwrap_or("at an unknown time".into()),
             snap.resources,
             report.tool.rules_evaluated,
             report.tool.version
@@ -38,7 +39,7 @@ impl Reporter for MarkdownReporter {
                 snap.errors.len()
             )?;
             for e in &snap.errors {
-                writeln!(out, "> - `{}` at `{}`: {}", e.resource_type, e.scope, cell(&e.message))?;
+                writeln!(out, "> - {} at {}: {}", code(&e.resource_type), code(&e.scope), md(&e.message))?;
             }
             writeln!(out)?;
         }
@@ -57,25 +58,33 @@ impl Reporter for MarkdownReporter {
         }
         writeln!(out, "| # | Severity | Rule | Resource | Finding |\n|---|---|---|---|---|")?;
         for (i, f) in report.findings.iter().enumerate() {
-            let note = f.note.as_ref().map(|n| format!("<br>_{}_", cell(n))).unwrap_or_default();
+            let note = f.note.as_ref().map(|n| format!("<br>_{}_", md(n))).unwrap_or_default();
             writeln!(
                 out,
-                "| {} | {} | {} | `{}` | **{}**<br>{}{note} |",
+                "| {} | {} | {} | {} | **{}**<br>{}{note} |",
                 i + 1,
                 f.severity,
-                f.rule,
-                cell(&short_id(&f.resource)),
-                cell(&f.title),
-                cell(&f.message)
+                md(&f.rule),
+                code(&short_id(&f.resource)),
+                md(&f.title),
+                md(&f.message)
             )?;
         }
         writeln!(out, "\n### How to fix\n")?;
         for (i, f) in report.findings.iter().enumerate() {
-            writeln!(out, "<details><summary>{}. {} · {}</summary>\n\n```sh", i + 1, f.rule, short_id(&f.resource))?;
-            for c in &f.remediation {
+            let commands: Vec<_> = f.remediation.iter().map(|c| escape::fence_line(c)).collect();
+            let fence = escape::markdown_fence(commands.iter().map(|c| c.as_ref()));
+            writeln!(
+                out,
+                "<details><summary>{}. {} · {}</summary>\n\n{fence}sh",
+                i + 1,
+                html(&f.rule),
+                html(&short_id(&f.resource))
+            )?;
+            for c in &commands {
                 writeln!(out, "{c}")?;
             }
-            writeln!(out, "```\n</details>\n")?;
+            writeln!(out, "{fence}\n</details>\n")?;
         }
         let broken: Vec<_> = report
             .context
@@ -98,7 +107,8 @@ impl Reporter for MarkdownReporter {
                 .filter(|x| x.client == pair.client && x.registry == pair.registry)
                 .cloned()
                 .collect();
-            writeln!(out, "**{} → {}**\n\n```mermaid", pair.client_name, pair.registry_name)?;
+            // Mermaid labels escape backticks as entity codes, so three backticks always close this fence.
+            writeln!(out, "**{} → {}**\n\n```mermaid", md(&pair.client_name), md(&pair.registry_name))?;
             render_mermaid(pair, &paths, out)?;
             writeln!(out, "```\n")?;
         }

@@ -3,6 +3,7 @@
 //! The report carries the findings and what the snapshot could not read, so no format can present a partial
 //! scan as a clean one.
 
+pub mod escape;
 mod json;
 mod junit;
 mod markdown;

@@ -1,5 +1,9 @@
 //! `--format table`: a comfy-table for people, severity coloured when the output is a colour terminal.
+//!
+//! Every value from the snapshot goes through [`escape::terminal`] (cells through [`escape::table_cell`], which
+//! also bounds their length), whether or not the output is a terminal: a report file is read with `cat` too.
 
+use super::escape::{self, table_cell, terminal};
 use super::{short_id, Report, Reporter};
 use crate::rules::Severity;
 use comfy_table::{presets::UTF8_FULL_CONDENSED, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width};
@@ -27,7 +31,10 @@ impl Reporter for TableReporter {
         writeln!(
             out,
             "acr-audit {} · {} · {} resources · {} rules",
-            report.tool.version, s.path, s.resources, report.tool.rules_evaluated
+            report.tool.version,
+            terminal(&s.path),
+            s.resources,
+            report.tool.rules_evaluated
         )?;
         if !s.errors.is_empty() {
             writeln!(
@@ -37,8 +44,14 @@ impl Reporter for TableReporter {
             )?;
             for e in &s.errors {
                 let status = e.status.map(|c| format!("{c} ")).unwrap_or_default();
-                let code = e.code.clone().unwrap_or_default();
-                writeln!(out, "  - {} at {}: {status}{code} {}", e.resource_type, e.scope, e.message)?;
+                let code = e.code.as_deref().map(terminal).unwrap_or_default();
+                writeln!(
+                    out,
+                    "  - {} at {}: {status}{code} {}",
+                    terminal(&e.resource_type),
+                    terminal(&e.scope),
+                    terminal(&e.message)
+                )?;
             }
         }
         if report.findings.is_empty() {
@@ -61,15 +74,17 @@ impl Reporter for TableReporter {
             if self.color {
                 sev = sev.fg(severity_color(f.severity));
             }
-            let mut what = format!("{}\n{}", f.title, f.message);
+            // Each value is escaped (no line breaks of its own) and bounded before the table's own line breaks join
+            // them, so the cell keeps its shape whatever the snapshot holds.
+            let mut what = format!("{}\n{}", table_cell(&f.title), table_cell(&f.message));
             if let (Some(c), Some(r)) = (&f.client, &f.registry) {
-                what.push_str(&format!("\n({} → {})", short_id(c), short_id(r)));
+                what.push_str(&format!("\n({} → {})", table_cell(&short_id(c)), table_cell(&short_id(r))));
             }
             table.add_row(vec![
                 Cell::new(i + 1),
                 sev,
-                Cell::new(&f.rule),
-                Cell::new(short_id(&f.resource)),
+                Cell::new(table_cell(&f.rule)),
+                Cell::new(table_cell(&short_id(&f.resource))),
                 Cell::new(what),
             ]);
         }
@@ -77,9 +92,9 @@ impl Reporter for TableReporter {
         // Commands are printed unwrapped, below the table, so they can be copied as they are.
         writeln!(out, "\nHow to fix:")?;
         for (i, f) in report.findings.iter().enumerate() {
-            writeln!(out, "[{}] {} · {}", i + 1, f.rule, short_id(&f.resource))?;
+            writeln!(out, "[{}] {} · {}", i + 1, terminal(&f.rule), terminal(&short_id(&f.resource)))?;
             for cmd in &f.remediation {
-                writeln!(out, "    {cmd}")?;
+                writeln!(out, "    {}", escape::terminal(cmd))?;
             }
         }
         let sum = &report.summary;

@@ -1,13 +1,29 @@
 //! Renders the path facts of one client × registry pair: hop by hop as text, or as a mermaid flowchart that
 //! GitHub renders in Markdown, with the blocking hop in red.
+//!
+//! Names, ids, addresses and reasons come from the snapshot: the text form passes each through
+//! [`terminal`](super::escape::terminal), the mermaid form through [`mermaid_label`] (and node ids through
+//! [`mermaid_id`]).
 
+use super::escape::{mermaid_id, mermaid_label, terminal as t};
 use crate::analysis::{
     BlockedAt, Coverage, DestinationKind, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
 };
+use std::borrow::Cow;
 use std::io::Write;
 
 fn last(id: &str) -> &str {
     id.rsplit('/').next().unwrap_or(id)
+}
+
+/// A list of values from the snapshot, each escaped for the terminal, joined with `, `.
+fn list(items: &[String]) -> String {
+    items.iter().map(|i| t(i)).collect::<Vec<_>>().join(", ")
+}
+
+/// An optional value from the snapshot, escaped for the terminal, `?` when absent.
+fn opt(v: Option<&str>) -> Cow<'_, str> {
+    v.map(t).unwrap_or(Cow::Borrowed("?"))
 }
 
 fn status(p: &PathFacts) -> String {
@@ -20,71 +36,70 @@ fn status(p: &PathFacts) -> String {
 
 /// Human-readable trace.
 pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -> std::io::Result<()> {
-    writeln!(out, "{} → {} (pair: {})", pair.client_name, pair.registry_name, pair.reason)?;
+    writeln!(out, "{} → {} (pair: {})", t(&pair.client_name), t(&pair.registry_name), pair.reason)?;
     for p in paths {
         writeln!(
             out,
             "\n{} {} [{}] from subnet {}: {}",
             p.endpoint.kind,
-            p.endpoint.fqdn,
-            p.endpoint.region,
-            last(&p.subnet),
+            t(&p.endpoint.fqdn),
+            t(&p.endpoint.region),
+            t(last(&p.subnet)),
             status(p)
         )?;
         let d = &p.dns;
         let dns_line = match d.status {
             DnsStatus::Private => format!(
                 "{} (A record {} in linked zone {})",
-                d.addresses.join(", "),
-                d.record.as_deref().map(last).unwrap_or("?"),
-                d.zone.as_deref().map(last).unwrap_or("?")
+                list(&d.addresses),
+                opt(d.record.as_deref().map(last)),
+                opt(d.zone.as_deref().map(last))
             ),
             DnsStatus::Nxdomain => format!(
                 "NXDOMAIN: zone {} is linked but has no record {}",
-                d.zone.as_deref().map(last).unwrap_or("?"),
-                p.endpoint.private_link_record.as_deref().unwrap_or("?")
+                opt(d.zone.as_deref().map(last)),
+                opt(p.endpoint.private_link_record.as_deref())
             ),
             DnsStatus::Public => "public address (no privatelink zone linked to the client VNet)".into(),
             _ => "storage account (public, by service tag)".into(),
         };
         writeln!(out, "  1 DNS          {dns_line}")?;
         if d.stale {
-            writeln!(out, "                 stale: the private endpoint serves {}", d.expected_addresses.join(", "))?;
+            writeln!(out, "                 stale: the private endpoint serves {}", list(&d.expected_addresses))?;
         }
         if !d.custom_dns_servers.is_empty() {
             writeln!(
                 out,
                 "                 custom DNS servers {}: this is what Azure DNS would answer",
-                d.custom_dns_servers.join(", ")
+                list(&d.custom_dns_servers)
             )?;
         }
         let dest = &p.destination;
         let dest_line = match dest.kind {
             DestinationKind::ServiceTag => format!(
                 "{} ({} addresses, e.g. {})",
-                dest.service_tag.as_deref().unwrap_or("?"),
+                opt(dest.service_tag.as_deref()),
                 dest.addresses,
-                dest.examples.join(", ")
+                list(&dest.examples)
             ),
-            DestinationKind::Unknown => format!(
-                "{} (not in the snapshot's service tags: cannot evaluate)",
-                dest.service_tag.as_deref().unwrap_or("?")
-            ),
+            DestinationKind::Unknown => {
+                format!("{} (not in the snapshot's service tags: cannot evaluate)", opt(dest.service_tag.as_deref()))
+            }
             DestinationKind::None => "none".into(),
-            _ => dest.examples.join(", "),
+            _ => list(&dest.examples),
         };
         writeln!(out, "  2 Destination  {dest_line}")?;
         for h in &p.route.hops {
-            let via = h.next_hop_ip.as_deref().map(|ip| format!(" {ip}")).unwrap_or_default();
+            let via = h.next_hop_ip.as_deref().map(|ip| format!(" {}", t(ip))).unwrap_or_default();
             writeln!(
                 out,
                 "  3 Route        {}{via} via {} {} ({:?}), {} of the destination{}",
                 h.next_hop_type,
-                h.route_name,
-                h.address_prefix,
+                t(&h.route_name),
+                t(&h.address_prefix),
                 h.origin,
                 h.coverage,
-                if h.coverage == Coverage::Some { format!(": {}", h.examples.join(", ")) } else { String::new() }
+                if h.coverage == Coverage::Some { format!(": {}", list(&h.examples)) } else { String::new() }
             )?;
         }
         if p.nsg.evaluations.is_empty() {
@@ -92,53 +107,55 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
         }
         for e in &p.nsg.evaluations {
             let v = &e.verdict;
-            let rules: Vec<String> =
-                v.deciding_rules.iter().map(|r| format!("{} {} (priority {})", r.access, r.name, r.priority)).collect();
+            let rules: Vec<String> = v
+                .deciding_rules
+                .iter()
+                .map(|r| format!("{} {} (priority {})", r.access, t(&r.name), r.priority))
+                .collect();
             writeln!(
                 out,
                 "  4 NSG          {} {:?} at {}: {} by {}",
-                v.name,
+                t(&v.name),
                 v.direction,
                 e.level,
                 v.verdict,
                 rules.join("; ")
             )?;
             if v.verdict != NsgVerdictKind::Allow {
-                writeln!(out, "                 denied: {}", v.denied_examples.join(", "))?;
+                writeln!(out, "                 denied: {}", list(&v.denied_examples))?;
             }
         }
         if let Some(pe) = &p.private_endpoint {
             let side = |s: &Option<crate::analysis::PeeringSideFacts>| {
-                s.as_ref().map(|x| format!("{} {}", last(&x.id), x.state)).unwrap_or_else(|| "missing".into())
+                s.as_ref().map(|x| format!("{} {}", t(last(&x.id)), x.state)).unwrap_or_else(|| "missing".into())
             };
             writeln!(
                 out,
                 "  5 Peering      to {} in {}: {} (client side {}, endpoint side {})",
-                last(&pe.id),
-                pe.vnet.as_deref().map(last).unwrap_or("?"),
+                t(last(&pe.id)),
+                opt(pe.vnet.as_deref().map(last)),
                 pe.peering.status,
                 side(&pe.peering.local),
                 side(&pe.peering.remote)
             )?;
         }
-        writeln!(out, "  6 Firewall     {}: {}", p.firewall.verdict, p.firewall.reason)?;
+        writeln!(out, "  6 Firewall     {}: {}", p.firewall.verdict, t(&p.firewall.reason))?;
     }
     let r = &pair.rbac;
-    let roles: Vec<String> =
-        r.grants.iter().map(|g| g.role_name.clone().unwrap_or_else(|| last(&g.role_definition).to_string())).collect();
+    let roles: Vec<String> = r
+        .grants
+        .iter()
+        .map(|g| t(g.role_name.as_deref().unwrap_or_else(|| last(&g.role_definition))).into_owned())
+        .collect();
     writeln!(
         out,
         "\nRBAC: {} {} may pull: {} (roles: {}); kubelet identity on node VMSS: {}",
         r.principal_kind,
-        r.principal_id.as_deref().unwrap_or("?"),
+        opt(r.principal_id.as_deref()),
         r.grants_pull,
         if roles.is_empty() { "none".into() } else { roles.join(", ") },
         r.identity_on_node_vmss
     )
-}
-
-fn esc(s: &str) -> String {
-    s.replace('"', "'")
 }
 
 /// Mermaid flowchart: one chain per path, the blocking hop styled `blocked` (red).
@@ -146,7 +163,7 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
     writeln!(out, "flowchart LR")?;
     writeln!(out, "  classDef blocked fill:#f66,stroke:#900,color:#fff")?;
     writeln!(out, "  classDef ok fill:#dfd,stroke:#393")?;
-    writeln!(out, "  client[\"{}\"]", esc(&pair.client_name))?;
+    writeln!(out, "  client[\"{}\"]", mermaid_label(&pair.client_name))?;
     for (i, p) in paths.iter().enumerate() {
         let hops: Vec<(BlockedAt, String)> = vec![
             // Each hop a path can be blocked at, in the order traffic meets them.
@@ -170,15 +187,15 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
         ];
         let mut prev = "client".to_string();
         for (name, label) in &hops {
-            let node = format!("p{i}_{name}");
-            writeln!(out, "  {prev} --> {node}[\"{}\"]", esc(label))?;
+            let node = mermaid_id(&format!("p{i}_{name}")).into_owned();
+            writeln!(out, "  {prev} --> {node}[\"{}\"]", mermaid_label(label))?;
             if p.blocked_at == Some(*name) {
                 writeln!(out, "  class {node} blocked")?;
             }
             prev = node;
         }
         let end = format!("p{i}_end");
-        writeln!(out, "  {prev} --> {end}[\"{} {}\"]", p.endpoint.kind, esc(&p.endpoint.fqdn))?;
+        writeln!(out, "  {prev} --> {end}[\"{} {}\"]", p.endpoint.kind, mermaid_label(&p.endpoint.fqdn))?;
         writeln!(out, "  class {end} {}", if p.reachable == Reachable::Yes { "ok" } else { "blocked" })?;
     }
     Ok(())

@@ -285,7 +285,8 @@ fn fill(template: &str, vars: &BTreeMap<String, String>) -> String {
         let after = &rest[start + 1..];
         match after.find('}') {
             Some(end) if vars.contains_key(&after[..end]) => {
-                out.push_str(&vars[&after[..end]]);
+                // Values come from the snapshot and the command is copied into a shell: quote each one.
+                out.push_str(&super::shell::shell_word(&vars[&after[..end]]));
                 rest = &after[end + 1..];
             }
             _ => {

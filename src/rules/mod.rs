@@ -3,6 +3,7 @@
 //! - `metadata`: parse and validate the `# METADATA` block (the only source of a rule's title, severity, ...).
 //! - `catalog`: find rule and test files, built-in (embedded) and user (`--rules DIR`); select by id.
 //! - `engine`: load the files into a sandboxed regorus engine, evaluate `deny`, turn results into findings.
+//! - `shell`: POSIX quoting of snapshot values in remediation commands.
 //! - `sandbox`: custom rules in a child process under time and memory bounds.
 //! - `testing`: run the `test_*` rules, the way `opa test` does.
 //! - `fixture`: rule fixtures (`fires.json`, `clean.json`) as keyed merge patches over named base estates.
@@ -17,6 +18,7 @@ pub mod fixture;
 mod metadata;
 pub mod sandbox;
 mod severity;
+pub mod shell;
 mod testing;
 
 pub use catalog::{Catalog, RuleFile, RuleSource};

@@ -1,5 +1,6 @@
 //! `acr-audit baseline create`.
 
+use super::super::output::write_bytes;
 use super::super::Outcome;
 use acr_audit::pipeline::evaluate_path;
 use acr_audit::rules::{Finding, Severity};
@@ -27,7 +28,7 @@ pub(super) fn create(
         time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     let baseline = Baseline::from_findings(&findings, now);
     let text = serde_json::to_string_pretty(&baseline)?;
-    std::fs::write(output, text + "\n").with_context(|| format!("{}: cannot write the baseline", output.display()))?;
+    write_bytes(output, "the baseline", (text + "\n").as_bytes())?;
     eprintln!("wrote {} with {} accepted finding(s)", output.display(), findings.len());
     Ok(Outcome::Clean)
 }

@@ -3,7 +3,7 @@
 //! `scan` parses the collected snapshot from the very bytes `--save-snapshot` writes, through the same loader
 //! `eval` uses, so `eval` on the saved file gives exactly the same findings.
 
-use super::super::output::progress_on_stderr;
+use super::super::output::{progress_on_stderr, write_bytes};
 use super::super::Outcome;
 use super::eval::finish;
 use acr_audit::pipeline::evaluate;
@@ -36,8 +36,9 @@ fn collect_bytes(config: &CollectConfig) -> anyhow::Result<(Vec<u8>, u64)> {
     Ok((bytes, collected.arm_requests))
 }
 
+/// Write the snapshot atomically: an interrupted collection never leaves half a snapshot behind.
 fn write(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    std::fs::write(path, bytes).with_context(|| format!("{}: cannot write the snapshot", path.display()))
+    write_bytes(path, "the snapshot", bytes)
 }
 
 pub(super) fn collect(config: &CollectConfig, output: &Path) -> anyhow::Result<Outcome> {

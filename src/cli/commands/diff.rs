@@ -5,6 +5,7 @@ use super::super::output::with_output;
 use super::super::Outcome;
 use acr_audit::diff::{describe, drift, Drift, SnapshotRef};
 use acr_audit::pipeline::evaluate_path;
+use acr_audit::report::escape;
 use acr_audit::settings::Settings;
 use std::io::Write;
 
@@ -34,13 +35,38 @@ pub(super) fn run(args: &DiffArgs, settings: &Settings) -> anyhow::Result<Outcom
     Ok(if failed { Outcome::Failed } else { Outcome::Clean })
 }
 
+/// The drift as text for people (`table`) or as Markdown: every value from the snapshots (paths, times, names,
+/// messages, changed values) goes through the escaper of that output kind, so neither a terminal nor a
+/// Markdown renderer acts on it.
 fn render_text(d: &Drift, w: &mut dyn Write, markdown: bool) -> std::io::Result<()> {
-    let (h, bullet, code) = if markdown { ("### ", "- ", "`") } else { ("", "  ", "") };
-    let when = |s: &SnapshotRef| s.collected_at.clone().unwrap_or_else(|| "unknown time".into());
-    writeln!(w, "{h}acr-audit diff: {} ({}) → {} ({})\n", d.old.path, when(&d.old), d.new.path, when(&d.new))?;
+    let (h, bullet) = if markdown { ("### ", "- ") } else { ("", "  ") };
+    let text = |s: &str| -> String {
+        if markdown {
+            escape::markdown_inline(s).into_owned()
+        } else {
+            escape::terminal(s).into_owned()
+        }
+    };
+    let change = |s: &str| -> String {
+        if markdown {
+            escape::markdown_code_span(s)
+        } else {
+            escape::terminal(s).into_owned()
+        }
+    };
+    let when = |s: &SnapshotRef| s.collected_at.as_deref().map(text).unwrap_or_else(|| "unknown time".into());
+    let name = |id: &str| text(id.rsplit('/').next().unwrap_or(id));
+    writeln!(
+        w,
+        "{h}acr-audit diff: {} ({}) → {} ({})\n",
+        text(&d.old.path),
+        when(&d.old),
+        text(&d.new.path),
+        when(&d.new)
+    )?;
     writeln!(w, "{h}Configuration changes ({})", d.changes.len())?;
     for (i, c) in d.changes.iter().enumerate() {
-        writeln!(w, "{bullet}[{}] {code}{}{code}", i + 1, describe(c))?;
+        writeln!(w, "{bullet}[{}] {}", i + 1, change(&describe(c)))?;
     }
     writeln!(w, "\n{h}Findings that appeared ({})", d.appeared.len())?;
     for a in &d.appeared {
@@ -49,23 +75,17 @@ fn render_text(d: &Drift, w: &mut dyn Write, markdown: bool) -> std::io::Result<
             w,
             "{bullet}{} {} on {}: {}",
             f.severity.as_str().to_uppercase(),
-            f.rule,
-            f.resource.rsplit('/').next().unwrap_or(&f.resource),
-            f.message
+            text(&f.rule),
+            name(&f.resource),
+            text(&f.message)
         )?;
         for i in &a.caused_by {
-            writeln!(w, "{bullet}    caused by [{}] {code}{}{code}", i + 1, describe(&d.changes[*i]))?;
+            writeln!(w, "{bullet}    caused by [{}] {}", i + 1, change(&describe(&d.changes[*i])))?;
         }
     }
     writeln!(w, "\n{h}Findings resolved ({})", d.resolved.len())?;
     for f in &d.resolved {
-        writeln!(
-            w,
-            "{bullet}{} {} on {}",
-            f.severity.as_str().to_uppercase(),
-            f.rule,
-            f.resource.rsplit('/').next().unwrap_or(&f.resource)
-        )?;
+        writeln!(w, "{bullet}{} {} on {}", f.severity.as_str().to_uppercase(), text(&f.rule), name(&f.resource))?;
     }
     Ok(())
 }

@@ -2,18 +2,22 @@
 
 use super::super::output::with_output;
 use super::super::Outcome;
-use acr_audit::pipeline::{apply_triage, evaluate_path};
+use acr_audit::pipeline::{apply_triage, evaluate_bytes};
+use acr_audit::report::escape::terminal;
 use acr_audit::report::{reporter, resource_lines, Format, Report};
 use acr_audit::settings::Settings;
+use acr_audit::snapshot::{max_snapshot_bytes, read_snapshot_bytes};
 use std::path::Path;
 
+/// Evaluate `snapshot` and write the reports. The file is read exactly once (it may be a FIFO or a pipe such as
+/// `<(az …)`): the same bytes are parsed and, for SARIF, searched for each resource's line.
 pub(super) fn run(snapshot: &Path, settings: &Settings) -> anyhow::Result<Outcome> {
     let catalog = settings.rules.load_catalog()?;
-    let mut report = evaluate_path(snapshot, &catalog, settings)?.report;
+    let bytes = read_snapshot_bytes(snapshot, max_snapshot_bytes())?;
+    let mut report = evaluate_bytes(&bytes, snapshot, &catalog, settings)?.report;
     if settings.report.wants(Format::Sarif) {
         // SARIF points at the line of each resource in the audited file.
-        let text = std::fs::read_to_string(snapshot).unwrap_or_default();
-        report.context.resource_lines = resource_lines(&text);
+        report.context.resource_lines = resource_lines(&String::from_utf8_lossy(&bytes));
     }
     finish(report, settings)
 }
@@ -25,7 +29,9 @@ pub(super) fn finish(mut report: Report, settings: &Settings) -> anyhow::Result<
     for e in &report.triage.expired {
         eprintln!(
             "note: the suppression of {} on {} expired on {}: it is reported again",
-            e.rule, e.resource, e.expires
+            terminal(&e.rule),
+            terminal(&e.resource),
+            e.expires
         );
     }
     for output in &rs.outputs {

@@ -4,6 +4,7 @@ use super::super::args::{ExplainArgs, ListFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
 use acr_audit::pipeline::evaluate_path;
+use acr_audit::report::escape::terminal;
 use acr_audit::rules::explain::explain;
 use acr_audit::rules::Finding;
 use acr_audit::settings::{RuleSettings, Settings};
@@ -52,7 +53,8 @@ pub(super) fn run(args: &ExplainArgs, rules: RuleSettings) -> anyhow::Result<Out
                     writeln!(w, "   does not fire on this snapshot")?;
                 }
                 for f in fired {
-                    writeln!(w, "   FIRES on {}: {}", f.resource.rsplit('/').next().unwrap_or(&f.resource), f.message)?;
+                    let name = f.resource.rsplit('/').next().unwrap_or(&f.resource);
+                    writeln!(w, "   FIRES on {}: {}", terminal(name), terminal(&f.message))?;
                 }
             }
         }

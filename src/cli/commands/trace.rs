@@ -5,6 +5,7 @@ use super::super::output::with_output;
 use super::super::Outcome;
 use acr_audit::analysis::{analyse, Reachable, Selection, Tristate};
 use acr_audit::model::Model;
+use acr_audit::report::escape::terminal;
 use acr_audit::report::trace::{render_mermaid, render_text};
 use acr_audit::snapshot::load_snapshot;
 
@@ -13,13 +14,14 @@ pub(super) fn run(args: &TraceArgs, selection: &Selection) -> anyhow::Result<Out
     let model = Model::from_snapshot(load_snapshot(&args.snapshot)?);
     let facts = analyse(&model, selection);
     let Some(pair) = facts.pairs.first() else {
-        let clients: Vec<&str> = facts.clients.iter().map(|c| c.name.as_str()).collect();
-        let registries: Vec<&str> = facts.registries.iter().map(|r| r.name.as_str()).collect();
+        // Names from the snapshot, quoted in an error: escaped, line breaks included.
+        let clients: Vec<_> = facts.clients.iter().map(|c| terminal(&c.name)).collect();
+        let registries: Vec<_> = facts.registries.iter().map(|r| terminal(&r.name)).collect();
         anyhow::bail!(
             "{}: no client `{}` with registry `{}` in the snapshot\n  fix: clients here: {}; registries here: {}",
             args.snapshot.display(),
-            args.client,
-            args.registry,
+            terminal(&args.client),
+            terminal(&args.registry),
             if clients.is_empty() { "none".into() } else { clients.join(", ") },
             if registries.is_empty() { "none".into() } else { registries.join(", ") },
         );
