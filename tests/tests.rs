@@ -15,6 +15,7 @@ mod it {
     mod eval_demo;
     mod explain_cmd;
     mod golden;
+    mod hostile_endpoints;
     mod normalisation;
     mod rule_fixtures;
     mod rules_cmd;
