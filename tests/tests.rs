@@ -16,6 +16,7 @@ mod it {
     mod explain_cmd;
     mod fifo_input;
     mod golden;
+    mod hostile_endpoints;
     mod hostile_text;
     mod normalisation;
     mod output_files;

@@ -192,6 +192,16 @@ pub(crate) struct CollectScopeArgs {
     /// Log every ARM request (method, path, status, x-ms-request-id, duration) to stderr. Never a token.
     #[arg(short, long)]
     pub(crate) verbose: bool,
+    /// The most pages one list may have; a list whose nextLinks go on longer is recorded as an error.
+    #[arg(long, default_value_t = acr_audit_collect::DEFAULT_MAX_PAGES, value_name = "N",
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub(crate) max_pages: usize,
+    /// Largest token response accepted, in bytes. Hidden: for tests of the bound, not a setting to tune.
+    #[arg(long, hide = true, env = "ACR_AUDIT_MAX_TOKEN_BYTES", default_value_t = acr_audit_collect::DEFAULT_MAX_TOKEN_BYTES)]
+    pub(crate) max_token_bytes: u64,
+    /// Largest ARM response accepted, in bytes. Hidden: for tests of the bound, not a setting to tune.
+    #[arg(long, hide = true, env = "ACR_AUDIT_MAX_PAGE_BYTES", default_value_t = acr_audit_collect::DEFAULT_MAX_PAGE_BYTES)]
+    pub(crate) max_page_bytes: u64,
 }
 
 /// `scan`.

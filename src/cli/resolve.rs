@@ -100,6 +100,9 @@ pub(crate) fn collect_config(scope: &CollectScopeArgs, registries: &[String]) ->
         auth,
         concurrency: scope.concurrency.max(1),
         verbose: scope.verbose,
+        max_pages: scope.max_pages,
+        max_token_bytes: scope.max_token_bytes,
+        max_page_bytes: scope.max_page_bytes,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         ..CollectConfig::default()
     })

@@ -2,7 +2,9 @@
 //! tests and benchmark. It serves an estate taken from a snapshot file in the real ARM REST shapes: list
 //! responses `{"value": [...], "nextLink": "<absolute url>"}` paged at `page_size`, `$filter=atScope()` role
 //! assignments, `listUsages`, the Service Tags response, ARM error bodies `{"error": {"code", "message"}}`.
-//! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay.
+//! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay;
+//! and hostile answers ([`Action`]): a `nextLink` to another origin, a repeating or endless `nextLink`, an
+//! oversize page or token, an error message that reflects the request's `Authorization` header.
 //! The code under test is the real binary or library, pointed here with `AZURE_AUTHORITY_HOST` and the ARM
 //! endpoint override.
 #![allow(dead_code)]
@@ -40,6 +42,27 @@ pub struct Fault {
     pub retry_after: Option<u64>,
     /// Extra latency before answering.
     pub delay: Option<Duration>,
+    /// A hostile answer instead of (or, for the next-link ones, shaping) the normal one.
+    pub action: Option<Action>,
+}
+
+/// A hostile answer.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// List pages link to this base URL (another origin) instead of the fake's own, on every page.
+    NextLinkTo(String),
+    /// Every page's `nextLink` is the same URL (`…&$skiptoken=0`), so the second page links to itself.
+    RepeatNextLink,
+    /// Every page has a `nextLink` to a new `$skiptoken`, forever.
+    EndlessNextLink,
+    /// The answer is a JSON body of more than this many bytes, sent chunked (no `Content-Length`), so the
+    /// client must bound it while reading.
+    OversizeBody(usize),
+    /// The token endpoint issues an access token of this many bytes (with its `Content-Length`).
+    OversizeToken(usize),
+    /// The error message (status of the fault) reflects the request's `Authorization` header, the client
+    /// secret and a JWT, as a careless proxy or service might.
+    ReflectAuthorization,
 }
 
 impl Fault {
@@ -52,6 +75,20 @@ impl Fault {
             times,
             retry_after: None,
             delay: None,
+            action: None,
+        }
+    }
+    /// A hostile answer for the first `times` matching requests (`path_contains` matches the token endpoint
+    /// too, for [`Action::OversizeToken`]).
+    pub fn hostile(path_contains: &str, action: Action, times: usize) -> Fault {
+        Fault {
+            path_contains: path_contains.to_ascii_lowercase(),
+            status: None,
+            code: "",
+            times,
+            retry_after: None,
+            delay: None,
+            action: Some(action),
         }
     }
     /// A 429 with `Retry-After`.
@@ -67,6 +104,7 @@ impl Fault {
             times,
             retry_after: None,
             delay: Some(delay),
+            action: None,
         }
     }
 }
@@ -161,6 +199,8 @@ struct Shared {
     fault_hits: Mutex<Vec<usize>>,
     token_scopes: Mutex<Vec<String>>,
     counter: AtomicUsize,
+    /// Every request received, token requests included.
+    all_requests: AtomicUsize,
 }
 
 /// A running fake.
@@ -183,6 +223,7 @@ impl FakeArm {
             requests: Mutex::new(Vec::new()),
             token_scopes: Mutex::new(Vec::new()),
             counter: AtomicUsize::new(0),
+            all_requests: AtomicUsize::new(0),
         });
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -210,6 +251,11 @@ impl FakeArm {
     /// ARM requests received (method, path with query), token requests excluded.
     pub fn requests(&self) -> Vec<(String, String)> {
         self.shared.requests.lock().unwrap().clone()
+    }
+
+    /// Every request received (ARM and token requests, answered or not).
+    pub fn all_requests(&self) -> usize {
+        self.shared.all_requests.load(Ordering::Relaxed)
     }
 
     /// Scopes the token endpoint was asked for.
@@ -267,17 +313,28 @@ fn query_param(uri: &Uri, name: &str) -> Option<String> {
     })
 }
 
-/// A page of `items` starting at `$skiptoken`, with an absolute `nextLink` back to this server. Only the page
-/// is cloned, so large estates cost the fake little per request.
-fn page<V: std::borrow::Borrow<Value>>(shared: &Shared, uri: &Uri, items: &[V]) -> Response {
+/// A page of `items` starting at `$skiptoken`, with an absolute `nextLink` back to this server (or what a
+/// next-link [`Action`] says). Only the page is cloned, so large estates cost the fake little per request.
+fn page<V: std::borrow::Borrow<Value>>(shared: &Shared, uri: &Uri, items: &[V], action: Option<&Action>) -> Response {
     let size = shared.options.page_size.max(1);
     let start: usize = query_param(uri, "$skiptoken").and_then(|s| s.parse().ok()).unwrap_or(0);
     let end = (start + size).min(items.len());
     let slice: Vec<Value> = items.get(start..end).unwrap_or(&[]).iter().map(|v| v.borrow().clone()).collect();
     let mut body = json!({"value": slice});
-    if end < items.len() {
-        let api = query_param(uri, "api-version").unwrap_or_default();
-        let mut next = format!("{}{}?api-version={api}&$skiptoken={end}", shared.base.lock().unwrap(), uri.path());
+    let api = query_param(uri, "api-version").unwrap_or_default();
+    let own = shared.base.lock().unwrap().clone();
+    let hostile = match action {
+        Some(Action::NextLinkTo(base)) => Some(format!("{base}{}?api-version={api}&$skiptoken={end}", uri.path())),
+        Some(Action::RepeatNextLink) => Some(format!("{own}{}?api-version={api}&$skiptoken=0", uri.path())),
+        Some(Action::EndlessNextLink) => {
+            Some(format!("{own}{}?api-version={api}&$skiptoken={}", uri.path(), start + size))
+        }
+        _ => None,
+    };
+    if let Some(next) = hostile {
+        body["nextLink"] = json!(next);
+    } else if end < items.len() {
+        let mut next = format!("{own}{}?api-version={api}&$skiptoken={end}", uri.path());
         if let Some(f) = query_param(uri, "$filter") {
             next.push_str(&format!("&$filter={f}"));
         }
@@ -293,8 +350,19 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    shared.all_requests.fetch_add(1, Ordering::Relaxed);
     let path = uri.path().to_string();
     let lower = path.to_ascii_lowercase();
+    // Faults: the first matching one that still has uses left.
+    let fault = {
+        let mut hits = shared.fault_hits.lock().unwrap();
+        shared.options.faults.iter().enumerate().find_map(|(i, f)| {
+            (lower.contains(&f.path_contains) && hits[i] < f.times).then(|| {
+                hits[i] += 1;
+                f.clone()
+            })
+        })
+    };
     if method == Method::POST && lower.ends_with("/oauth2/v2.0/token") {
         let form = String::from_utf8_lossy(&body).to_string();
         let field = |name: &str| {
@@ -312,8 +380,12 @@ async fn handle(
             return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client", "error_description": "AADSTS7000215: Invalid client secret provided."}))).into_response();
         }
         shared.token_scopes.lock().unwrap().push(field("scope").unwrap_or_default());
+        let token = match fault.as_ref().and_then(|f| f.action.clone()) {
+            Some(Action::OversizeToken(n)) => format!("{FAKE_TOKEN}{}", "x".repeat(n.saturating_sub(FAKE_TOKEN.len()))),
+            _ => FAKE_TOKEN.to_string(),
+        };
         return axum::Json(
-            json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": FAKE_TOKEN}),
+            json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}),
         )
         .into_response();
     }
@@ -335,20 +407,30 @@ async fn handle(
             "The api-version query parameter (?api-version=) is required for all requests.",
         );
     }
-    // Faults.
-    let fault = {
-        let mut hits = shared.fault_hits.lock().unwrap();
-        shared.options.faults.iter().enumerate().find_map(|(i, f)| {
-            (lower.contains(&f.path_contains) && hits[i] < f.times).then(|| {
-                hits[i] += 1;
-                f.clone()
-            })
-        })
-    };
+    let mut action = None;
     if let Some(f) = fault {
         if let Some(d) = f.delay {
             tokio::time::sleep(d).await;
         }
+        if let (Some(status), Some(Action::ReflectAuthorization)) = (f.status, &f.action) {
+            let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let message = format!(
+                "The client with request headers Authorization: {authorization}; x-ms-client-assertion: \
+                 {FAKE_FEDERATED_TOKEN} (form client_secret={FAKE_SECRET}) does not have authorization to \
+                 perform action over scope '{path}'."
+            );
+            return arm_error(status, f.code, &message);
+        }
+        if let Some(Action::OversizeBody(n)) = f.action {
+            let padding = "x".repeat(n);
+            let text = format!("{{\"value\": [{{\"id\": \"/pad\", \"padding\": \"{padding}\"}}]}}");
+            // A stream body has no known length, so it goes out chunked, without Content-Length.
+            let stream = axum::body::Body::from(text).into_data_stream();
+            let mut r = Response::new(axum::body::Body::from_stream(stream));
+            r.headers_mut().insert("content-type", "application/json".parse().unwrap());
+            return r;
+        }
+        action = f.action.clone();
         if let Some(status) = f.status {
             let mut r = arm_error(status, f.code, &format!("Injected fault {status} for {path}."));
             if let Some(s) = f.retry_after {
@@ -357,14 +439,14 @@ async fn handle(
             return r;
         }
     }
-    route(&shared, &method, &uri, &lower)
+    route(&shared, &method, &uri, &lower, action.as_ref())
 }
 
 fn starts_with_ci(id: &str, lower_prefix: &str) -> bool {
     id.len() >= lower_prefix.len() && id.as_bytes()[..lower_prefix.len()].eq_ignore_ascii_case(lower_prefix.as_bytes())
 }
 
-fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
+fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Option<&Action>) -> Response {
     let e = &shared.estate;
     let segs: Vec<&str> = lower.split('/').filter(|s| !s.is_empty()).collect();
     let children = |kind: &str, parent: &str| {
@@ -378,7 +460,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
         return ok(shared, json!({"value": children("Microsoft.ContainerRegistry/registries/usages", parent).clone()}));
     }
     match segs.as_slice() {
-        ["subscriptions"] => return page(shared, uri, &e.subscriptions),
+        ["subscriptions"] => return page(shared, uri, &e.subscriptions, action),
         ["subscriptions", s] => {
             return match e
                 .subscriptions
@@ -406,13 +488,14 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
             return ok(shared, e.service_tags.clone())
         }
         ["subscriptions", s, "providers", ns, kind] => {
-            return page(shared, uri, &e.list(&format!("{ns}/{kind}"), &format!("/subscriptions/{s}/")));
+            return page(shared, uri, &e.list(&format!("{ns}/{kind}"), &format!("/subscriptions/{s}/")), action);
         }
         ["subscriptions", s, "resourcegroups", rg, "providers", ns, kind] => {
             return page(
                 shared,
                 uri,
                 &e.list(&format!("{ns}/{kind}"), &format!("/subscriptions/{s}/resourcegroups/{rg}/")),
+                action,
             );
         }
         _ => {}
@@ -423,7 +506,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
         {
             return arm_error(400, "InvalidFilter", "The fake expects $filter=atScope().");
         }
-        return page(shared, uri, children("Microsoft.Authorization/roleAssignments", parent).as_slice());
+        return page(shared, uri, children("Microsoft.Authorization/roleAssignments", parent).as_slice(), action);
     }
     for (suffix, kind) in [
         ("/replications", "Microsoft.ContainerRegistry/registries/replications"),
@@ -432,7 +515,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str) -> Response {
     ] {
         if let Some(parent) = lower.strip_suffix(suffix) {
             if e.by_id.contains_key(&key(parent)) {
-                return page(shared, uri, children(kind, parent).as_slice());
+                return page(shared, uri, children(kind, parent).as_slice(), action);
             }
         }
     }

@@ -1,8 +1,11 @@
 //! Sign-in, the way the Azure CLI and SDKs do it: environment (client secret, or workload identity federation
 //! with `AZURE_FEDERATED_TOKEN_FILE` as in GitHub Actions OIDC and AKS), managed identity, Azure CLI.
 //! Each method is tried with a real token request, so a failed sign-in says which methods were tried and why
-//! each failed. Tokens stay inside `azure_identity`; nothing here formats one.
+//! each failed. Tokens stay inside `azure_identity`; nothing here formats one, and every reason goes through
+//! `redact` (an identity provider's error can echo the request).
 
+use super::redact::{redact, remember};
+use super::transport::TooLarge;
 use super::CollectError;
 use azure_core::auth::TokenCredential;
 use azure_identity::{
@@ -41,9 +44,13 @@ impl AuthMethod {
     }
 }
 
-/// The first error line of a credential failure, without anything that could echo a secret back.
+/// The first error line of a credential failure, without anything that could echo a secret back. A token
+/// response over the bound says so (the credential wraps it in a generic "request token error").
 fn reason(e: &azure_core::Error) -> String {
-    let text = e.to_string();
+    if let Some(too_large) = TooLarge::in_chain(e) {
+        return too_large.to_string();
+    }
+    let text = redact(&e.to_string());
     let first = text.lines().next().unwrap_or("").trim();
     let cut: String = first.chars().take(300).collect();
     if cut.to_ascii_lowercase().contains("secret=") || cut.contains("eyJ") {
@@ -113,7 +120,11 @@ pub(crate) async fn credential(
             }
         };
         match cred.get_token(&[scope]).await {
-            Ok(_) => return Ok(cred),
+            Ok(token) => {
+                // Remembered so that a message echoing it later is redacted, whatever the token's shape.
+                remember(token.token.secret());
+                return Ok(cred);
+            }
             Err(e) => attempts.push((m.label().to_string(), reason(&e))),
         }
     }

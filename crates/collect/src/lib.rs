@@ -7,11 +7,14 @@
 //! `collect` + `eval` see the same data. It draws nothing on the terminal: progress is the binary's.
 //!
 //! - `cloud`: endpoints, token audiences and authorities of the Azure clouds;
+//! - `redact`: the one function that removes credentials from every message stored or printed;
 //! - `auth`: the credential chain (environment / workload identity, managed identity, Azure CLI);
-//! - `transport`: the HTTP client under every SDK pipeline: request log, request count, throttle headers;
+//! - `transport`: the HTTP clients under every SDK pipeline: request log, request count, throttle headers,
+//!   bounded response bodies;
 //! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
-//! - `clients`: from a [`CollectConfig`] to connected clients (endpoint, transport, retries, credential, SDK);
+//! - `clients`: from a [`CollectConfig`] to connected clients (endpoints checked for https, transports,
+//!   retries, credential, SDK);
 //! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
 //! - `assemble`: the branches' results merged into a deterministic snapshot with its metadata.
 
@@ -22,6 +25,7 @@ mod clients;
 mod cloud;
 mod gate;
 mod plan;
+mod redact;
 mod transport;
 
 pub use auth::AuthMethod;
@@ -53,9 +57,30 @@ pub struct CollectConfig {
     pub max_retries: u32,
     /// First backoff delay (doubles each retry; `Retry-After` wins when longer).
     pub initial_backoff: Duration,
+    /// The most pages one list may have before it is recorded as an error (`--max-pages`): a bound on a
+    /// server whose `nextLink`s never end.
+    pub max_pages: usize,
+    /// The largest token response accepted, in bytes.
+    pub max_token_bytes: u64,
+    /// The largest ARM response (one page, one resource, the Service Tags list) accepted, in bytes.
+    pub max_page_bytes: u64,
     /// acr-audit's version, written into the snapshot.
     pub tool_version: String,
 }
+
+/// Default of [`CollectConfig::max_pages`]. At 100 items a page (many ARM lists page at 100 or more), 1,000
+/// pages is 100,000 items of one type in one subscription (or of one registry's role assignments), far beyond
+/// real estates, while an endless chain of links costs at most 1,000 requests per list instead of running
+/// forever.
+pub const DEFAULT_MAX_PAGES: usize = 1_000;
+/// Default of [`CollectConfig::max_token_bytes`]: 64 KiB. Microsoft Entra access tokens are a few KiB (group
+/// claims are capped by the overage mechanism), so this is many times anything real; a token far larger is an
+/// attack or a broken server, and it would be copied into the header of every request.
+pub const DEFAULT_MAX_TOKEN_BYTES: u64 = 64 * 1024;
+/// Default of [`CollectConfig::max_page_bytes`]: 64 MiB. The largest real response read is the Service Tags
+/// list (a few MiB); list pages are far smaller. With `concurrency` requests in flight the bound caps what a
+/// hostile endpoint can make the collector hold.
+pub const DEFAULT_MAX_PAGE_BYTES: u64 = 64 * 1024 * 1024;
 
 impl Default for CollectConfig {
     fn default() -> Self {
@@ -70,6 +95,9 @@ impl Default for CollectConfig {
             verbose: false,
             max_retries: 6,
             initial_backoff: Duration::from_millis(200),
+            max_pages: DEFAULT_MAX_PAGES,
+            max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
+            max_page_bytes: DEFAULT_MAX_PAGE_BYTES,
             tool_version: String::new(),
         }
     }
@@ -126,9 +154,11 @@ pub struct Collected {
 
 /// Collect a snapshot.
 pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> {
+    // Both endpoints are checked before anything is sent: a bad one is a usage error, not a retried failure.
     let endpoint = clients::arm_endpoint(config)?;
+    let authority = clients::authority_host(config)?;
     plan::check_scope(config)?;
-    let clients = clients::connect(config, endpoint).await?;
+    let clients = clients::connect(config, endpoint, authority).await?;
     let read = plan::read(&clients, config).await?;
     let snapshot = assemble::snapshot(read, config, &clients.arm.endpoint)?;
     Ok(Collected { snapshot, arm_requests: clients.arm_requests() })

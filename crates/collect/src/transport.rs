@@ -1,35 +1,151 @@
-//! The HTTP client under every pipeline (ours and the SDK clients'): it counts ARM requests, logs them with
-//! `-v` (method, path, status, `x-ms-request-id`, duration; never headers, so never a token), and slows down
-//! when ARM says the subscription's read budget (`x-ms-ratelimit-remaining-subscription-reads`) is nearly spent.
+//! The HTTP clients under every pipeline (ours, the SDK clients' and the credential's): they count ARM
+//! requests, log them with `-v` (method, path, status, `x-ms-request-id`, duration; never headers, so never a
+//! token; the line goes through `redact` all the same), slow down when ARM says the subscription's read budget
+//! (`x-ms-ratelimit-remaining-subscription-reads`) is nearly spent, and bound every response body.
+//!
+//! Bodies are bounded while they are read, not after: a response announcing a `Content-Length` above the bound
+//! fails before its body is read, and every body stream fails as soon as the bytes received pass the bound, so
+//! whoever collects it (`azure_core`'s `ResponseBody::collect`, `azure_identity`'s token exchange, the SDK
+//! clients' `HttpError`) never holds more than the bound. Without it a hostile or broken endpoint could send a
+//! 200 MB "access token", which `azure_identity` would keep and copy into every request header.
 
+use super::redact::redact;
 use async_trait::async_trait;
+use azure_core::error::ErrorKind;
 use azure_core::headers::HeaderName;
 use azure_core::{HttpClient, Request, Response};
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 /// Below this many remaining reads, each request waits a little so ARM's token bucket can refill.
 const LOW_READ_BUDGET: i64 = 25;
 
+/// A response body larger than the transport's bound. Found again in an error's `source()` chain (the SDKs wrap
+/// it in their own context), so sign-in and ARM failures can say what happened instead of "request failed".
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("the {what} response is larger than {limit} bytes, far above any real one; refused")]
+pub(crate) struct TooLarge {
+    /// "token" or "ARM".
+    pub what: &'static str,
+    /// The bound, in bytes.
+    pub limit: u64,
+}
+
+impl TooLarge {
+    /// The [`TooLarge`] somewhere in an error's `source()` chain, if any.
+    pub(crate) fn in_chain<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a TooLarge> {
+        let mut cur: Option<&(dyn std::error::Error + 'static)> = Some(e);
+        while let Some(err) = cur {
+            if let Some(t) = err.downcast_ref::<TooLarge>() {
+                return Some(t);
+            }
+            cur = err.source();
+        }
+        None
+    }
+
+    fn error(&self) -> azure_core::Error {
+        // `Other`, not `Io`: the retry policy retries `Io` errors, and a response that is too large will be too
+        // large again.
+        azure_core::Error::full(ErrorKind::Other, self.clone(), self.to_string())
+    }
+}
+
+/// One HTTP client of the collection: the ARM one (counted, throttle-aware) or the sign-in one.
 #[derive(Debug)]
 pub(crate) struct Transport {
     inner: Arc<dyn HttpClient>,
     verbose: bool,
-    arm_host: String,
+    /// `host:port` of ARM; `None` for the sign-in transport (nothing is counted).
+    arm_host: Option<String>,
+    /// The largest response body accepted, in bytes.
+    max_body: u64,
+    /// "token" or "ARM", for [`TooLarge`].
+    what: &'static str,
     pub(crate) arm_requests: AtomicU64,
     remaining_reads: std::sync::atomic::AtomicI64,
 }
 
 impl Transport {
-    pub(crate) fn new(verbose: bool, arm_host: String) -> Arc<Transport> {
+    /// The transport of ARM requests to `arm_host` (`host:port`), bodies up to `max_body` bytes.
+    pub(crate) fn arm(verbose: bool, arm_host: String, max_body: u64) -> Arc<Transport> {
+        Transport::new(verbose, Some(arm_host), max_body, "ARM")
+    }
+
+    /// The transport of token requests, bodies up to `max_body` bytes.
+    pub(crate) fn token(verbose: bool, max_body: u64) -> Arc<Transport> {
+        Transport::new(verbose, None, max_body, "token")
+    }
+
+    fn new(verbose: bool, arm_host: Option<String>, max_body: u64, what: &'static str) -> Arc<Transport> {
         Arc::new(Transport {
             inner: azure_core::new_http_client(),
             verbose,
             arm_host,
+            max_body,
+            what,
             arm_requests: AtomicU64::new(0),
             remaining_reads: std::sync::atomic::AtomicI64::new(i64::MAX),
         })
+    }
+
+    /// `response` with its body bounded: refused at once when `Content-Length` says it is too large, else cut
+    /// off with an error as soon as more than the bound has arrived.
+    fn bounded(&self, response: Response) -> azure_core::Result<Response> {
+        let too_large = TooLarge { what: self.what, limit: self.max_body };
+        let announced = response.headers().get_optional_str(&azure_core::headers::CONTENT_LENGTH);
+        if announced.and_then(|n| n.trim().parse::<u64>().ok()).is_some_and(|n| n > self.max_body) {
+            return Err(too_large.error());
+        }
+        let (status, headers, body) = response.deconstruct();
+        Ok(Response::new(status, headers, Box::pin(limit(body, too_large))))
+    }
+}
+
+/// A body stream failing with `too_large` once more than `too_large.limit` bytes have passed; it ends there
+/// (the rest is never read and the connection is dropped).
+struct Limited<S> {
+    body: S,
+    seen: u64,
+    done: bool,
+    too_large: TooLarge,
+}
+
+fn limit<S>(body: S, too_large: TooLarge) -> Limited<S> {
+    Limited { body, seen: 0, done: false, too_large }
+}
+
+impl<S> Stream for Limited<S>
+where
+    S: Stream<Item = azure_core::Result<Bytes>> + Unpin,
+{
+    type Item = azure_core::Result<Bytes>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<Self::Item>> {
+        if self.done {
+            return Poll::Ready(None);
+        }
+        match self.body.poll_next_unpin(cx) {
+            Poll::Ready(Some(Ok(chunk))) => {
+                self.seen = self.seen.saturating_add(chunk.len() as u64);
+                if self.seen > self.too_large.limit {
+                    self.done = true;
+                    Poll::Ready(Some(Err(self.too_large.error())))
+                } else {
+                    Poll::Ready(Some(Ok(chunk)))
+                }
+            }
+            Poll::Ready(Some(Err(e))) => {
+                self.done = true;
+                Poll::Ready(Some(Err(e)))
+            }
+            other => other,
+        }
     }
 }
 
@@ -37,8 +153,8 @@ impl Transport {
 impl HttpClient for Transport {
     async fn execute_request(&self, request: &Request) -> azure_core::Result<Response> {
         let url = request.url();
-        let is_arm = url.host_str().map(|h| format!("{h}:{}", url.port_or_known_default().unwrap_or(0)))
-            == Some(self.arm_host.clone());
+        let is_arm = self.arm_host.is_some()
+            && url.host_str().map(|h| format!("{h}:{}", url.port_or_known_default().unwrap_or(0))) == self.arm_host;
         if is_arm {
             self.arm_requests.fetch_add(1, Ordering::Relaxed);
             let remaining = self.remaining_reads.load(Ordering::Relaxed);
@@ -49,7 +165,7 @@ impl HttpClient for Transport {
         }
         let start = Instant::now();
         let result = self.inner.execute_request(request).await;
-        if let Ok(response) = &result {
+        if let (true, Ok(response)) = (is_arm, &result) {
             let reads = HeaderName::from_static("x-ms-ratelimit-remaining-subscription-reads");
             if let Some(n) = response.headers().get_optional_str(&reads).and_then(|v| v.parse::<i64>().ok()) {
                 self.remaining_reads.store(n, Ordering::Relaxed);
@@ -58,21 +174,76 @@ impl HttpClient for Transport {
         if self.verbose {
             let path = url.path();
             let ms = start.elapsed().as_millis();
-            match &result {
+            let line = match &result {
                 Ok(r) => {
                     let id = r.headers().get_optional_str(&HeaderName::from_static("x-ms-request-id")).unwrap_or("-");
-                    eprintln!(
+                    format!(
                         "{} {} -> {} ({} ms, x-ms-request-id {})",
                         request.method(),
                         path,
                         r.status() as u16,
                         ms,
                         id
-                    );
+                    )
                 }
-                Err(e) => eprintln!("{} {} -> error {:?} ({} ms)", request.method(), path, e.kind(), ms),
-            }
+                Err(e) => format!("{} {} -> error {:?} ({} ms)", request.method(), path, e.kind(), ms),
+            };
+            eprintln!("{}", redact(&line));
         }
-        result
+        self.bounded(result?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::headers::Headers;
+    use azure_core::StatusCode;
+
+    fn response(chunks: Vec<&'static [u8]>, content_length: Option<&str>) -> Response {
+        let mut headers = Headers::new();
+        if let Some(n) = content_length {
+            headers.insert(azure_core::headers::CONTENT_LENGTH, n.to_string());
+        }
+        let stream = futures::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c))));
+        Response::new(StatusCode::Ok, headers, Box::pin(stream))
+    }
+
+    fn transport(limit: u64) -> Arc<Transport> {
+        Transport::token(false, limit)
+    }
+
+    #[tokio::test]
+    async fn a_body_within_the_bound_is_untouched() {
+        let t = transport(8);
+        let body = t.bounded(response(vec![b"abcd", b"efgh"], None)).unwrap().into_body().collect().await.unwrap();
+        assert_eq!(&body[..], b"abcdefgh");
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_cut_off_while_reading() {
+        let t = transport(8);
+        let e = t.bounded(response(vec![b"abcd", b"efgh", b"i"], None)).unwrap().into_body().collect().await;
+        let e = e.expect_err("over the bound");
+        let found = TooLarge::in_chain(&e).expect("TooLarge in the chain");
+        assert_eq!((found.what, found.limit), ("token", 8));
+        assert_eq!(e.kind(), &ErrorKind::Other, "not retried as an I/O error");
+    }
+
+    #[tokio::test]
+    async fn the_stream_stops_at_the_first_chunk_past_the_bound() {
+        let t = transport(3);
+        let mut body = t.bounded(response(vec![b"ab", b"cd", b"never read"], None)).unwrap().into_body();
+        assert!(body.next().await.is_some_and(|c| c.is_ok()));
+        assert!(body.next().await.is_some_and(|c| c.is_err()));
+        assert!(body.next().await.is_none(), "nothing is read after the error");
+    }
+
+    #[test]
+    fn an_announced_content_length_above_the_bound_fails_before_reading() {
+        let t = transport(8);
+        let e = t.bounded(response(vec![b"x"], Some("9"))).map(|_| ()).expect_err("refused");
+        assert!(TooLarge::in_chain(&e).is_some());
+        assert!(t.bounded(response(vec![b"x"], Some("8"))).is_ok());
     }
 }
