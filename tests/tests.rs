@@ -14,6 +14,7 @@ mod it {
     mod ci_outputs;
     mod eval_demo;
     mod explain_cmd;
+    mod fuzz;
     mod golden;
     mod normalisation;
     mod rule_fixtures;
