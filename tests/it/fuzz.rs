@@ -309,7 +309,8 @@ fn check_reports(report: &Report) -> Vec<Failure> {
                     let errors: Vec<String> =
                         report_schema().iter_errors(&value).map(|e| format!("{e} at {}", e.instance_path())).collect();
                     if !errors.is_empty() {
-                        failures.push(fail(Problem::BadReport, format!("JSON report violates its schema: {errors:?}")));
+                        let errors = errors.join("; ");
+                        failures.push(fail(Problem::BadReport, format!("JSON report violates its schema: {errors}")));
                     }
                 }
                 Ok(_) => {}
