@@ -15,6 +15,7 @@ mod it {
     mod eval_demo;
     mod explain_cmd;
     mod fifo_input;
+    mod fuzz;
     mod golden;
     mod hostile_endpoints;
     mod hostile_text;

@@ -4,7 +4,9 @@ use super::facts::{
     ConnectionStatus, DefaultAction, DnsRecordFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts,
     PublicNetworkAccess, RegistryFacts, Sku, UsageFacts,
 };
-use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateEndpoint, Registry};
+use crate::model::{
+    id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateEndpoint, Registry, RegistryPrivateEndpointConnection,
+};
 
 pub(crate) fn registry_facts(model: &Model) -> Vec<RegistryFacts> {
     model.registries.iter().map(|r| one(model, r)).collect()
@@ -53,7 +55,7 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
             .map(|c| {
                 let state = c.properties.private_link_service_connection_state.as_ref();
                 PrivateEndpointConnectionFacts {
-                    id: c.id.clone(),
+                    id: connection_id(r, c),
                     private_endpoint_id: c.properties.private_endpoint.as_ref().map(|e| e.id.clone()),
                     status: state
                         .and_then(|s| s.status.as_deref())
@@ -78,6 +80,18 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
             }),
         private_dns_records: dns_records(model, &r.name),
     }
+}
+
+/// A connection's id; ARM always sends one, but a hand-made or damaged snapshot may not, and a finding must name
+/// a resource. Rebuilt the way ARM forms it (`{registry}/privateEndpointConnections/{name}`), named after the
+/// private endpoint (ARM names connections `<endpoint>.<guid>`).
+fn connection_id(r: &Registry, c: &RegistryPrivateEndpointConnection) -> String {
+    if !c.id.is_empty() {
+        return c.id.clone();
+    }
+    let endpoint = c.properties.private_endpoint.as_ref().and_then(|e| e.id.rsplit('/').next());
+    let name = endpoint.filter(|n| !n.is_empty()).unwrap_or("unnamed");
+    format!("{}/privateEndpointConnections/{name}", r.id)
 }
 
 /// A records named after the registry (its login server) in every privatelink zone of the snapshot.

@@ -14,6 +14,8 @@ pub struct Selection {
     pub clients: Vec<String>,
     /// Explicit (client, registry) pairs, e.g. from a `--pairs` file.
     pub pairs: Vec<(String, String)>,
+    /// The `--pairs` file the pairs came from, so an error about one of them names it.
+    pub pairs_file: Option<std::path::PathBuf>,
 }
 
 impl Selection {
@@ -36,8 +38,8 @@ pub struct UnknownName {
     pub what: &'static str,
     /// The name as given.
     pub name: String,
-    /// `--registry`, `--client` or `--pairs`.
-    pub given_with: &'static str,
+    /// `--registry`, `--client` or `--pairs FILE`.
+    pub given_with: String,
     /// The closest known names, best first (at most three).
     pub closest: Vec<String>,
 }
@@ -54,19 +56,23 @@ impl Selection {
     pub fn unknown_name(&self, facts: &Facts) -> Option<UnknownName> {
         let registries: Vec<(&str, &str)> = facts.registries.iter().map(|r| (r.name.as_str(), r.id.as_str())).collect();
         let clients: Vec<(&str, &str)> = facts.clients.iter().map(|c| (c.name.as_str(), c.id.as_str())).collect();
-        let given = self
-            .registries
-            .iter()
-            .map(|n| ("registry", n, "--registry", &registries))
-            .chain(self.clients.iter().map(|n| ("client", n, "--client", &clients)))
-            .chain(
-                self.pairs
-                    .iter()
-                    .flat_map(|(c, r)| [("client", c, "--pairs", &clients), ("registry", r, "--pairs", &registries)]),
-            );
+        let pairs_flag = match &self.pairs_file {
+            Some(file) => format!("--pairs {}", file.display()),
+            None => "--pairs".to_string(),
+        };
+        let pairs_flag = pairs_flag.as_str();
+        let given =
+            self.registries
+                .iter()
+                .map(|n| ("registry", n, "--registry", &registries))
+                .chain(self.clients.iter().map(|n| ("client", n, "--client", &clients)))
+                .chain(self.pairs.iter().flat_map(|(c, r)| {
+                    [("client", c, pairs_flag, &clients), ("registry", r, pairs_flag, &registries)]
+                }));
         for (what, name, given_with, known) in given {
             let found = known.iter().any(|(n, id)| n.eq_ignore_ascii_case(name) || id_key(id) == id_key(name));
             if !found {
+                let given_with = given_with.to_string();
                 return Some(UnknownName { what, name: name.clone(), given_with, closest: closest(name, known) });
             }
         }

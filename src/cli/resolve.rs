@@ -184,5 +184,10 @@ fn selection(args: &PairArgs) -> anyhow::Result<Selection> {
         None => Vec::new(),
         Some(path) => read_pairs(path)?,
     };
-    Ok(Selection { registries: args.registry.clone(), clients: args.client.clone(), pairs })
+    Ok(Selection {
+        registries: args.registry.clone(),
+        clients: args.client.clone(),
+        pairs,
+        pairs_file: args.pairs.clone(),
+    })
 }

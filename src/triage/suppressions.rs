@@ -10,7 +10,7 @@
 
 use super::TriageError;
 use crate::rules::Finding;
-use globset::GlobMatcher;
+use globset::GlobSet;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -25,8 +25,8 @@ pub struct Suppression {
     pub reason: String,
     /// Last day it applies.
     pub expires: time::Date,
-    rule_glob: GlobMatcher,
-    resource_glob: GlobMatcher,
+    rule_glob: GlobSet,
+    resource_glob: GlobSet,
 }
 
 /// A suppressions file.
@@ -52,8 +52,11 @@ struct RawEntry {
     expires: Option<String>,
 }
 
-fn glob(pattern: &str) -> Result<GlobMatcher, globset::Error> {
-    Ok(globset::GlobBuilder::new(pattern).case_insensitive(true).literal_separator(false).build()?.compile_matcher())
+/// One pattern as a one-member `GlobSet`: its `build` reports a pattern whose regex exceeds the engine's limits
+/// (deeply nested `{a,{b,...}}`) as an error, where `Glob::compile_matcher` panics on it.
+fn glob(pattern: &str) -> Result<GlobSet, globset::Error> {
+    let glob = globset::GlobBuilder::new(pattern).case_insensitive(true).literal_separator(false).build()?;
+    globset::GlobSetBuilder::new().add(glob).build()
 }
 
 impl Suppressions {

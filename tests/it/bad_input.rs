@@ -186,7 +186,8 @@ fn names_that_match_nothing_fail_with_the_closest_names() {
     let dir = tempfile::tempdir().unwrap();
     let pairs = write(dir.path(), "pairs.yaml", "pairs:\n  - client: aks-prod-eastus\n    registry: nosuchacr\n");
     let err = fails_with(&[os("eval"), demo, os("--pairs"), pairs.as_os_str()]);
-    assert!(err.contains("registry `nosuchacr` is not in the snapshot (given with --pairs)"), "{err}");
+    let given = format!("registry `nosuchacr` is not in the snapshot (given with --pairs {})", pairs.display());
+    assert!(err.contains(&given), "{err}");
     // Names that exist, in any case, still select.
     let out =
         acr_audit().args(["eval", "fixtures/demo/snapshot.json", "--registry", "ContosoProdAcr"]).output().unwrap();
@@ -331,4 +332,22 @@ fn an_endless_snapshot_is_refused_at_the_size_bound() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("/dev/zero: the snapshot is larger than 1048576 bytes"), "{stderr}");
+}
+
+/// The fuzzer found that regorus parses unclosed `[` in exponential time. In the binary a custom rule is only
+/// parsed inside the rule sandbox, so the time bound ends it.
+#[test]
+fn a_rule_the_parser_cannot_finish_is_stopped_by_the_time_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(path("tests/fuzz-corpus/rules/regorus-unclosed-brackets-24.rego")).unwrap();
+    write(dir.path(), "brackets.rego", &text);
+    let out = acr_audit()
+        .args(["eval", "fixtures/demo/snapshot.json", "--rules"])
+        .arg(dir.path())
+        .env("ACR_AUDIT_RULE_TIMEOUT", "3")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("ran longer than the 3 s bound"), "{stderr}");
 }
