@@ -79,3 +79,47 @@ pub fn finding_keys(report: &Value) -> Vec<(String, String)> {
         .map(|f| (f["rule"].as_str().unwrap().to_string(), f["resource"].as_str().unwrap().to_string()))
         .collect()
 }
+
+/// The demo estate's subscription, which the fake ARM serves.
+pub const DEMO_SUBSCRIPTION: &str = "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b";
+
+/// What one `scan` of the fake ARM gave: exit code, outputs, the snapshot it saved, how long it took.
+pub struct ScanRun {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub snapshot: Option<Value>,
+    pub snapshot_text: String,
+    pub elapsed: std::time::Duration,
+}
+
+/// `scan --subscription <demo> --format json --save-snapshot` against `fake`, signed in through the fake's
+/// token endpoint (no other credential source is visible), with `env` and `extra` arguments added.
+pub fn scan_fake_arm(fake: &super::fake_arm::FakeArm, env: &[(&str, &str)], extra: &[&str]) -> ScanRun {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("collected.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let start = std::time::Instant::now();
+    let out = cmd
+        .args(["scan", "--subscription", DEMO_SUBSCRIPTION, "--format", "json", "--save-snapshot"])
+        .arg(&saved)
+        .args(extra)
+        .output()
+        .unwrap();
+    let snapshot_text = std::fs::read_to_string(&saved).unwrap_or_default();
+    ScanRun {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+        snapshot: serde_json::from_str(&snapshot_text).ok(),
+        snapshot_text,
+        elapsed: start.elapsed(),
+    }
+}

@@ -9,63 +9,29 @@ use super::fake_arm;
 use common::*;
 use fake_arm::{Action, FakeArm, Fault, Options, FAKE_FEDERATED_TOKEN, FAKE_SECRET, FAKE_TOKEN};
 use serde_json::Value;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-const SUB: &str = "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b";
 const NSG_LIST: &str = "microsoft.network/networksecuritygroups";
 const NSG_TYPE: &str = "Microsoft.Network/networkSecurityGroups";
+
+/// A scan signed in with `--auth env`, so only the fake's token endpoint is tried.
+fn scan(fake: &FakeArm, env: &[(&str, &str)], extra: &[&str]) -> ScanRun {
+    let args: Vec<&str> = ["--auth", "env"].into_iter().chain(extra.iter().copied()).collect();
+    scan_fake_arm(fake, env, &args)
+}
 
 fn demo() -> Value {
     read_json(&path("fixtures/demo/snapshot.json"))
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    snapshot: Option<Value>,
-    snapshot_text: String,
-    elapsed: Duration,
-}
-
-/// `scan --format json --save-snapshot` against `fake` with its environment, overridden by `env`.
-fn scan(fake: &FakeArm, env: &[(&str, &str)], extra: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let saved = dir.path().join("collected.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = Instant::now();
-    let out = cmd
-        .args(["scan", "--subscription", SUB, "--auth", "env", "--format", "json", "--save-snapshot"])
-        .arg(&saved)
-        .args(extra)
-        .output()
-        .unwrap();
-    let snapshot_text = std::fs::read_to_string(&saved).unwrap_or_default();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        snapshot: serde_json::from_str(&snapshot_text).ok(),
-        snapshot_text,
-        elapsed: start.elapsed(),
-    }
-}
-
 /// The snapshot's errors for one resource type.
-fn errors_for(run: &Run, resource_type: &str) -> Vec<Value> {
+fn errors_for(run: &ScanRun, resource_type: &str) -> Vec<Value> {
     let snap = run.snapshot.as_ref().unwrap_or_else(|| panic!("no snapshot; stderr: {}", run.stderr));
     snap["errors"].as_array().unwrap().iter().filter(|e| e["resourceType"] == resource_type).cloned().collect()
 }
 
 /// The report's copy of the snapshot errors (what a reader of the JSON report sees).
-fn report_error_codes(run: &Run) -> Vec<String> {
+fn report_error_codes(run: &ScanRun) -> Vec<String> {
     let report: Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", run.stderr));
     report["snapshot"]["errors"]
         .as_array()

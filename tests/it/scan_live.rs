@@ -11,42 +11,14 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-const SUB: &str = "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b";
+const SUB: &str = DEMO_SUBSCRIPTION;
+
+fn scan(fake: &FakeArm, extra: &[&str]) -> ScanRun {
+    scan_fake_arm(fake, &[], extra)
+}
 
 fn demo() -> Value {
     read_json(&path("fixtures/demo/snapshot.json"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    snapshot: Option<Value>,
-    snapshot_text: String,
-}
-
-fn scan(fake: &FakeArm, extra: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let saved = dir.path().join("collected.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
-    let out = cmd
-        .args(["scan", "--subscription", SUB, "--format", "json", "--save-snapshot"])
-        .arg(&saved)
-        .args(extra)
-        .output()
-        .unwrap();
-    let snapshot_text = std::fs::read_to_string(&saved).unwrap_or_default();
-    Run {
-        code: out.status.code().unwrap(),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-        snapshot: serde_json::from_str(&snapshot_text).ok(),
-        snapshot_text,
-    }
 }
 
 fn keys_of(report_json: &str) -> BTreeSet<(String, String)> {
