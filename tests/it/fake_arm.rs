@@ -53,6 +53,9 @@ pub enum Action {
     NextLinkTo(String),
     /// Every page's `nextLink` is the same URL (`…&$skiptoken=0`), so the second page links to itself.
     RepeatNextLink,
+    /// The answer is a `307 Temporary Redirect` to the same path and query under this base URL (another
+    /// origin, or the same host and port under another scheme).
+    RedirectTo(String),
     /// Every page has a `nextLink` to a new `$skiptoken`, forever.
     EndlessNextLink,
     /// The answer is a JSON body of more than this many bytes, sent chunked (no `Content-Length`), so the
@@ -420,6 +423,13 @@ async fn handle(
                  perform action over scope '{path}'."
             );
             return arm_error(status, f.code, &message);
+        }
+        if let Some(Action::RedirectTo(base)) = &f.action {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            let mut r = Response::new(axum::body::Body::empty());
+            *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+            r.headers_mut().insert("location", format!("{base}{}{query}", uri.path()).parse().unwrap());
+            return r;
         }
         if let Some(Action::OversizeBody(n)) = f.action {
             let padding = "x".repeat(n);

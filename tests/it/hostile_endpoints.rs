@@ -86,6 +86,21 @@ fn a_next_link_to_another_origin_gets_no_request_and_is_an_error_for_that_list()
     assert!(nsgs.as_array().is_none_or(Vec::is_empty), "no silent partial list: {nsgs}");
 }
 
+/// A redirect is not followed: reqwest would keep the Authorization header on a redirect that only changes the
+/// scheme, and here the redirect goes to another origin altogether.
+#[test]
+fn a_redirect_is_not_followed_and_is_an_error_for_that_list() {
+    let other = FakeArm::start(&demo(), Options::default());
+    let faults = vec![Fault::hostile(NSG_LIST, Action::RedirectTo(other.url.clone()), 1_000)];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &[], &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(other.all_requests(), 0, "the redirect target receives nothing, so no token");
+    let errors = errors_for(&run, NSG_TYPE);
+    assert_eq!(errors.len(), 1, "{:#?}", run.snapshot);
+    assert_eq!(errors[0]["status"], 307, "{}", errors[0]);
+}
+
 #[test]
 fn a_repeating_next_link_stops_at_the_repeat_and_is_an_error() {
     let faults = vec![Fault::hostile(NSG_LIST, Action::RepeatNextLink, 1_000)];

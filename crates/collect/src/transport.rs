@@ -56,6 +56,20 @@ impl TooLarge {
     }
 }
 
+/// The HTTP client under every request: reqwest as azure_core builds it (no idle pool, see azure_core's
+/// `new_reqwest_client`), except that it never follows a redirect. reqwest drops `Authorization` on a redirect
+/// to another host or port but keeps it when only the scheme changes, so an `https` endpoint redirecting to
+/// `http` on the same host would receive the bearer token in cleartext. ARM answers the calls acr-audit makes
+/// without redirects, so a 3xx is reported as the error it is, for the list that got it.
+fn http_client() -> Arc<dyn HttpClient> {
+    let builder = reqwest::Client::builder().pool_max_idle_per_host(0).redirect(reqwest::redirect::Policy::none());
+    match builder.build() {
+        Ok(client) => Arc::new(client),
+        // Only a TLS backend that cannot start fails here; azure_core's own client would fail the same way.
+        Err(_) => azure_core::new_http_client(),
+    }
+}
+
 /// One HTTP client of the collection: the ARM one (counted, throttle-aware) or the sign-in one.
 #[derive(Debug)]
 pub(crate) struct Transport {
@@ -84,7 +98,7 @@ impl Transport {
 
     fn new(verbose: bool, arm_host: Option<String>, max_body: u64, what: &'static str) -> Arc<Transport> {
         Arc::new(Transport {
-            inner: azure_core::new_http_client(),
+            inner: http_client(),
             verbose,
             arm_host,
             max_body,
