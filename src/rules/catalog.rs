@@ -101,6 +101,12 @@ impl Catalog {
         Ok(catalog)
     }
 
+    /// Whether any rule, helper library or test came from `--rules` rather than the binary: those are untrusted
+    /// and load only in the rule sandbox.
+    pub fn has_custom_files(&self) -> bool {
+        self.rules.iter().map(|r| &r.source).chain(&self.libraries).chain(&self.tests).any(|s| !s.builtin)
+    }
+
     /// A rule by id (case-insensitive).
     pub fn get(&self, id: &str) -> Option<&RuleFile> {
         self.rules.iter().find(|r| r.meta.id.eq_ignore_ascii_case(id))

@@ -80,8 +80,7 @@ pub fn evaluate_rules(
     input_name: &str,
     isolation: Option<&RuleIsolation>,
 ) -> anyhow::Result<Vec<Finding>> {
-    let has_custom = catalog.rules.iter().map(|r| &r.source).chain(&catalog.libraries).any(|s| !s.builtin);
-    let Some(isolation) = isolation.filter(|_| has_custom) else {
+    let Some(isolation) = isolation.filter(|_| catalog.has_custom_files()) else {
         let mut engine = RuleEngine::new(catalog, false)?;
         return Ok(engine.evaluate(rules, facts, input_name)?);
     };
@@ -103,8 +102,7 @@ pub fn evaluate_rules(
 /// Load every rule of `catalog` once, as [`RuleEngine::new`] does to prove they compile, with custom files
 /// loaded only in the sandbox when `isolation` is given (`rules list`, `show`, `doc`).
 pub fn check_rules(catalog: &Catalog, isolation: Option<&RuleIsolation>) -> anyhow::Result<()> {
-    let has_custom = catalog.rules.iter().map(|r| &r.source).chain(&catalog.libraries).any(|s| !s.builtin);
-    match isolation.filter(|_| has_custom) {
+    match isolation.filter(|_| catalog.has_custom_files()) {
         None => RuleEngine::new(catalog, false).map(|_| ()).map_err(Into::into),
         Some(isolation) => {
             let facts = serde_json::Value::Object(Default::default());

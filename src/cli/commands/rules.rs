@@ -83,8 +83,7 @@ fn show(id: &str, rules: &RuleSettings) -> anyhow::Result<Outcome> {
 
 fn test(rules: &RuleSettings) -> anyhow::Result<Outcome> {
     let catalog = rules.load_catalog()?;
-    let custom = catalog.tests.iter().chain(&catalog.libraries).chain(catalog.rules.iter().map(|r| &r.source));
-    let outcomes = match rules.isolation.as_ref().filter(|_| custom.clone().any(|s| !s.builtin)) {
+    let outcomes = match rules.isolation.as_ref().filter(|_| catalog.has_custom_files()) {
         Some(isolation) => acr_audit::rules::sandbox::run_tests_isolated(&catalog, isolation)?,
         None => run_tests(&catalog)?,
     };
