@@ -85,8 +85,8 @@ fn an_output_that_is_an_input_is_refused_and_the_input_left_untouched() {
     assert!(err.contains("baseline.json"), "{err}");
 }
 
-/// Outputs are replaced whole, through a temporary file that does not stay behind, and special files
-/// (`/dev/stdout`) are written in place rather than replaced by a regular file.
+/// Outputs are replaced whole, through a temporary file that does not stay behind, and special files (a FIFO,
+/// `/dev/stdout`) are written in place rather than replaced by a regular file.
 #[test]
 fn outputs_are_written_atomically_and_special_files_in_place() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -111,17 +111,28 @@ fn outputs_are_written_atomically_and_special_files_in_place() {
     assert_eq!(names, ["report.json"], "no temporary file is left behind");
     #[cfg(unix)]
     {
-        let (code, out, err) = run([
+        // A FIFO stands for every special output (a pipe, a device, /dev/stdout): the report must go through it,
+        // and it must still be a FIFO afterwards, not replaced by a regular file.
+        use std::os::unix::fs::FileTypeExt;
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+        assert!(made.success(), "mkfifo failed");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(&fifo).expect("read the FIFO"))
+        };
+        let (code, _, err) = run([
             OsStr::new("eval"),
             demo.as_os_str(),
             "--format".as_ref(),
             "json".as_ref(),
             "-o".as_ref(),
-            "/dev/stdout".as_ref(),
+            fifo.as_os_str(),
         ]);
         assert_eq!(code, 1, "{err}");
-        assert!(out.contains("acr-audit/report/v1"), "written through /dev/stdout: {out}");
-        assert!(!Path::new("/dev/stdout").metadata().expect("still there").is_file());
+        let through = reader.join().expect("reader");
+        assert!(through.contains("acr-audit/report/v1"), "written through the FIFO: {through}");
+        assert!(std::fs::metadata(&fifo).expect("still there").file_type().is_fifo(), "the FIFO was replaced");
     }
 }
 
