@@ -265,6 +265,22 @@ fn overlapping_udrs_and_a_service_tag_route_split_the_storage_range() {
     assert_eq!((login.route.hops[0].route_name.as_str(), login.route.hops[0].coverage.as_str()), ("default", "all"));
 }
 
+/// A user route whose prefix is a service tag the snapshot lacks could capture the registry's addresses (or drop
+/// them): the path is `unknown`, not `yes`, as with an NSG rule that cannot be resolved.
+#[test]
+fn a_route_with_an_unknown_service_tag_makes_the_path_unknown() {
+    let mut s = public_estate();
+    assert_eq!(path_of(&prod(&s), "login").reachable.as_str(), "yes", "the public estate's login path works");
+    let rt = resources(&mut s, "Microsoft.Network/routeTables")[0]["id"].as_str().unwrap().to_string();
+    resources(&mut s, "Microsoft.Network/routeTables")[0]["properties"]["routes"] = json!([
+        {"id": format!("{rt}/routes/front-door"), "name": "front-door", "properties": {"addressPrefix": "AzureFrontDoor.Backend", "nextHopType": "None"}}
+    ]);
+    let f = prod(&s);
+    let login = path_of(&f, "login");
+    assert_eq!(login.route.unresolved, vec!["AzureFrontDoor.Backend".to_string()]);
+    assert_eq!((login.reachable.as_str(), login.blocked_at), ("unknown", None));
+}
+
 #[test]
 fn a_private_endpoint_in_an_unpeered_vnet_falls_to_the_none_system_route() {
     let mut s = clean();

@@ -31,11 +31,13 @@ pub(super) fn hop(subnet: &SubnetContext<'_>, dest: &IpSet) -> RouteFacts {
     }
 }
 
-/// Next hop `None` drops traffic: all of the destination (`no`) or part of it (`partial`).
+/// Next hop `None` drops traffic: all of the destination (`no`) or part of it (`partial`). A route whose prefix
+/// could not be resolved (a service tag the snapshot lacks) may capture the destination too, so without a
+/// definite drop the path is uncertain, as with an NSG rule that cannot be resolved: never a plain `yes`.
 pub(super) fn judge(route: &RouteFacts, destination_addresses: u64) -> Judgement {
     let dropped: u64 = route.hops.iter().filter(|h| h.next_hop_type == NextHopType::None).map(|h| h.addresses).sum();
     if dropped == 0 {
-        return Judgement::Pass;
+        return if route.unresolved.is_empty() { Judgement::Pass } else { Judgement::Uncertain };
     }
     let reachable = if dropped == destination_addresses { Reachable::No } else { Reachable::Partial };
     Judgement::Blocked { reachable, at: BlockedAt::Route }
