@@ -4,13 +4,13 @@
 //! It takes resolved [`Settings`]; it does not parse flags, decide colour, or write reports (the binary owns
 //! standard output and files).
 
-use crate::analysis::{analyse, Facts, Selection};
+use crate::analysis::{analyse, Facts};
 use crate::model::Model;
 use crate::report::{Report, ReportContext, SnapshotSummary, Summary, ToolSummary, REPORT_SCHEMA};
-use crate::rules::sandbox::{evaluate_rules, RuleIsolation};
+use crate::rules::sandbox::evaluate_rules;
 use crate::rules::{Catalog, Finding};
 use crate::settings::{ReportSettings, Settings};
-use crate::snapshot::{load_snapshot, max_snapshot_bytes, parse_snapshot, read_snapshot_bytes, Snapshot};
+use crate::snapshot::{max_snapshot_bytes, parse_snapshot, read_snapshot_bytes, Snapshot};
 use crate::triage::{self, Baseline, Suppressions};
 use anyhow::Context;
 use std::path::Path;
@@ -33,8 +33,7 @@ pub fn evaluate(
     catalog: &Catalog,
     settings: &Settings,
 ) -> anyhow::Result<Evaluation> {
-    let rules = &settings.rules;
-    run(snapshot, input_name, catalog, &rules.only, &rules.skip, &settings.selection, rules.isolation.as_ref())
+    run(snapshot, input_name, catalog, settings)
 }
 
 /// Load a snapshot file and [`evaluate`] it; errors name the file.
@@ -51,37 +50,6 @@ pub fn evaluate_bytes(bytes: &[u8], path: &Path, catalog: &Catalog, settings: &S
     let snapshot = parse_snapshot(bytes, path)?;
     let name = path.display().to_string();
     evaluate(snapshot, &name, catalog, settings).with_context(|| format!("evaluating {name}"))
-}
-
-/// [`evaluate`] with the rule and pair selection as separate arguments.
-///
-/// Kept with its old signature for one transition, because the rule-fixture tests call it; new code passes
-/// [`Settings`] to [`evaluate`].
-pub fn evaluate_snapshot(
-    snapshot: Snapshot,
-    input_name: &str,
-    catalog: &Catalog,
-    only: &[String],
-    skip: &[String],
-    selection: &Selection,
-) -> anyhow::Result<Evaluation> {
-    run(snapshot, input_name, catalog, only, skip, selection, None)
-}
-
-/// [`evaluate_path`] with the rule and pair selection as separate arguments.
-///
-/// Kept with its old signature for one transition, because the rule-fixture tests call it; new code passes
-/// [`Settings`] to [`evaluate_path`].
-pub fn evaluate_file(
-    path: &Path,
-    catalog: &Catalog,
-    only: &[String],
-    skip: &[String],
-    selection: &Selection,
-) -> anyhow::Result<Evaluation> {
-    let snapshot = load_snapshot(path)?;
-    let name = path.display().to_string();
-    run(snapshot, &name, catalog, only, skip, selection, None).with_context(|| format!("evaluating {name}"))
 }
 
 /// Hide the findings the baseline and suppressions of `settings` accept, as of today (UTC), and record what was
@@ -105,16 +73,9 @@ pub fn apply_triage(report: &mut Report, settings: &ReportSettings) -> anyhow::R
 }
 
 /// The one evaluation path behind every public entry point.
-fn run(
-    snapshot: Snapshot,
-    input_name: &str,
-    catalog: &Catalog,
-    only: &[String],
-    skip: &[String],
-    selection: &Selection,
-    isolation: Option<&RuleIsolation>,
-) -> anyhow::Result<Evaluation> {
-    let rules = catalog.select(only, skip)?;
+fn run(snapshot: Snapshot, input_name: &str, catalog: &Catalog, settings: &Settings) -> anyhow::Result<Evaluation> {
+    let (selection, isolation) = (&settings.selection, settings.rules.isolation.as_ref());
+    let rules = catalog.select(&settings.rules.only, &settings.rules.skip)?;
     let schema = snapshot.schema.clone();
     let model = Model::from_snapshot(snapshot);
     let facts = analyse(&model, selection);

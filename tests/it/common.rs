@@ -80,6 +80,13 @@ pub fn finding_keys(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Settings that evaluate the rules `only` names (all when empty) on the pairs `selection` names, in-process.
+pub fn rule_run(only: &[&str], selection: acr_audit::analysis::Selection) -> acr_audit::settings::Settings {
+    let mut settings = acr_audit::settings::Settings { selection, ..Default::default() };
+    settings.rules.only = only.iter().map(|s| s.to_string()).collect();
+    settings
+}
+
 /// The demo estate's subscription, which the fake ARM serves.
 pub const DEMO_SUBSCRIPTION: &str = "3f2b8c1e-7d4a-4e59-9b6f-0c1d2e3f4a5b";
 

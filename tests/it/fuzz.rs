@@ -19,9 +19,9 @@
 //! `target/tmp/fuzz-failures/`, and belongs in `tests/fuzz-corpus/` once understood: [`corpus_replays_cleanly`]
 //! replays every file there on every run.
 
-use super::common::path;
+use super::common::{path, rule_run};
 use acr_audit::analysis::Selection;
-use acr_audit::pipeline::{apply_triage, evaluate_snapshot};
+use acr_audit::pipeline::{apply_triage, evaluate};
 use acr_audit::report::{reporter, resource_lines, Format, Report};
 use acr_audit::rules::{Catalog, RuleSource};
 use acr_audit::settings::pairs::read_pairs;
@@ -190,7 +190,7 @@ fn check_snapshot(bytes: &[u8], dir: &Path) -> Checked {
         Err(e) => return refused(Kind::Snapshot, &file, e.to_string()),
     };
     let name = file.display().to_string();
-    match evaluate_snapshot(snapshot, &name, builtin_catalog(), &[], &[], &Selection::default()) {
+    match evaluate(snapshot, &name, builtin_catalog(), &rule_run(&[], Selection::default())) {
         Ok(evaluation) => {
             let mut report = evaluation.report;
             // As `eval` does for SARIF: the line of each resource in the audited file.
@@ -213,7 +213,7 @@ fn check_rule(bytes: &[u8], dir: &Path) -> Checked {
         Err(e) => return refused(Kind::Rule, &file, e.to_string()),
     };
     catalog.libraries.push(RuleSource { name: "rules/lib/helpers.rego".into(), text: HELPERS.into(), builtin: true });
-    match evaluate_snapshot(demo_snapshot(), "demo.json", &catalog, &[], &[], &Selection::default()) {
+    match evaluate(demo_snapshot(), "demo.json", &catalog, &rule_run(&[], Selection::default())) {
         Ok(evaluation) => (Outcome::Accepted, check_reports(&evaluation.report)),
         Err(e) => refused(Kind::Rule, &file, format!("{e:#}")),
     }
@@ -240,7 +240,7 @@ fn check_pairs(bytes: &[u8], dir: &Path) -> Checked {
         Err(e) => return refused(Kind::Pairs, &file, format!("{e:#}")),
     };
     let selection = Selection { pairs, pairs_file: Some(file.clone()), ..Selection::default() };
-    match evaluate_snapshot(demo_snapshot(), "demo.json", builtin_catalog(), &[], &[], &selection) {
+    match evaluate(demo_snapshot(), "demo.json", builtin_catalog(), &rule_run(&[], selection)) {
         Ok(evaluation) => (Outcome::Accepted, check_reports(&evaluation.report)),
         Err(e) => refused(Kind::Pairs, &file, format!("{e:#}")),
     }
@@ -434,7 +434,7 @@ fn demo_snapshot() -> acr_audit::snapshot::Snapshot {
 fn demo_report() -> &'static Report {
     static REPORT: OnceLock<Report> = OnceLock::new();
     REPORT.get_or_init(|| {
-        evaluate_snapshot(demo_snapshot(), DEMO, builtin_catalog(), &[], &[], &Selection::default())
+        evaluate(demo_snapshot(), DEMO, builtin_catalog(), &rule_run(&[], Selection::default()))
             .expect("demo evaluates")
             .report
     })

@@ -5,7 +5,7 @@
 use super::common;
 use acr_audit::analysis::{analyse, Selection};
 use acr_audit::model::Model;
-use acr_audit::pipeline::evaluate_snapshot;
+use acr_audit::pipeline::evaluate;
 use acr_audit::rules::Catalog;
 use acr_audit::snapshot::parse_snapshot;
 use common::*;
@@ -61,7 +61,7 @@ fn facts_and_findings(doc: &Value) -> (Value, Vec<(String, String)>) {
     let facts = serde_json::to_value(analyse(&model, &Selection::default())).unwrap();
     let catalog = Catalog::load(true, &[]).unwrap();
     let snapshot = parse_snapshot(&bytes, std::path::Path::new("demo.json")).unwrap();
-    let report = evaluate_snapshot(snapshot, "demo.json", &catalog, &[], &[], &Selection::default()).unwrap().report;
+    let report = evaluate(snapshot, "demo.json", &catalog, &rule_run(&[], Selection::default())).unwrap().report;
     let mut findings: Vec<(String, String)> =
         report.findings.iter().map(|f| (f.rule.clone(), f.resource.clone())).collect();
     findings.sort();

@@ -5,7 +5,7 @@
 
 use super::common;
 use acr_audit::analysis::Selection;
-use acr_audit::pipeline::{evaluate_file, evaluate_snapshot};
+use acr_audit::pipeline::{evaluate, evaluate_path};
 use acr_audit::rules::fixture::{Estates, Fixture};
 use acr_audit::rules::{Catalog, Finding, RuleFile};
 use acr_audit::snapshot::parse_snapshot;
@@ -41,8 +41,7 @@ fn resolve(file: &Path) -> Result<(Fixture, Value), String> {
 fn findings_of(catalog: &Catalog, rule: &str, file: &Path, snapshot: &Value) -> Result<Vec<Finding>, String> {
     let bytes = serde_json::to_vec(snapshot).map_err(|e| e.to_string())?;
     let parsed = parse_snapshot(&bytes, file).map_err(|e| e.to_string())?;
-    let only = [rule.to_string()];
-    let evaluation = evaluate_snapshot(parsed, &shown(file), catalog, &only, &[], &Selection::default())
+    let evaluation = evaluate(parsed, &shown(file), catalog, &rule_run(&[rule], Selection::default()))
         .map_err(|e| format!("{e:#}"))?;
     Ok(evaluation.report.findings)
 }
@@ -247,7 +246,8 @@ fn the_naming_check_catches_each_kind_of_mismatch() {
 #[test]
 fn every_demo_finding_names_a_catalogued_rule() {
     let catalog = catalog();
-    let eval = evaluate_file(&path("fixtures/demo/snapshot.json"), &catalog, &[], &[], &Selection::default()).unwrap();
+    let eval =
+        evaluate_path(&path("fixtures/demo/snapshot.json"), &catalog, &rule_run(&[], Selection::default())).unwrap();
     for f in &eval.report.findings {
         let rule = catalog.get(&f.rule).unwrap_or_else(|| panic!("finding of unknown rule {}", f.rule));
         assert_eq!(f.title, rule.meta.title);
