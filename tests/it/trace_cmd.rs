@@ -46,7 +46,8 @@ fn clean_estate_traces_reachable_private_paths() {
         trace(&["fixtures/demo/snapshot-clean.json", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("10.0.1.5 (A record contosoprodacr in linked zone privatelink.azurecr.io)"), "{text}");
-    assert!(text.contains("VNetPeering via peering:aks-prod-to-hub"), "{text}");
+    // The private endpoint's /32 host route carries the traffic (it beats the peering's /16).
+    assert!(text.contains("InterfaceEndpoint via private-endpoint:pe-contosoprodacr 10.0.1.5/32 (System)"), "{text}");
     assert!(!text.contains("BLOCKED"), "{text}");
 }
 

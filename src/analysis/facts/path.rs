@@ -2,8 +2,8 @@
 
 use super::pair::PeeringFacts;
 use super::vocabulary::{
-    Access, BlockedAt, Coverage, DestinationKind, Direction, DnsStatus, EndpointKind, EndpointService, FirewallVerdict,
-    NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
+    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsStatus, EndpointKind, EndpointService,
+    FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
 
@@ -58,11 +58,12 @@ pub struct DestinationFacts {
 /// One next hop carrying part of the destination.
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteHop {
-    /// `VnetLocal`, `VNetPeering`, `Internet`, `VirtualAppliance`, `VirtualNetworkGateway`, `None`.
+    /// `VnetLocal`, `VNetPeering`, `Internet`, `VirtualAppliance`, `VirtualNetworkGateway`, `None`,
+    /// `InterfaceEndpoint` (a private endpoint's host route).
     pub next_hop_type: NextHopType,
     /// Appliance IP.
     pub next_hop_ip: Option<String>,
-    /// Route id (user) or `system:<name>`.
+    /// Route id (user), the private endpoint's id (its host route), the peering's id, or `system:<name>`.
     pub route: String,
     /// Route name.
     pub route_name: String,
@@ -85,7 +86,8 @@ pub struct RouteFacts {
     pub route_table: Option<String>,
     /// Next hops, each with the part of the destination it carries.
     pub hops: Vec<RouteHop>,
-    /// Route prefixes that could not be resolved.
+    /// Route prefixes whose effect could not be resolved: a service tag the snapshot lacks, or a user route that
+    /// may invalidate a private endpoint's host route when the endpoint subnet's network policy is unknown.
     pub unresolved: Vec<String>,
 }
 
@@ -199,6 +201,8 @@ pub struct PathFacts {
     pub subnet: String,
     /// The endpoint.
     pub endpoint: Endpoint,
+    /// `ipv4` or `ipv6`: the family of the destination and source addresses this path is evaluated for.
+    pub address_family: AddressFamily,
     /// Name resolution.
     pub dns: DnsFacts,
     /// Addresses after resolution.

@@ -163,7 +163,15 @@ arm_vocabulary! {
         VirtualAppliance = "VirtualAppliance",
         VirtualNetworkGateway = "VirtualNetworkGateway",
         None = "None",
+        /// The /32 (/128) system route a private endpoint injects for its address into its VNet and directly
+        /// peered VNets (<https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy>).
+        InterfaceEndpoint = "InterfaceEndpoint",
     }
+}
+
+closed_vocabulary! {
+    /// The address family a path is evaluated for.
+    AddressFamily { Ipv4 = "ipv4", Ipv6 = "ipv6" }
 }
 
 arm_vocabulary! {

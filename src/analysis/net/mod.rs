@@ -1,7 +1,9 @@
-//! Network maths, shared by the hops of the path analysis: address sets ([`ipset`]), service tags and the
-//! symbolic prefixes NSG rules use ([`tags`]), NSG rule evaluation ([`nsg`]) and effective routes with
-//! longest-prefix match ([`routes`]). Pure functions over the model; nothing here knows about paths or rules.
+//! Network maths, shared by the hops of the path analysis: address sets of both families ([`ipset`]), service
+//! tags and the symbolic prefixes NSG rules use ([`tags`]), NSG rule evaluation ([`nsg`]), effective routes with
+//! longest-prefix match ([`routes`]) and the private endpoint host routes a VNet sees ([`endpoint_routes`]).
+//! Pure functions over the model; nothing here knows about paths or rules.
 
+pub mod endpoint_routes;
 pub mod ipset;
 pub mod nsg;
 pub mod routes;

@@ -6,6 +6,10 @@
 //! address prefixes and lists, service tags and application security groups are honoured. When the
 //! snapshot lacks `defaultSecurityRules`, Azure's six defaults are applied (they exist on every NSG).
 //!
+//! Addresses of both families are evaluated, each on its own (a flow's source and destination share a family):
+//! a rule whose prefixes mix IPv4 and IPv6 is applied with the prefixes of the family in question, and a prefix
+//! of the other family neither matches nor blocks.
+//!
 //! A rule that cannot be resolved (a service tag the snapshot lacks; an ASG whose members are unknown) is not
 //! guessed: if it could have matched before the deciding rule, the verdict is marked `uncertain`.
 
@@ -69,6 +73,16 @@ fn prefixes<'a>(single: &'a Option<String>, list: &'a [String]) -> Vec<&'a str> 
 
 fn asg_match(rule_asgs: &[SubResource], member_of: &[String]) -> bool {
     rule_asgs.iter().any(|a| member_of.iter().any(|m| m.eq_ignore_ascii_case(&a.id)))
+}
+
+/// Every address of each family in which `rule_source` holds one of the flow's `source` addresses: a flow's
+/// source and destination are of one family, so a rule's source matters only for its own family.
+fn matching_families(rule_source: &IpSet, source: &IpSet) -> IpSet {
+    source
+        .families()
+        .into_iter()
+        .filter(|f| rule_source.family(*f).intersects(&source.family(*f)))
+        .fold(IpSet::empty(), |acc, f| acc.union(&IpSet::all_of(f)))
 }
 
 /// Azure's default rules, for NSGs whose snapshot omits `defaultSecurityRules`.
@@ -142,13 +156,20 @@ pub fn evaluate(
         {
             continue;
         }
-        // Source side: prefixes (or ASGs) must include some client address.
-        let source_ok = if !p.source_application_security_groups.is_empty() {
-            flow.source_asgs.map(|member_of| asg_match(&p.source_application_security_groups, member_of))
+        // Source side, per address family: the families in which the rule's source (prefixes or ASGs) covers a
+        // client address. A prefix of the other family neither matches nor blocks.
+        let source_match = if !p.source_application_security_groups.is_empty() {
+            flow.source_asgs.map(|member_of| {
+                if asg_match(&p.source_application_security_groups, member_of) {
+                    IpSet::all()
+                } else {
+                    IpSet::empty()
+                }
+            })
         } else {
             resolver
                 .resolve_all(prefixes(&p.source_address_prefix, &p.source_address_prefixes), ctx)
-                .map(|s| s.intersects(flow.source))
+                .map(|s| matching_families(&s, flow.source))
         };
         // Destination side: the part of what is still undecided that the rule covers.
         let dest_set = if !p.destination_application_security_groups.is_empty() {
@@ -160,15 +181,12 @@ pub fn evaluate(
         } else {
             resolver.resolve_all(prefixes(&p.destination_address_prefix, &p.destination_address_prefixes), ctx)
         };
-        let (Some(source_ok), Some(dest_set)) = (source_ok, dest_set) else {
+        let (Some(source_match), Some(dest_set)) = (source_match, dest_set) else {
             unresolved.push(rule.id.clone());
             uncertain = true;
             continue;
         };
-        if !source_ok {
-            continue;
-        }
-        let matched = remaining.intersection(&dest_set);
+        let matched = remaining.intersection(&dest_set).intersection(&source_match);
         if matched.is_empty() {
             continue;
         }

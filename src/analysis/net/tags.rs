@@ -4,7 +4,11 @@
 //! - `VirtualNetwork`: the VNet's address space plus the address spaces of its `Connected` peerings;
 //! - `Internet`: every address outside `VirtualNetwork`, the private ranges (RFC 1918, 100.64.0.0/10) and
 //!   Azure's platform address 168.63.129.16;
-//! - `AzureLoadBalancer`: 168.63.129.16; `*`, `Any`: everything.
+//! - `AzureLoadBalancer`: 168.63.129.16; `*`, `Any`: everything, both address families.
+//!
+//! Sets hold both address families ([`IpSet`]): a service tag keeps its IPv4 and IPv6 prefixes, an IPv6
+//! prefix in a rule resolves to IPv6 addresses (never "unknown"), and each path then judges the family it is
+//! evaluated for. `Internet` for IPv6 is every IPv6 address outside `VirtualNetwork`.
 //!
 //! A tag the snapshot does not carry resolves to `None` (unknown), never to an empty set: an unknown answer
 //! must not turn into "no rule matches".
@@ -72,11 +76,11 @@ impl<'m> AddressResolver<'m> {
         AddressResolver { model, tags: HashMap::new() }
     }
 
-    /// Resolve one prefix text in a VNet context. `None`: unknown (a tag the snapshot lacks, or IPv6).
+    /// Resolve one prefix text in a VNet context. `None`: unknown (a tag the snapshot lacks).
     pub fn resolve(&mut self, text: &str, ctx: &VnetContext) -> Option<IpSet> {
         let t = text.trim();
         match t.to_ascii_lowercase().as_str() {
-            "*" | "any" | "0.0.0.0/0" => return Some(IpSet::all()),
+            "*" | "any" => return Some(IpSet::all()),
             "virtualnetwork" => return Some(ctx.virtual_network.clone()),
             "internet" => return Some(ctx.internet.clone()),
             "azureloadbalancer" => return IpSet::parse_prefix(AZURE_PLATFORM_IP),
@@ -97,7 +101,7 @@ impl<'m> AddressResolver<'m> {
         Some(out)
     }
 
-    /// A named service tag's IPv4 prefixes, from the snapshot.
+    /// A named service tag's prefixes, both families, from the snapshot.
     pub fn service_tag(&mut self, name: &str) -> Option<IpSet> {
         let key = name.to_ascii_lowercase();
         if let Some(s) = self.tags.get(&key) {
@@ -108,7 +112,6 @@ impl<'m> AddressResolver<'m> {
             .properties
             .address_prefixes
             .iter()
-            .filter(|p| !IpSet::is_ipv6_text(p))
             .filter_map(|p| IpSet::parse_prefix(p))
             .fold(IpSet::empty(), |acc, s| acc.union(&s));
         self.tags.insert(key, set.clone());

@@ -1,9 +1,14 @@
 //! The destination hop: the addresses traffic is sent to once the name is resolved — the private endpoint's
 //! IP, or for a public answer every prefix of the endpoint's regional service tag (`AzureContainerRegistry.EastUS`,
 //! `Storage.EastUS`), since a public name can resolve to any of them.
+//!
+//! Public endpoints are IPv4: a registry's public endpoints answer over IPv6 only when its endpoint protocol is
+//! set to `IPv4AndIPv6` (a preview the snapshot does not carry), and private endpoints are IPv4 only
+//! (<https://learn.microsoft.com/azure/container-registry/container-registry-ipv6-dual-stack>). So a service
+//! tag destination keeps the tag's IPv4 prefixes; its IPv6 prefixes are not a destination.
 
 use super::{Judgement, PathContext};
-use crate::analysis::facts::{DestinationFacts, DestinationKind, DnsFacts, DnsStatus, Endpoint};
+use crate::analysis::facts::{AddressFamily, DestinationFacts, DestinationKind, DnsFacts, DnsStatus, Endpoint};
 use crate::analysis::net::ipset::IpSet;
 use std::net::Ipv4Addr;
 
@@ -28,7 +33,7 @@ pub(super) fn hop(ctx: &mut PathContext<'_, '_>, dns: &DnsFacts, endpoint: &Endp
         _ => {
             let resolver = &mut *ctx.resolver;
             let tag = resolver.regional_tag_name(endpoint.service.as_str(), &endpoint.region);
-            match tag.as_deref().and_then(|t| resolver.service_tag(t)) {
+            match tag.as_deref().and_then(|t| resolver.service_tag(t)).map(|s| s.family(AddressFamily::Ipv4)) {
                 Some(set) if !set.is_empty() => (facts(DestinationKind::ServiceTag, tag, &set), set),
                 _ => {
                     let named = tag.unwrap_or_else(|| format!("{}.{}", endpoint.service, endpoint.region));
@@ -36,6 +41,16 @@ pub(super) fn hop(ctx: &mut PathContext<'_, '_>, dns: &DnsFacts, endpoint: &Endp
                 }
             }
         }
+    }
+}
+
+/// The destination facts of one address family's path: the same kind and tag, counting that family's part.
+pub(super) fn of_family(destination: &DestinationFacts, part: &IpSet) -> DestinationFacts {
+    DestinationFacts {
+        kind: destination.kind,
+        service_tag: destination.service_tag.clone(),
+        addresses: part.len(),
+        examples: part.examples(5),
     }
 }
 

@@ -17,8 +17,10 @@ mod route;
 
 use super::endpoints::CloudSuffixes;
 use super::facts::{
-    ApplianceRouteFacts, BlockedAt, ClientFacts, Endpoint, NextHopType, PathFacts, Reachable, RegistryFacts,
+    AddressFamily, ApplianceRouteFacts, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, Endpoint, NextHopType,
+    PathFacts, Reachable, RegistryFacts,
 };
+use super::net::endpoint_routes::interface_endpoint_routes;
 use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
 use super::net::tags::{AddressResolver, VnetContext};
@@ -46,7 +48,7 @@ pub(crate) struct SubnetContext<'m> {
     pub route_table: Option<&'m RouteTable>,
     /// Its effective routes.
     pub routes: EffectiveRoutes,
-    /// The client's addresses in the subnet.
+    /// The client's addresses in the subnet, both families.
     pub source: IpSet,
 }
 
@@ -58,7 +60,8 @@ impl<'m> SubnetContext<'m> {
         let subnet = model.subnet(subnet_id);
         let route_table =
             subnet.and_then(|s| s.subnet.properties.route_table.as_ref()).and_then(|r| model.route_table(&r.id));
-        let routes = EffectiveRoutes::build(vnet, route_table, ctx.resolver, &vctx);
+        let endpoints = interface_endpoint_routes(model, vnet);
+        let routes = EffectiveRoutes::build(vnet, route_table, &endpoints, ctx.resolver, &vctx);
         let source = client_source(subnet, client);
         SubnetContext { subnet_id: subnet_id.to_string(), subnet, vnet, vctx, route_table, routes, source }
     }
@@ -131,30 +134,57 @@ pub(crate) fn pair_paths(
     for subnet_id in &client.subnet_ids {
         let subnet = SubnetContext::new(ctx, client, subnet_id);
         for endpoint in endpoints {
-            out.push(one_path(ctx, &subnet, client, registry, endpoint));
+            out.extend(endpoint_paths(ctx, &subnet, client, registry, endpoint));
         }
     }
     out
 }
 
+/// The paths from one subnet to one endpoint: one per address family that both the destination and the
+/// client's addresses have (a flow never changes family), IPv4 alone when they share none, so an endpoint whose
+/// name resolves to nothing still has its path.
+fn endpoint_paths(
+    ctx: &mut PathContext<'_, '_>,
+    subnet: &SubnetContext<'_>,
+    client: &ClientFacts,
+    registry: &RegistryFacts,
+    endpoint: &Endpoint,
+) -> Vec<PathFacts> {
+    let dns = dns::hop(ctx, subnet, registry, endpoint);
+    let (destination, dest_set) = destination::hop(ctx, &dns, endpoint);
+    let source_families = subnet.source.families();
+    let mut families: Vec<AddressFamily> =
+        dest_set.families().into_iter().filter(|f| source_families.contains(f)).collect();
+    if families.is_empty() {
+        families.push(AddressFamily::Ipv4);
+    }
+    let resolved = (dns, destination, dest_set);
+    families.into_iter().map(|family| one_path(ctx, subnet, client, registry, endpoint, family, &resolved)).collect()
+}
+
+/// One path, for one address family: the later hops see only that family's destination and source addresses.
 fn one_path(
     ctx: &mut PathContext<'_, '_>,
     subnet: &SubnetContext<'_>,
     client: &ClientFacts,
     registry: &RegistryFacts,
     endpoint: &Endpoint,
+    family: AddressFamily,
+    (dns, destination, dest_set): &(DnsFacts, DestinationFacts, IpSet),
 ) -> PathFacts {
-    let dns = dns::hop(ctx, subnet, registry, endpoint);
-    let (destination, dest_set) = destination::hop(ctx, &dns, endpoint);
+    let dns = dns.clone();
+    let dest_set = dest_set.family(family);
+    let destination = destination::of_family(destination, &dest_set);
+    let source = subnet.source.family(family);
     let route = route::hop(subnet, &dest_set);
     let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns);
-    let nsg = nsg::hop(ctx, client, subnet, &dest_set, private_endpoint.as_ref());
+    let nsg = nsg::hop(ctx, client, subnet, &source, &dest_set, private_endpoint.as_ref());
     let firewall = registry_firewall::hop(registry, client, &dns);
     let (reachable, blocked_at) = verdict(&[
         dns::judge(&dns),
         private_endpoint::judge(private_endpoint.as_ref()),
         destination::judge(&destination),
-        route::judge(&route, destination.addresses),
+        route::judge(&route),
         nsg::judge(&nsg),
         registry_firewall::judge(&firewall),
     ]);
@@ -165,6 +195,7 @@ fn one_path(
         registry_name: registry.name.clone(),
         subnet: subnet.subnet.map(|s| s.subnet.id.clone()).unwrap_or_else(|| subnet.subnet_id.clone()),
         endpoint: endpoint.clone(),
+        address_family: family,
         dns,
         destination,
         route,

@@ -1,5 +1,5 @@
 //! The NSG hop: every NSG on the path judges the same flow, the client's addresses to the destination on TCP
-//! 443. Outbound, the client NIC's NSG first, then the client subnet's (both must allow); inbound, the private
+//! 443, both of the path's address family. Outbound, the client NIC's NSG first, then the client subnet's (both must allow); inbound, the private
 //! endpoint subnet's NSG, only when that subnet's `privateEndpointNetworkPolicies` enforces NSGs
 //! (<https://learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy>).
 
@@ -17,13 +17,13 @@ pub(super) fn hop(
     ctx: &mut PathContext<'_, '_>,
     client: &ClientFacts,
     subnet: &SubnetContext<'_>,
+    source: &IpSet,
     dest: &IpSet,
     pe: Option<&PrivateEndpointHop>,
 ) -> NsgPathFacts {
     let model = ctx.model;
     let mut evaluations = Vec::new();
     let mut denied = IpSet::empty();
-    let source = &subnet.source;
     let source_asgs = client.application_security_groups.as_deref();
     let https_flow =
         |direction| Flow { source, source_asgs, destination: dest, destination_asgs: &[], port: 443, direction };

@@ -7,7 +7,6 @@ use crate::analysis::net::ipset::IpSet;
 
 /// The next hops carrying `dest`, each with the part it carries.
 pub(super) fn hop(subnet: &SubnetContext<'_>, dest: &IpSet) -> RouteFacts {
-    let total = dest.len();
     let hops = subnet
         .routes
         .classify(dest)
@@ -19,7 +18,7 @@ pub(super) fn hop(subnet: &SubnetContext<'_>, dest: &IpSet) -> RouteFacts {
             route_name: e.name.clone(),
             address_prefix: e.address_prefix.clone(),
             origin: e.origin,
-            coverage: if set.len() == total { Coverage::All } else { Coverage::Some },
+            coverage: if set == *dest { Coverage::All } else { Coverage::Some },
             addresses: set.len(),
             examples: set.examples(5),
         })
@@ -31,14 +30,16 @@ pub(super) fn hop(subnet: &SubnetContext<'_>, dest: &IpSet) -> RouteFacts {
     }
 }
 
-/// Next hop `None` drops traffic: all of the destination (`no`) or part of it (`partial`). A route whose prefix
-/// could not be resolved (a service tag the snapshot lacks) may capture the destination too, so without a
-/// definite drop the path is uncertain, as with an NSG rule that cannot be resolved: never a plain `yes`.
-pub(super) fn judge(route: &RouteFacts, destination_addresses: u64) -> Judgement {
-    let dropped: u64 = route.hops.iter().filter(|h| h.next_hop_type == NextHopType::None).map(|h| h.addresses).sum();
-    if dropped == 0 {
+/// Next hop `None` drops traffic: all of the destination (`no`: every hop is `None`; the hops split the
+/// destination between them) or part of it (`partial`). A route whose effect could not be resolved (a service
+/// tag the snapshot lacks; a user route that may invalidate a private endpoint's host route) may capture the
+/// destination too, so without a definite drop the path is uncertain, as with an NSG rule that cannot be
+/// resolved: never a plain `yes`.
+pub(super) fn judge(route: &RouteFacts) -> Judgement {
+    let drops = |h: &&RouteHop| h.next_hop_type == NextHopType::None;
+    if !route.hops.iter().any(|h| drops(&h)) {
         return if route.unresolved.is_empty() { Judgement::Pass } else { Judgement::Uncertain };
     }
-    let reachable = if dropped == destination_addresses { Reachable::No } else { Reachable::Partial };
+    let reachable = if route.hops.iter().all(|h| drops(&h)) { Reachable::No } else { Reachable::Partial };
     Judgement::Blocked { reachable, at: BlockedAt::Route }
 }
