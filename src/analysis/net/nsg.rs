@@ -227,3 +227,111 @@ pub fn evaluate(
     };
     NsgEvaluation { verdict, allowed, denied }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use serde_json::json;
+
+    /// An NSG holding `rules` (outbound TCP, any source unless the rule names one).
+    fn model_with(rules: Vec<serde_json::Value>) -> Model {
+        let rules: Vec<serde_json::Value> = rules
+            .into_iter()
+            .map(|mut r| {
+                let props = r["properties"].as_object_mut().unwrap();
+                for (k, v) in [("protocol", "Tcp"), ("sourcePortRange", "*"), ("destinationPortRange", "443")] {
+                    props.entry(k).or_insert(json!(v));
+                }
+                props.entry("direction").or_insert(json!("Outbound"));
+                if !props.contains_key("sourceAddressPrefixes") {
+                    props.entry("sourceAddressPrefix").or_insert(json!("*"));
+                }
+                r
+            })
+            .collect();
+        let snapshot = json!({"schema": "acr-audit/snapshot/v1", "resources": {"Microsoft.Network/networkSecurityGroups": [
+            {"id": "/nsg", "name": "nsg", "properties": {"securityRules": rules}}]}});
+        Model::from_snapshot(serde_json::from_value(snapshot).unwrap())
+    }
+
+    fn rule(name: &str, priority: u32, access: &str, props: serde_json::Value) -> serde_json::Value {
+        let mut p = props;
+        p["priority"] = json!(priority);
+        p["access"] = json!(access);
+        json!({"id": format!("/nsg/securityRules/{name}"), "name": name, "properties": p})
+    }
+
+    fn verdict(model: &Model, source: &str, destination: &str) -> NsgEvaluation {
+        let (source, destination) = (IpSet::parse_prefix(source).unwrap(), IpSet::parse_prefix(destination).unwrap());
+        let flow = Flow {
+            source: &source,
+            source_asgs: None,
+            destination: &destination,
+            destination_asgs: &[],
+            port: 443,
+            direction: Direction::Outbound,
+        };
+        let mut resolver = AddressResolver::new(model);
+        evaluate(&model.network_security_groups[0], &flow, &mut resolver, &VnetContext::of(None))
+    }
+
+    fn deciding(e: &NsgEvaluation) -> Vec<&str> {
+        e.verdict.deciding_rules.iter().map(|r| r.name.as_str()).collect()
+    }
+
+    #[test]
+    fn an_allow_rule_mixing_families_allows_the_ipv4_flow_and_is_not_unresolved() {
+        let model = model_with(vec![
+            rule("AllowAcrMixed", 100, "Allow", json!({"destinationAddressPrefixes": ["10.1.0.0/16", "fd00::/8"]})),
+            rule("DenyRest", 200, "Deny", json!({"destinationAddressPrefix": "*"})),
+        ]);
+        let e = verdict(&model, "10.10.0.4", "10.1.0.5");
+        assert_eq!((e.verdict.verdict, e.verdict.uncertain), (NsgVerdictKind::Allow, false));
+        assert!(e.verdict.unresolved_rules.is_empty(), "{:?}", e.verdict.unresolved_rules);
+        assert_eq!(deciding(&e), vec!["AllowAcrMixed"]);
+        // The same rule, for the IPv6 flow, applies its IPv6 prefix.
+        let e = verdict(&model, "fd00:10::4", "fd00:1::5");
+        assert_eq!((e.verdict.verdict, deciding(&e)), (NsgVerdictKind::Allow, vec!["AllowAcrMixed"]));
+        // An IPv6 destination outside its IPv6 prefix falls to the deny.
+        let e = verdict(&model, "fd00:10::4", "2001:db8::5");
+        assert_eq!((e.verdict.verdict, deciding(&e)), (NsgVerdictKind::Deny, vec!["DenyRest"]));
+    }
+
+    #[test]
+    fn a_deny_rule_with_only_ipv6_prefixes_does_not_block_ipv4() {
+        let model = model_with(vec![
+            rule("DenyV6", 100, "Deny", json!({"destinationAddressPrefix": "fd00::/8"})),
+            rule(
+                "DenyFromV6",
+                110,
+                "Deny",
+                json!({"sourceAddressPrefixes": ["fd00:10::/64"], "destinationAddressPrefix": "*"}),
+            ),
+            rule("AllowV4", 200, "Allow", json!({"destinationAddressPrefix": "10.1.0.0/16"})),
+        ]);
+        let e = verdict(&model, "10.10.0.4", "10.1.0.5");
+        assert_eq!((e.verdict.verdict, e.verdict.uncertain), (NsgVerdictKind::Allow, false));
+        assert_eq!(deciding(&e), vec!["AllowV4"]);
+        // For IPv6 the deny does decide.
+        let e = verdict(&model, "fd00:10::4", "fd00:1::5");
+        assert_eq!((e.verdict.verdict, deciding(&e)), (NsgVerdictKind::Deny, vec!["DenyV6"]));
+        // A source prefix of the other family does not match an IPv4 client either.
+        let e = verdict(&model, "10.10.0.4", "20.1.2.3");
+        assert_ne!(deciding(&e).first(), Some(&"DenyFromV6"));
+    }
+
+    #[test]
+    fn a_service_tag_keeps_both_families() {
+        let snapshot = json!({"schema": "acr-audit/snapshot/v1",
+            "serviceTags": [{"values": [{"name": "AzureContainerRegistry", "properties": {"addressPrefixes": ["20.38.0.0/16", "2603:1000::/40"]}}]}],
+            "resources": {"Microsoft.Network/networkSecurityGroups": [{"id": "/nsg", "name": "nsg", "properties": {"securityRules": [
+                {"id": "/nsg/securityRules/DenyAcr", "name": "DenyAcr", "properties": {"protocol": "Tcp", "sourcePortRange": "*",
+                 "destinationPortRange": "443", "sourceAddressPrefix": "*", "destinationAddressPrefix": "AzureContainerRegistry",
+                 "access": "Deny", "priority": 100, "direction": "Outbound"}}]}}]}});
+        let model = Model::from_snapshot(serde_json::from_value(snapshot).unwrap());
+        assert_eq!(deciding(&verdict(&model, "10.10.0.4", "20.38.1.1")), vec!["DenyAcr"]);
+        assert_eq!(deciding(&verdict(&model, "fd00:10::4", "2603:1000::1")), vec!["DenyAcr"]);
+        assert_ne!(deciding(&verdict(&model, "fd00:10::4", "2603:2000::1")), vec!["DenyAcr"]);
+    }
+}
