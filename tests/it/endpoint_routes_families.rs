@@ -166,3 +166,20 @@ fn a_dual_stack_client_is_judged_per_family_with_mixed_family_nsg_rules() {
         e.report.findings.iter().filter(|f| f.rule.starts_with("ACR-NET-00")).map(|f| f.rule.as_str()).collect();
     assert!(!nsg_findings.contains(&"ACR-NET-002"), "{nsg_findings:?}");
 }
+
+/// The hub VNet (the endpoint's) is not in the snapshot, so its subnet's network policy is unknown: the broader
+/// drop route may or may not capture the endpoint (the firewall's `0.0.0.0/0` route never does). The private
+/// paths are `unknown`, not `no`, and no finding blames the route.
+#[test]
+fn an_unknown_endpoint_subnet_policy_leaves_private_paths_unknown_not_blocked() {
+    let route = format!("{}/routes/hub", route_table());
+    let mut s = hub_route_estate("None", Some("Disabled"));
+    s = merge_patch(s, &json!({"resources": {"Microsoft.Network/virtualNetworks": {hub_vnet(): null}}})).unwrap();
+    let e = run(&s, &["ACR-NET-003"]);
+    for p in private_paths(&e) {
+        assert_eq!(p.route.hops[0].next_hop_type.as_str(), "InterfaceEndpoint");
+        assert_eq!(p.route.unresolved, vec!["10.0.0.0/16".to_string()]);
+        assert_eq!((p.reachable.as_str(), p.blocked_at), ("unknown", None), "{}", p.endpoint.fqdn);
+    }
+    assert_eq!(findings_on(&e, "ACR-NET-003", &route), 0);
+}

@@ -103,10 +103,12 @@ pub struct InterfaceEndpointRoute {
 #[derive(Debug, Clone, Default)]
 pub struct EffectiveRoutes {
     trie: JointPrefixMap<IpNet, RouteEntry>,
-    /// Route prefixes whose effect could not be resolved: a service tag missing from the snapshot, or a user
-    /// route that may invalidate a private endpoint's host route when the endpoint subnet's network policy is
-    /// not known.
+    /// Route prefixes whose effect could not be resolved for any destination: a service tag missing from the
+    /// snapshot.
     pub unresolved: Vec<String>,
+    /// User route prefixes that may invalidate a private endpoint's host route (the key) when the endpoint
+    /// subnet's network policy is not known: unresolved only for destinations holding that address.
+    endpoint_unresolved: Vec<(IpNet, String)>,
 }
 
 fn system(prefix: &str, hop: NextHopType, name: &str) -> RouteEntry {
@@ -200,10 +202,10 @@ impl EffectiveRoutes {
                 }
             }
             EndpointRoutePolicy::RouteTableEnabled { vnet_prefix_len: None } | EndpointRoutePolicy::Unknown => {
-                for (_, text) in covering {
-                    if !self.unresolved.contains(text) {
-                        self.unresolved.push(text.clone());
-                    }
+                // Which covering route could invalidate it is unknown, except a default route: the page cites
+                // 0.0.0.0/0 as a route that never does.
+                for (_, text) in covering.filter(|(n, _)| n.prefix_len() > 0) {
+                    self.endpoint_unresolved.push((host, text.clone()));
                 }
             }
         }
@@ -274,6 +276,18 @@ impl EffectiveRoutes {
             Some((_, set)) => *set = set.union(&rest),
             None => out.push((entry.clone(), rest)),
         }
+    }
+
+    /// The route prefixes whose effect on `dest` could not be resolved: unknown service tags, and user routes
+    /// that may invalidate the host route of a private endpoint address in `dest`.
+    pub fn unresolved_for(&self, dest: &IpSet) -> Vec<String> {
+        let mut out = self.unresolved.clone();
+        for (host, text) in &self.endpoint_unresolved {
+            if IpSet::from_ipnet(*host).intersects(dest) && !out.contains(text) {
+                out.push(text.clone());
+            }
+        }
+        out
     }
 
     /// All routes (for reports).
@@ -423,9 +437,14 @@ mod tests {
         assert_eq!(hop_to_endpoint(&t), ("VirtualAppliance".into(), "10.0.1.5/32".into()));
         let t = with_endpoint(&[("10.0.0.0/16", "None")], EndpointRoutePolicy::Unknown);
         assert_eq!(hop_to_endpoint(&t).0, "InterfaceEndpoint");
-        assert_eq!(t.unresolved, vec!["10.0.0.0/16".to_string()], "the /16 may capture the endpoint");
+        let endpoint = IpSet::parse_prefix("10.0.1.5").unwrap();
+        assert_eq!(t.unresolved_for(&endpoint), vec!["10.0.0.0/16".to_string()], "the /16 may capture the endpoint");
+        let elsewhere = IpSet::parse_prefix("20.60.0.0/19").unwrap();
+        assert!(t.unresolved_for(&elsewhere).is_empty(), "other destinations are not in doubt");
+        let t = with_endpoint(&[("0.0.0.0/0", "VirtualAppliance")], EndpointRoutePolicy::Unknown);
+        assert!(t.unresolved_for(&endpoint).is_empty(), "a default route never invalidates the host route");
         let t = with_endpoint(&[], EndpointRoutePolicy::Unknown);
-        assert!(t.unresolved.is_empty(), "no user route can capture it");
+        assert!(t.unresolved_for(&endpoint).is_empty(), "no user route can capture it");
     }
 
     #[test]

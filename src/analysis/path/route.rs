@@ -26,7 +26,7 @@ pub(super) fn hop(subnet: &SubnetContext<'_>, dest: &IpSet) -> RouteFacts {
     RouteFacts {
         route_table: subnet.route_table.map(|t| t.id.clone()),
         hops,
-        unresolved: subnet.routes.unresolved.clone(),
+        unresolved: subnet.routes.unresolved_for(dest),
     }
 }
 
