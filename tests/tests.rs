@@ -20,6 +20,7 @@ mod it {
     mod hostile_endpoints;
     mod hostile_text;
     mod normalisation;
+    mod null_members;
     mod output_files;
     mod rule_fixtures;
     mod rules_cmd;
