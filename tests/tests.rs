@@ -19,6 +19,7 @@ mod it {
     mod golden;
     mod hostile_endpoints;
     mod hostile_text;
+    mod identity_modes;
     mod normalisation;
     mod null_members;
     mod output_files;
