@@ -264,10 +264,11 @@ pub fn rbac_facts(
         }
         let mine = principal_id.map(|id| id.eq_ignore_ascii_case(&p.principal_id)).unwrap_or(false);
         let group = is_group(p.principal_type.as_deref()) && pull != Some(false);
-        if (mine || group) && role_pull_by_mode(model, &p.role_definition_id).is_none() {
-            if !unknown_definitions.contains(&p.role_definition_id) {
-                unknown_definitions.push(p.role_definition_id.clone());
-            }
+        if (mine || group)
+            && role_pull_by_mode(model, &p.role_definition_id).is_none()
+            && !unknown_definitions.contains(&p.role_definition_id)
+        {
+            unknown_definitions.push(p.role_definition_id.clone());
         }
         if mine {
             grants.push(Grant {
