@@ -179,6 +179,22 @@ fn forbidden_role_assignments_give_meta_001_and_no_missing_acrpull() {
 }
 
 #[test]
+fn a_forbidden_role_definition_names_the_permission_and_raises_no_missing_pull() {
+    let faults =
+        vec![Fault::status("/providers/microsoft.authorization/roledefinitions/", 403, "AuthorizationFailed", 1000)];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &["--fail-on", "none"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let meta: Vec<&str> =
+        findings.iter().filter(|f| f["rule"] == "ACR-META-001").map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(!meta.is_empty(), "{findings:?}");
+    assert!(meta.iter().all(|m| m.contains("needs Microsoft.Authorization/roleDefinitions/read")), "{meta:?}");
+    assert!(!findings.iter().any(|f| f["rule"] == "ACR-IAM-001"), "an unread definition is not a missing grant");
+}
+
+#[test]
 fn no_token_or_secret_reaches_logs_snapshots_or_reports() {
     let fake = FakeArm::start(&demo(), Options::default());
     let run = scan(&fake, &["-v"]);
