@@ -17,8 +17,9 @@
 #   with `401 Unauthorized` and pods stay in `ImagePullBackOff`.
 #
 #   ## Fix
-#   Assign the role the registry's mode honours: AcrPull (`az aks update --attach-acr` does that) in
-#   `LegacyRegistryPermissions` mode, Container Registry Repository Reader in `AbacRepositoryPermissions` mode.
+#   Assign the role the registry's mode honours (the first command fills it in): AcrPull in
+#   `LegacyRegistryPermissions` mode (`az aks update --attach-acr` assigns that one), Container Registry
+#   Repository Reader in `AbacRepositoryPermissions` mode.
 # related_resources:
 #   - https://learn.microsoft.com/azure/aks/cluster-container-registry-integration
 #   - https://learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions
@@ -31,8 +32,8 @@
 #     - "ImagePullBackOff"
 #     - "ErrImagePull"
 #   remediation:
-#     - az aks update --name {client_name} --resource-group {client_resource_group} --attach-acr {registry_id}
 #     - az role assignment create --assignee-object-id {principal_id} --assignee-principal-type ServicePrincipal --role {pull_role} --scope {registry_id}
+#     - az aks update --name {client_name} --resource-group {client_resource_group} --attach-acr {registry_id}
 package acr_audit.identity.acr_iam_001
 
 import rego.v1
