@@ -20,7 +20,9 @@ mod it {
     mod golden;
     mod hostile_endpoints;
     mod hostile_text;
+    mod identity_modes;
     mod normalisation;
+    mod null_members;
     mod output_files;
     mod rule_fixtures;
     mod rules_cmd;

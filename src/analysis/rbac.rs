@@ -1,28 +1,132 @@
 //! Whether a principal can pull from a registry: role assignments read at the registry scope (they include
 //! those inherited from resource group, subscription and management group), role definitions resolved, and
 //! Azure's action matching: `*` wildcards, case-insensitive, `notActions` subtracted within their block.
+//!
+//! Which roles count depends on the registry's `roleAssignmentMode` (api-version 2025-11-01):
+//! - `LegacyRegistryPermissions` (ARM's default) honours the action `Microsoft.ContainerRegistry/registries/pull/read`
+//!   (AcrPull, AcrPush, Owner, Contributor, Reader through `*` / `*/read`);
+//! - `AbacRepositoryPermissions` honours only the data action
+//!   `Microsoft.ContainerRegistry/registries/repositories/content/read` (the ABAC-enabled Container Registry
+//!   Repository Reader / Writer / Contributor roles): AcrPull, AcrPush and AcrDelete are not honoured, and Owner,
+//!   Contributor and Reader grant no data-plane access. An assignment with an ABAC `condition` grants for the
+//!   repositories the condition admits only.
+//!
+//! Sources (Microsoft Learn):
+//! <https://learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions>
+//! ("Effect on existing role assignments"),
+//! <https://learn.microsoft.com/azure/container-registry/container-registry-rbac-built-in-roles-directory-reference>
+//! (roles per mode: the Repository roles are listed for ABAC-enabled registries only; privileged roles have no
+//! data-plane permissions there),
+//! <https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/containers> (GUIDs, actions and
+//! data actions of the built-in roles below).
 
-use super::facts::{Grant, PrincipalKind, RbacFacts, Tristate};
+use super::facts::{Grant, GroupGrant, PrincipalKind, PullGrant, RbacFacts, RoleAssignmentMode, Tristate};
 use crate::model::{id_key, Model, RoleDefinition};
 
-/// The data/control action that lets a principal pull.
+/// The action that lets a principal pull from a registry in `LegacyRegistryPermissions` mode.
 pub const PULL_ACTION: &str = "Microsoft.ContainerRegistry/registries/pull/read";
 
-/// Built-in roles, for assignments whose definition the snapshot lacks: (GUID, name, actions, notActions).
-const BUILTIN_ROLES: &[(&str, &str, &[&str], &[&str])] = &[
-    ("7f951dda-4ed3-4680-a7ca-43fe172d538d", "AcrPull", &["Microsoft.ContainerRegistry/registries/pull/read"], &[]),
-    (
-        "8311e382-0749-4cb8-b61a-304f252e45ec",
-        "AcrPush",
-        &["Microsoft.ContainerRegistry/registries/pull/read", "Microsoft.ContainerRegistry/registries/push/write"],
-        &[],
-    ),
-    ("8e3af657-a8ff-443c-a75c-2fe8c4bcb635", "Owner", &["*"], &[]),
-    (
-        "b24988ac-6180-42a0-ab88-20f7382dd24c",
-        "Contributor",
-        &["*"],
-        &[
+/// The data action that lets a principal pull in `AbacRepositoryPermissions` mode.
+pub const ABAC_PULL_DATA_ACTION: &str = "Microsoft.ContainerRegistry/registries/repositories/content/read";
+
+/// The built-in role to assign for pulls in each mode.
+pub const LEGACY_PULL_ROLE: &str = "AcrPull";
+/// The ABAC-enabled built-in role to assign for pulls.
+pub const ABAC_PULL_ROLE: &str = "Container Registry Repository Reader";
+
+/// A built-in role, for assignments whose definition the snapshot lacks.
+struct BuiltinRole {
+    guid: &'static str,
+    name: &'static str,
+    actions: &'static [&'static str],
+    not_actions: &'static [&'static str],
+    data_actions: &'static [&'static str],
+}
+
+const REPOSITORY_READ: &[&str] = &[
+    "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+    "Microsoft.ContainerRegistry/registries/repositories/content/read",
+];
+
+/// Built-in roles as Microsoft Learn lists them (built-in-roles/containers, built-in-roles general).
+const BUILTIN_ROLES: &[BuiltinRole] = &[
+    BuiltinRole {
+        guid: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+        name: "AcrPull",
+        actions: &["Microsoft.ContainerRegistry/registries/pull/read"],
+        not_actions: &[],
+        data_actions: &[],
+    },
+    BuiltinRole {
+        guid: "8311e382-0749-4cb8-b61a-304f252e45ec",
+        name: "AcrPush",
+        actions: &[
+            "Microsoft.ContainerRegistry/registries/pull/read",
+            "Microsoft.ContainerRegistry/registries/push/write",
+        ],
+        not_actions: &[],
+        data_actions: &[],
+    },
+    BuiltinRole {
+        guid: "b93aa761-3e63-49ed-ac28-beffa264f7ac",
+        name: "Container Registry Repository Reader",
+        actions: &[],
+        not_actions: &[],
+        data_actions: REPOSITORY_READ,
+    },
+    BuiltinRole {
+        guid: "2a1e307c-b015-4ebd-883e-5b7698a07328",
+        name: "Container Registry Repository Writer",
+        actions: &[],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+            "Microsoft.ContainerRegistry/registries/repositories/content/read",
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/write",
+            "Microsoft.ContainerRegistry/registries/repositories/content/write",
+        ],
+    },
+    BuiltinRole {
+        guid: "2efddaa5-3f1f-4df3-97df-af3f13818f4c",
+        name: "Container Registry Repository Contributor",
+        actions: &[],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+            "Microsoft.ContainerRegistry/registries/repositories/content/read",
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/write",
+            "Microsoft.ContainerRegistry/registries/repositories/content/write",
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/delete",
+            "Microsoft.ContainerRegistry/registries/repositories/content/delete",
+        ],
+    },
+    BuiltinRole {
+        guid: "577a9874-89fd-4f24-9dbd-b5034d0ad23a",
+        name: "Container Registry Data Importer and Data Reader",
+        actions: &[
+            "Microsoft.ContainerRegistry/registries/importImage/action",
+            "Microsoft.ContainerRegistry/registries/read",
+            "Microsoft.ContainerRegistry/registries/pull/read",
+        ],
+        not_actions: &[],
+        data_actions: &[
+            "Microsoft.ContainerRegistry/registries/repositories/content/read",
+            "Microsoft.ContainerRegistry/registries/repositories/metadata/read",
+            "Microsoft.ContainerRegistry/registries/catalog/read",
+        ],
+    },
+    BuiltinRole {
+        guid: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+        name: "Owner",
+        actions: &["*"],
+        not_actions: &[],
+        data_actions: &[],
+    },
+    BuiltinRole {
+        guid: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+        name: "Contributor",
+        actions: &["*"],
+        not_actions: &[
             "Microsoft.Authorization/*/Delete",
             "Microsoft.Authorization/*/Write",
             "Microsoft.Authorization/elevateAccess/Action",
@@ -32,8 +136,15 @@ const BUILTIN_ROLES: &[(&str, &str, &[&str], &[&str])] = &[
             "Microsoft.Purview/consents/write",
             "Microsoft.Purview/consents/delete",
         ],
-    ),
-    ("acdd72a7-3385-48ef-bd42-f606fba81ae7", "Reader", &["*/read"], &[]),
+        data_actions: &[],
+    },
+    BuiltinRole {
+        guid: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        name: "Reader",
+        actions: &["*/read"],
+        not_actions: &[],
+        data_actions: &[],
+    },
 ];
 
 /// Azure's action pattern match: `*` matches any run of characters; case-insensitive.
@@ -62,8 +173,9 @@ pub fn action_matches(pattern: &str, action: &str) -> bool {
     rest.ends_with(last)
 }
 
-fn grants(actions: &[String], not_actions: &[String], action: &str) -> bool {
-    actions.iter().any(|p| action_matches(p, action)) && !not_actions.iter().any(|p| action_matches(p, action))
+fn grants<S: AsRef<str>>(actions: &[S], not_actions: &[S], action: &str) -> bool {
+    actions.iter().any(|p| action_matches(p.as_ref(), action))
+        && !not_actions.iter().any(|p| action_matches(p.as_ref(), action))
 }
 
 /// Whether a role definition grants `action` (control or data plane).
@@ -73,6 +185,12 @@ pub fn definition_grants(def: &RoleDefinition, action: &str) -> bool {
     })
 }
 
+/// Whether a role definition grants the data action `action` (data actions only: `*` in `actions` never covers
+/// a data action).
+fn definition_grants_data(def: &RoleDefinition, action: &str) -> bool {
+    def.properties.permissions.iter().any(|perm| grants(&perm.data_actions, &perm.not_data_actions, action))
+}
+
 fn role_definition<'m>(model: &'m Model, id: &str) -> Option<&'m RoleDefinition> {
     model.role_definition(id).or_else(|| {
         let guid = id.rsplit('/').next()?.to_ascii_lowercase();
@@ -80,19 +198,41 @@ fn role_definition<'m>(model: &'m Model, id: &str) -> Option<&'m RoleDefinition>
     })
 }
 
-/// Does `role_definition_id` grant pull? `None` when the definition is neither in the snapshot nor built in.
-fn role_grants_pull(model: &Model, role_definition_id: &str) -> (Option<bool>, Option<String>) {
+/// What a role allows a puller in each mode: (legacy, abac).
+fn role_pull_by_mode(model: &Model, role_definition_id: &str) -> Option<((bool, bool), Option<String>)> {
     if let Some(def) = role_definition(model, role_definition_id) {
-        return (Some(definition_grants(def, PULL_ACTION)), def.properties.role_name.clone());
+        let legacy = definition_grants(def, PULL_ACTION);
+        let abac = definition_grants_data(def, ABAC_PULL_DATA_ACTION);
+        return Some(((legacy, abac), def.properties.role_name.clone()));
     }
     let guid = role_definition_id.rsplit('/').next().unwrap_or("").to_ascii_lowercase();
-    match BUILTIN_ROLES.iter().find(|(g, ..)| *g == guid) {
-        Some((_, name, actions, not_actions)) => {
-            let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            (Some(grants(&owned(actions), &owned(not_actions), PULL_ACTION)), Some(name.to_string()))
-        }
-        None => (None, None),
-    }
+    let role = BUILTIN_ROLES.iter().find(|r| r.guid == guid)?;
+    let legacy = grants(role.actions, role.not_actions, PULL_ACTION) || grants(role.data_actions, &[], PULL_ACTION);
+    let abac = grants(role.data_actions, &[], ABAC_PULL_DATA_ACTION);
+    Some(((legacy, abac), Some(role.name.to_string())))
+}
+
+/// Does `role_definition_id` grant pull under `mode`? `None` when the definition is neither in the snapshot nor
+/// built in, or when the mode is unknown and the two modes disagree (absent mode: ARM's default, legacy, decides
+/// a yes; a role only the ABAC mode would honour is unknown rather than "no pull", so an old snapshot of an
+/// ABAC registry raises no false finding).
+fn role_grants_pull(
+    model: &Model,
+    role_definition_id: &str,
+    mode: Option<&RoleAssignmentMode>,
+) -> (Option<bool>, Option<String>) {
+    let Some(((legacy, abac), name)) = role_pull_by_mode(model, role_definition_id) else { return (None, None) };
+    let pull = match mode {
+        Some(RoleAssignmentMode::LegacyRegistryPermissions) => Some(legacy),
+        Some(RoleAssignmentMode::AbacRepositoryPermissions) => Some(abac),
+        None if legacy => Some(true),
+        None | Some(RoleAssignmentMode::Other(_)) => (legacy == abac).then_some(legacy),
+    };
+    (pull, name)
+}
+
+fn is_group(principal_type: Option<&str>) -> bool {
+    principal_type.map(|t| t.eq_ignore_ascii_case("Group") || t.eq_ignore_ascii_case("ForeignGroup")).unwrap_or(false)
 }
 
 /// RBAC facts for a principal against a registry; `node` is (node resource group, kubelet identity resource id).
@@ -103,34 +243,68 @@ pub fn rbac_facts(
     principal_kind: PrincipalKind,
     node: Option<(&str, &str)>,
 ) -> RbacFacts {
+    let mode = model
+        .registry(registry_id)
+        .and_then(|r| r.properties.role_assignment_mode.as_deref())
+        .map(RoleAssignmentMode::parse);
+    let pull_role =
+        if mode == Some(RoleAssignmentMode::AbacRepositoryPermissions) { ABAC_PULL_ROLE } else { LEGACY_PULL_ROLE };
     let assignments = model.role_assignments(registry_id);
     let unread = model.unread(registry_id, "Microsoft.Authorization/roleAssignments");
     let readable = assignments.is_some() && !unread;
     let mut grants = Vec::new();
+    let mut group_grants = Vec::new();
+    let mut unknown_definitions: Vec<String> = Vec::new();
     let mut pull_principals: Vec<String> = Vec::new();
     for a in assignments.unwrap_or(&[]) {
-        let (pull, role_name) = role_grants_pull(model, &a.properties.role_definition_id);
-        if pull == Some(true) && !pull_principals.contains(&a.properties.principal_id) {
-            pull_principals.push(a.properties.principal_id.clone());
+        let p = &a.properties;
+        let (pull, role_name) = role_grants_pull(model, &p.role_definition_id, mode.as_ref());
+        if pull == Some(true) && !pull_principals.contains(&p.principal_id) {
+            pull_principals.push(p.principal_id.clone());
         }
-        if principal_id.map(|p| p.eq_ignore_ascii_case(&a.properties.principal_id)).unwrap_or(false) {
+        let mine = principal_id.map(|id| id.eq_ignore_ascii_case(&p.principal_id)).unwrap_or(false);
+        let group = is_group(p.principal_type.as_deref()) && pull != Some(false);
+        if (mine || group)
+            && role_pull_by_mode(model, &p.role_definition_id).is_none()
+            && !unknown_definitions.contains(&p.role_definition_id)
+        {
+            unknown_definitions.push(p.role_definition_id.clone());
+        }
+        if mine {
             grants.push(Grant {
                 assignment: a.id.clone(),
-                role_definition: a.properties.role_definition_id.clone(),
+                role_definition: p.role_definition_id.clone(),
                 role_name,
-                scope: a.properties.scope.clone(),
+                scope: p.scope.clone(),
                 grants_pull: pull,
+                condition: p.condition.clone(),
+                condition_version: p.condition_version.clone(),
+            });
+        } else if group {
+            group_grants.push(GroupGrant {
+                group: p.principal_id.clone(),
+                principal_type: p.principal_type.clone().unwrap_or_default(),
+                assignment: a.id.clone(),
+                role_definition: p.role_definition_id.clone(),
+                role_name,
+                scope: p.scope.clone(),
+                grants_pull: pull,
+                condition: p.condition.clone(),
             });
         }
     }
     let grants_pull = if !readable || principal_id.is_none() {
-        Tristate::Unknown
+        PullGrant::Unknown
+    } else if grants.iter().any(|g| g.grants_pull == Some(true) && g.condition.is_none()) {
+        PullGrant::Yes
     } else if grants.iter().any(|g| g.grants_pull == Some(true)) {
-        Tristate::Yes
-    } else if grants.iter().any(|g| g.grants_pull.is_none()) {
-        Tristate::Unknown
+        // Only assignments narrowed by an ABAC condition grant: pulls work for the repositories it admits.
+        PullGrant::Conditional
+    } else if grants.iter().any(|g| g.grants_pull.is_none()) || !group_grants.is_empty() {
+        // A definition (or the mode) is unknown, or a group the identity may belong to holds pull.
+        PullGrant::Unknown
     } else {
-        Tristate::No
+        PullGrant::No
     };
     let (identity_on_node_vmss, node_vmss) = match node {
         Some((node_rg, identity_id)) => vmss_has_identity(model, node_rg, identity_id),
@@ -139,9 +313,13 @@ pub fn rbac_facts(
     RbacFacts {
         principal_id: principal_id.map(str::to_string),
         principal_kind,
+        role_assignment_mode: mode,
+        pull_role,
         assignments_readable: readable,
         grants,
         grants_pull,
+        group_grants,
+        unknown_definitions,
         pull_principals,
         identity_on_node_vmss,
         node_vmss,
@@ -206,6 +384,144 @@ mod tests {
         fn agrees_with_the_recursive_reference(pattern in "[ab*/]{0,9}", action in "[ab/]{0,10}") {
             proptest::prop_assert_eq!(action_matches(&pattern, &action), reference(pattern.as_bytes(), action.as_bytes()));
         }
+    }
+
+    const REG: &str = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acr";
+    const KUBELET: &str = "11111111-1111-1111-1111-111111111111";
+    const GROUP: &str = "22222222-2222-2222-2222-222222222222";
+
+    fn role(guid: &str) -> String {
+        format!("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+    }
+
+    /// A model of one registry in `mode` with `assignments` (principal, principalType, role GUID, condition).
+    fn model(mode: Option<&str>, assignments: &[(&str, &str, &str, Option<&str>)], errors: serde_json::Value) -> Model {
+        let mut registry = serde_json::json!({"id": REG, "name": "acr", "properties": {}});
+        if let Some(m) = mode {
+            registry["properties"]["roleAssignmentMode"] = m.into();
+        }
+        let value: Vec<serde_json::Value> = assignments
+            .iter()
+            .enumerate()
+            .map(|(i, (principal, kind, guid, condition))| {
+                let mut p = serde_json::json!({"roleDefinitionId": role(guid), "principalId": principal,
+                    "principalType": kind, "scope": REG});
+                if let Some(c) = condition {
+                    p["condition"] = (*c).into();
+                    p["conditionVersion"] = "2.0".into();
+                }
+                serde_json::json!({"id": format!("{REG}/providers/Microsoft.Authorization/roleAssignments/a{i}"), "properties": p})
+            })
+            .collect();
+        let snapshot = serde_json::json!({
+            "schema": "acr-audit/snapshot/v1",
+            "resources": {"Microsoft.ContainerRegistry/registries": [registry]},
+            "children": {"Microsoft.Authorization/roleAssignments": [{"parentId": REG, "value": value}]},
+            "errors": errors,
+        });
+        let bytes = serde_json::to_vec(&snapshot).unwrap();
+        Model::from_snapshot(crate::snapshot::parse_snapshot(&bytes, std::path::Path::new("t.json")).unwrap())
+    }
+
+    fn pull(model: &Model) -> RbacFacts {
+        rbac_facts(model, REG, Some(KUBELET), PrincipalKind::KubeletIdentity, None)
+    }
+
+    const ACR_PULL: &str = "7f951dda-4ed3-4680-a7ca-43fe172d538d";
+    const REPO_READER: &str = "b93aa761-3e63-49ed-ac28-beffa264f7ac";
+    const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+    const NO_ERRORS: fn() -> serde_json::Value = || serde_json::json!([]);
+
+    #[test]
+    fn abac_mode_honours_only_the_repository_roles() {
+        let abac = Some("AbacRepositoryPermissions");
+        for (guid, want) in [(ACR_PULL, PullGrant::No), (OWNER, PullGrant::No), (REPO_READER, PullGrant::Yes)] {
+            let r = pull(&model(abac, &[(KUBELET, "ServicePrincipal", guid, None)], NO_ERRORS()));
+            assert_eq!(r.grants_pull, want, "{guid} in ABAC mode");
+            assert_eq!(r.pull_role, "Container Registry Repository Reader");
+            assert_eq!(r.role_assignment_mode, Some(RoleAssignmentMode::AbacRepositoryPermissions));
+        }
+        // Container Registry Repository Writer / Contributor and the data importer grant pulls too.
+        for guid in [
+            "2a1e307c-b015-4ebd-883e-5b7698a07328",
+            "2efddaa5-3f1f-4df3-97df-af3f13818f4c",
+            "577a9874-89fd-4f24-9dbd-b5034d0ad23a",
+        ] {
+            let r = pull(&model(abac, &[(KUBELET, "ServicePrincipal", guid, None)], NO_ERRORS()));
+            assert_eq!(r.grants_pull, PullGrant::Yes, "{guid}");
+        }
+    }
+
+    #[test]
+    fn legacy_mode_honours_acrpull_and_the_privileged_roles_not_the_repository_roles() {
+        let legacy = Some("LegacyRegistryPermissions");
+        for (guid, want) in [(ACR_PULL, PullGrant::Yes), (OWNER, PullGrant::Yes), (REPO_READER, PullGrant::No)] {
+            let r = pull(&model(legacy, &[(KUBELET, "ServicePrincipal", guid, None)], NO_ERRORS()));
+            assert_eq!(r.grants_pull, want, "{guid} in legacy mode");
+            assert_eq!(r.pull_role, "AcrPull");
+        }
+    }
+
+    #[test]
+    fn an_absent_mode_is_the_default_legacy_but_never_a_false_no() {
+        let yes = pull(&model(None, &[(KUBELET, "ServicePrincipal", ACR_PULL, None)], NO_ERRORS()));
+        assert_eq!(yes.grants_pull, PullGrant::Yes);
+        assert_eq!(yes.role_assignment_mode, None);
+        // Only an ABAC role: an old snapshot of an ABAC registry would be a false "no pull".
+        let reader = pull(&model(None, &[(KUBELET, "ServicePrincipal", REPO_READER, None)], NO_ERRORS()));
+        assert_eq!(reader.grants_pull, PullGrant::Unknown);
+    }
+
+    #[test]
+    fn a_condition_makes_the_grant_conditional_and_keeps_its_text() {
+        let condition = "((!(ActionMatches{'Microsoft.ContainerRegistry/registries/repositories/content/read'})) OR (@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'team-a/app'))";
+        let m = model(
+            Some("AbacRepositoryPermissions"),
+            &[(KUBELET, "ServicePrincipal", REPO_READER, Some(condition))],
+            NO_ERRORS(),
+        );
+        let r = pull(&m);
+        assert_eq!(r.grants_pull, PullGrant::Conditional);
+        assert_eq!(r.grants[0].condition.as_deref(), Some(condition));
+        assert_eq!(r.grants[0].condition_version.as_deref(), Some("2.0"));
+        // An unconditioned grant beside it wins.
+        let m = model(
+            Some("AbacRepositoryPermissions"),
+            &[
+                (KUBELET, "ServicePrincipal", REPO_READER, Some(condition)),
+                (KUBELET, "ServicePrincipal", REPO_READER, None),
+            ],
+            NO_ERRORS(),
+        );
+        assert_eq!(pull(&m).grants_pull, PullGrant::Yes);
+    }
+
+    #[test]
+    fn a_group_holding_pull_is_unknown_not_no() {
+        let m = model(None, &[(GROUP, "Group", ACR_PULL, None)], NO_ERRORS());
+        let r = pull(&m);
+        assert_eq!(r.grants_pull, PullGrant::Unknown);
+        assert_eq!(r.group_grants.len(), 1);
+        assert_eq!(r.group_grants[0].group, GROUP);
+        assert_eq!(r.group_grants[0].role_name.as_deref(), Some("AcrPull"));
+        // A group whose role cannot grant pull changes nothing.
+        let m = model(Some("AbacRepositoryPermissions"), &[(GROUP, "Group", ACR_PULL, None)], NO_ERRORS());
+        let r = pull(&m);
+        assert_eq!((r.grants_pull, r.group_grants.len()), (PullGrant::No, 0));
+    }
+
+    #[test]
+    fn unreadable_assignments_or_definitions_are_unknown() {
+        let errors = serde_json::json!([{"scope": REG, "resourceType": "Microsoft.Authorization/roleAssignments",
+            "status": 403, "code": "AuthorizationFailed", "message": "denied"}]);
+        let r = pull(&model(None, &[], errors));
+        assert_eq!((r.grants_pull, r.assignments_readable), (PullGrant::Unknown, false));
+        let custom = "99999999-9999-9999-9999-999999999999";
+        let r = pull(&model(None, &[(KUBELET, "ServicePrincipal", custom, None)], NO_ERRORS()));
+        assert_eq!(r.grants_pull, PullGrant::Unknown);
+        assert_eq!(r.unknown_definitions, vec![role(custom)]);
+        let r = pull(&model(None, &[], NO_ERRORS()));
+        assert_eq!(r.grants_pull, PullGrant::No, "read and empty is a real no");
     }
 
     #[test]

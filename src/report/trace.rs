@@ -38,6 +38,13 @@ fn status(p: &PathFacts) -> String {
 pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{} → {} (pair: {})", t(&pair.client_name), t(&pair.registry_name), pair.reason)?;
     for p in paths {
+        // Steps are numbered as they are printed: a hop a path does not have (no route hop, no private
+        // endpoint) leaves no gap.
+        let mut number = 0;
+        let mut step = |name: &str| {
+            number += 1;
+            format!("  {number} {name:<13}")
+        };
         writeln!(
             out,
             "\n{} {} [{}] from subnet {}: {}",
@@ -63,7 +70,7 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             DnsStatus::Public => "public address (no privatelink zone linked to the client VNet)".into(),
             _ => "storage account (public, by service tag)".into(),
         };
-        writeln!(out, "  1 DNS          {dns_line}")?;
+        writeln!(out, "{}{dns_line}", step("DNS"))?;
         if d.stale {
             writeln!(out, "                 stale: the private endpoint serves {}", list(&d.expected_addresses))?;
         }
@@ -88,12 +95,14 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             DestinationKind::None => "none".into(),
             _ => list(&dest.examples),
         };
-        writeln!(out, "  2 Destination  {dest_line}")?;
-        for h in &p.route.hops {
+        writeln!(out, "{}{dest_line}", step("Destination"))?;
+        for (i, h) in p.route.hops.iter().enumerate() {
+            // One step for the route, one line per next hop.
+            let label = if i == 0 { step("Route") } else { " ".repeat(17) };
             let via = h.next_hop_ip.as_deref().map(|ip| format!(" {}", t(ip))).unwrap_or_default();
             writeln!(
                 out,
-                "  3 Route        {}{via} via {} {} ({:?}), {} of the destination{}",
+                "{label}{}{via} via {} {} ({:?}), {} of the destination{}",
                 h.next_hop_type,
                 t(&h.route_name),
                 t(&h.address_prefix),
@@ -103,9 +112,10 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             )?;
         }
         if p.nsg.evaluations.is_empty() {
-            writeln!(out, "  4 NSG          none on the path")?;
+            writeln!(out, "{}none on the path", step("NSG"))?;
         }
-        for e in &p.nsg.evaluations {
+        for (i, e) in p.nsg.evaluations.iter().enumerate() {
+            let label = if i == 0 { step("NSG") } else { " ".repeat(17) };
             let v = &e.verdict;
             let rules: Vec<String> = v
                 .deciding_rules
@@ -114,7 +124,7 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 .collect();
             writeln!(
                 out,
-                "  4 NSG          {} {:?} at {}: {} by {}",
+                "{label}{} {:?} at {}: {} by {}",
                 t(&v.name),
                 v.direction,
                 e.level,
@@ -131,7 +141,8 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             };
             writeln!(
                 out,
-                "  5 Peering      to {} in {}: {} (client side {}, endpoint side {})",
+                "{}to {} in {}: {} (client side {}, endpoint side {})",
+                step("Peering"),
                 t(last(&pe.id)),
                 opt(pe.vnet.as_deref().map(last)),
                 pe.peering.status,
@@ -139,7 +150,7 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 side(&pe.peering.remote)
             )?;
         }
-        writeln!(out, "  6 Firewall     {}: {}", p.firewall.verdict, t(&p.firewall.reason))?;
+        writeln!(out, "{}{}: {}", step("Firewall"), p.firewall.verdict, t(&p.firewall.reason))?;
     }
     let r = &pair.rbac;
     let roles: Vec<String> = r
@@ -155,7 +166,19 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
         r.grants_pull,
         if roles.is_empty() { "none".into() } else { roles.join(", ") },
         r.identity_on_node_vmss
-    )
+    )?;
+    if let Some(mode) = &r.role_assignment_mode {
+        writeln!(out, "      role assignment mode {mode}: pulls need {}", r.pull_role)?;
+    }
+    for g in r.grants.iter().filter(|g| g.condition.is_some()) {
+        let role = g.role_name.as_deref().unwrap_or_else(|| last(&g.role_definition));
+        writeln!(out, "      {} only where its condition holds: {}", t(role), opt(g.condition.as_deref()))?;
+    }
+    for g in &r.group_grants {
+        let role = g.role_name.as_deref().unwrap_or_else(|| last(&g.role_definition));
+        writeln!(out, "      group {} holds {} (membership is not in ARM)", t(&g.group), t(role))?;
+    }
+    Ok(())
 }
 
 /// Mermaid flowchart: one chain per path, the blocking hop styled `blocked` (red).

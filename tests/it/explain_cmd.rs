@@ -34,6 +34,17 @@ fn firewall_denial_with_a_real_ip_ranks_the_firewall_rule_first() {
 }
 
 #[test]
+fn the_bare_firewall_denial_ranks_the_firewall_first_and_public_dns_second() {
+    // The message as `docker pull` prints it, without the JSON envelope (issue #10): the registry firewall is
+    // the direct cause; a name that resolved publicly (no private DNS record) is the next suspect.
+    let r = ranked("client with IP '203.0.113.7' is not allowed access");
+    assert_eq!(r[..2], ["ACR-REG-002", "ACR-DNS-001"], "{r:?}");
+    // A private address is what a service endpoint shows the registry: then the subnet rule comes first.
+    let r = ranked("client with IP '10.1.2.4' is not allowed access");
+    assert_eq!(r[0], "ACR-REG-009", "{r:?}");
+}
+
+#[test]
 fn timeout_to_a_public_storage_ip_points_at_nsg_and_routes_not_private_link() {
     let r = top("dial tcp 20.60.134.100:443: i/o timeout", 2);
     assert_eq!(r, vec!["ACR-NET-001", "ACR-NET-003"]);

@@ -151,11 +151,47 @@ fn forbidden_role_assignments_give_meta_001_and_no_missing_acrpull() {
     assert_eq!(meta.len(), 2, "one per registry whose assignments could not be read: {keys:?}");
     assert!(meta.iter().any(|(_, res)| res.ends_with("/registries/contosoprodacr")));
     assert!(!keys.iter().any(|(r, _)| r.starts_with("ACR-IAM")), "unreadable RBAC is not missing RBAC: {keys:?}");
+    // The finding says what could not be read and which permission the scanning identity lacks.
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    for f in report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "ACR-META-001") {
+        let message = f["message"].as_str().unwrap();
+        assert!(message.contains("Microsoft.Authorization/roleAssignments at /subscriptions/"), "{message}");
+        assert!(message.contains("needs Microsoft.Authorization/roleAssignments/read"), "{message}");
+    }
     let snap = run.snapshot.unwrap();
     let err = &snap["errors"][0];
     assert_eq!(err["status"], 403);
     assert_eq!(err["code"], "AuthorizationFailed");
     assert_eq!(err["resourceType"], "Microsoft.Authorization/roleAssignments");
+    // The facts of the collected snapshot: pulls are unknown, not denied.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&snap).unwrap()).unwrap();
+    let loaded = acr_audit::snapshot::load_snapshot(file.path()).unwrap();
+    let facts = acr_audit::analysis::analyse(
+        &acr_audit::model::Model::from_snapshot(loaded),
+        &acr_audit::analysis::Selection { clients: vec!["aks-prod-eastus".into()], ..Default::default() },
+    );
+    assert_eq!(facts.pairs.len(), 2, "the cluster with each registry");
+    for pair in &facts.pairs {
+        assert_eq!(pair.rbac.grants_pull, acr_audit::analysis::PullGrant::Unknown, "{}", pair.registry_name);
+        assert!(!pair.rbac.assignments_readable);
+    }
+}
+
+#[test]
+fn a_forbidden_role_definition_names_the_permission_and_raises_no_missing_pull() {
+    let faults =
+        vec![Fault::status("/providers/microsoft.authorization/roledefinitions/", 403, "AuthorizationFailed", 1000)];
+    let fake = FakeArm::start(&demo(), Options { faults, ..Options::default() });
+    let run = scan(&fake, &["--fail-on", "none"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    let meta: Vec<&str> =
+        findings.iter().filter(|f| f["rule"] == "ACR-META-001").map(|f| f["message"].as_str().unwrap()).collect();
+    assert!(!meta.is_empty(), "{findings:?}");
+    assert!(meta.iter().all(|m| m.contains("needs Microsoft.Authorization/roleDefinitions/read")), "{meta:?}");
+    assert!(!findings.iter().any(|f| f["rule"] == "ACR-IAM-001"), "an unread definition is not a missing grant");
 }
 
 #[test]

@@ -86,3 +86,30 @@ fn unknown_client_lists_what_is_there() {
     assert!(text.contains("clients here: aks-prod-eastus"), "{text}");
     assert!(text.contains("contosoprodacr, contosobuildacr"), "{text}");
 }
+
+/// The step numbers of a text trace, per path (lines that start with two spaces and a number).
+fn step_numbers(text: &str) -> Vec<Vec<u32>> {
+    let mut paths: Vec<Vec<u32>> = Vec::new();
+    for line in text.lines() {
+        if !line.starts_with(' ') && !line.is_empty() && !line.starts_with("RBAC") && line.contains(" from subnet ") {
+            paths.push(Vec::new());
+        } else if let Some(n) = line.strip_prefix("  ").and_then(|l| l.split(' ').next()).and_then(|n| n.parse().ok()) {
+            paths.last_mut().expect("a step before any path").push(n);
+        }
+    }
+    paths
+}
+
+#[test]
+fn steps_are_numbered_without_gaps_when_a_hop_is_absent() {
+    // The demo's public paths have no private endpoint (no peering step): the numbers must still run 1, 2, 3 ...
+    for snapshot in ["fixtures/demo/snapshot.json", "fixtures/demo/snapshot-clean.json"] {
+        let (_, text) = trace(&[snapshot, "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
+        let paths = step_numbers(&text);
+        assert!(!paths.is_empty(), "{text}");
+        for steps in paths {
+            let want: Vec<u32> = (1..=steps.len() as u32).collect();
+            assert_eq!(steps, want, "{text}");
+        }
+    }
+}

@@ -21,10 +21,69 @@ pub const TABLES_END: &str = "<!-- end of generated tables -->";
 pub fn snapshot_schema() -> Value {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
     let mut schema = generator.into_root_schema_for::<Snapshot>().to_value();
+    allow_null_for_optional_properties(&mut schema);
     if let Some(object) = schema.as_object_mut() {
         object.insert("$id".to_string(), Value::String(SCHEMA_ID.to_string()));
     }
     schema
+}
+
+/// Every property that is not `required` also accepts `null`, as the loader does ([`crate::nulls`]): a `null`
+/// member reads as absent. Walks the whole schema (definitions included) without recursion.
+fn allow_null_for_optional_properties(schema: &mut Value) {
+    let mut pending: Vec<&mut Value> = vec![schema];
+    while let Some(node) = pending.pop() {
+        match node {
+            Value::Object(object) => {
+                let required: Vec<String> = object
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    .unwrap_or_default();
+                if let Some(Value::Object(properties)) = object.get_mut("properties") {
+                    for (name, property) in properties.iter_mut() {
+                        if !required.contains(name) {
+                            add_null(property);
+                        }
+                    }
+                }
+                pending.extend(object.values_mut());
+            }
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+}
+
+/// Let one property schema accept `null` too (no change when it already does).
+fn add_null(property: &mut Value) {
+    let Some(object) = property.as_object_mut() else { return };
+    let null_schema = serde_json::json!({"type": "null"});
+    if let Some(Value::Array(values)) = object.get_mut("enum") {
+        if !values.contains(&Value::Null) {
+            values.push(Value::Null);
+        }
+    }
+    match object.get_mut("type") {
+        Some(Value::String(t)) if t != "null" => {
+            let t = t.clone();
+            object.insert("type".to_string(), serde_json::json!([t, "null"]));
+        }
+        Some(Value::Array(types)) if !types.iter().any(|t| t == "null") => types.push(Value::String("null".into())),
+        Some(_) => {}
+        None => {
+            if let Some(Value::Array(any)) = object.get_mut("anyOf") {
+                if !any.contains(&null_schema) {
+                    any.push(null_schema);
+                }
+            } else if let Some(reference) = object.remove("$ref") {
+                object.insert(
+                    "anyOf".to_string(),
+                    Value::Array(vec![serde_json::json!({"$ref": reference}), null_schema]),
+                );
+            }
+        }
+    }
 }
 
 /// `docs/snapshot.schema.json` as written: pretty JSON with a final newline.

@@ -8,6 +8,7 @@
 //! - [`views`]: the typed, lenient views ARM JSON is read into;
 //! - [`load`] and [`error`]: reading a file into typed views, with errors that name file, line, column and
 //!   JSON path; the version rule;
+//! - [`nulls`]: `null` members read as absent, as ARM means them;
 //! - [`ids`]: ARM resource ids and how they compare;
 //! - [`docs`]: the JSON Schema and the documentation tables, generated from the table and the views.
 //!
@@ -18,6 +19,7 @@ pub mod envelope;
 pub mod error;
 pub mod ids;
 pub mod load;
+pub mod nulls;
 pub mod table;
 pub mod views;
 

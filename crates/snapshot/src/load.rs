@@ -43,7 +43,12 @@ pub fn read_snapshot_bytes(path: &Path, max_bytes: u64) -> Result<Vec<u8>, Snaps
 }
 
 /// Parse snapshot bytes; `path` is only used in error messages.
+///
+/// A member whose value is `null` reads as absent ([`crate::nulls`]): ARM and its CLI and SDK serializers write
+/// `"ipRules": null` for an unset optional property.
 pub fn parse_snapshot(bytes: &[u8], path: &Path) -> Result<Snapshot, SnapshotError> {
+    let bytes = crate::nulls::blank_null_members(bytes);
+    let bytes: &[u8] = &bytes;
     check_version(bytes, path)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let snapshot: Snapshot = serde_path_to_error::deserialize(&mut de).map_err(|e| {

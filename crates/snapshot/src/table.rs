@@ -124,10 +124,10 @@ macro_rules! with_resource_types {
             resources {
                 registries: Registry => "Microsoft.ContainerRegistry/registries" {
                     getter: registry,
-                    api_version: "2023-07-01",
+                    api_version: "2025-11-01",
                     listing: $crate::Listing::Subscription { path: "providers/Microsoft.ContainerRegistry/registries" },
                     drift: true,
-                    doc: "SKU, login server, public access, firewall rules, trusted-services bypass, data endpoints, private endpoint connections, admin user",
+                    doc: "SKU, login server, public access, firewall rules, trusted-services bypass, data endpoints, private endpoint connections, admin user, role assignment mode",
                 },
                 network_security_groups: NetworkSecurityGroup => "Microsoft.Network/networkSecurityGroups" {
                     getter: network_security_group,

@@ -4,16 +4,25 @@
 #   ## What it does
 #   For each AKS cluster and registry it pulls from, resolves the kubelet identity's role assignments at the
 #   registry and above (resource group, subscription, management group) and flags the pair when no assigned
-#   role grants `Microsoft.ContainerRegistry/registries/pull/read` (wildcards and `notActions` included).
+#   role grants a pull in the registry's role assignment mode (wildcards and `notActions` included):
+#   `Microsoft.ContainerRegistry/registries/pull/read` in `LegacyRegistryPermissions` mode (ARM's default), the
+#   data action `Microsoft.ContainerRegistry/registries/repositories/content/read` in
+#   `AbacRepositoryPermissions` mode, where AcrPull, AcrPush and the privileged roles (Owner, Contributor,
+#   Reader) are not honoured. Silent when pulls are `conditional` (an ABAC condition admits some repositories)
+#   or `unknown` (assignments or a definition unreadable, or a group that may contain the identity holds pull:
+#   see ACR-IAM-004).
 #
 #   ## Why is this bad?
 #   Nodes authenticate to the registry as the kubelet identity: without a pull grant every image pull fails
 #   with `401 Unauthorized` and pods stay in `ImagePullBackOff`.
 #
 #   ## Fix
-#   Attach the registry to the cluster (assigns AcrPull to the kubelet identity), or assign AcrPull yourself.
+#   Assign the role the registry's mode honours (the first command fills it in): AcrPull in
+#   `LegacyRegistryPermissions` mode (`az aks update --attach-acr` assigns that one), Container Registry
+#   Repository Reader in `AbacRepositoryPermissions` mode.
 # related_resources:
 #   - https://learn.microsoft.com/azure/aks/cluster-container-registry-integration
+#   - https://learn.microsoft.com/azure/container-registry/container-registry-rbac-abac-repository-permissions
 #   - https://learn.microsoft.com/troubleshoot/azure/azure-kubernetes/connectivity/cannot-pull-image-from-acr-to-aks-cluster
 # custom:
 #   id: ACR-IAM-001
@@ -23,8 +32,8 @@
 #     - "ImagePullBackOff"
 #     - "ErrImagePull"
 #   remediation:
+#     - az role assignment create --assignee-object-id {principal_id} --assignee-principal-type ServicePrincipal --role {pull_role} --scope {registry_id}
 #     - az aks update --name {client_name} --resource-group {client_resource_group} --attach-acr {registry_id}
-#     - az role assignment create --assignee-object-id {principal_id} --assignee-principal-type ServicePrincipal --role AcrPull --scope {registry_id}
 package acr_audit.identity.acr_iam_001
 
 import rego.v1
@@ -35,16 +44,34 @@ deny contains finding if {
 	pair.rbac.grants_pull == "no"
 	finding := {
 		"msg": sprintf(
-			"Kubelet identity %s of %s holds no role granting pull on registry %s (roles held there: %s)",
-			[pair.rbac.principal_id, pair.client_name, pair.registry_name, roles(pair.rbac)],
+			"Kubelet identity %s of %s holds no role granting pull on registry %s, whose role assignment mode is %s%s (roles held there: %s): assign %s",
+			[pair.rbac.principal_id, pair.client_name, pair.registry_name, mode(pair.rbac), honoured(pair.rbac), roles(pair.rbac), object.get(pair.rbac, "pull_role", "AcrPull")],
 		),
 		"resource": pair.registry,
 		"registry": pair.registry,
 		"client": pair.client,
-		"params": {"principal_id": pair.rbac.principal_id},
-		"evidence": {"principal_id": pair.rbac.principal_id, "grants": pair.rbac.grants},
+		"params": {"principal_id": pair.rbac.principal_id, "pull_role": object.get(pair.rbac, "pull_role", "AcrPull")},
+		"evidence": {
+			"principal_id": pair.rbac.principal_id,
+			"role_assignment_mode": object.get(pair.rbac, "role_assignment_mode", null),
+			"grants": pair.rbac.grants,
+		},
 	}
 }
+
+# The mode as ARM spells it; absent (a snapshot read before api-version 2025-11-01) is ARM's default.
+mode(rbac) := m if {
+	m := object.get(rbac, "role_assignment_mode", null)
+	m != null
+}
+
+mode(rbac) := "LegacyRegistryPermissions (ARM's default)" if object.get(rbac, "role_assignment_mode", null) == null
+
+honoured(rbac) := ", which honours only the ABAC-enabled Container Registry Repository roles, not AcrPull, AcrPush or Owner/Contributor/Reader" if {
+	object.get(rbac, "role_assignment_mode", null) == "AbacRepositoryPermissions"
+}
+
+honoured(rbac) := "" if object.get(rbac, "role_assignment_mode", null) != "AbacRepositoryPermissions"
 
 roles(rbac) := "none" if count(rbac.grants) == 0
 

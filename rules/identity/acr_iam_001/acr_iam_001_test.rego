@@ -3,8 +3,15 @@ package acr_audit.identity.acr_iam_001_test
 import data.acr_audit.identity.acr_iam_001 as check
 import rego.v1
 
-inp(grants_pull) := {"pairs": [{"client": "/c/aks", "client_name": "aks", "registry": "/r/contoso", "registry_name": "contoso",
-	"rbac": {"principal_kind": "kubelet_identity", "principal_id": "oid", "grants_pull": grants_pull, "grants": []}}]}
+inp(grants_pull) := inp_mode(grants_pull, null)
+
+inp_mode(grants_pull, mode) := {"pairs": [{"client": "/c/aks", "client_name": "aks", "registry": "/r/contoso", "registry_name": "contoso",
+	"rbac": {"principal_kind": "kubelet_identity", "principal_id": "oid", "grants_pull": grants_pull, "grants": [{"role_definition": "/r/acrpull", "role_name": "AcrPull"}],
+	"role_assignment_mode": mode, "pull_role": pull_role(mode)}}]}
+
+pull_role("AbacRepositoryPermissions") := "Container Registry Repository Reader"
+
+pull_role(mode) := "AcrPull" if mode != "AbacRepositoryPermissions"
 
 test_fires_without_a_pull_grant if {
 	count(check.deny) == 1 with input as inp("no")
@@ -16,4 +23,22 @@ test_silent_with_a_pull_grant if {
 
 test_silent_when_assignments_were_unreadable if {
 	check.deny == set() with input as inp("unknown")
+}
+
+test_silent_when_only_a_condition_grants if {
+	check.deny == set() with input as inp("conditional")
+}
+
+test_abac_message_names_the_mode_and_the_role_to_assign if {
+	some f in check.deny with input as inp_mode("no", "AbacRepositoryPermissions")
+	contains(f.msg, "AbacRepositoryPermissions")
+	contains(f.msg, "not AcrPull")
+	endswith(f.msg, "assign Container Registry Repository Reader")
+	f.params.pull_role == "Container Registry Repository Reader"
+}
+
+test_legacy_message_names_acrpull if {
+	some f in check.deny with input as inp("no")
+	contains(f.msg, "LegacyRegistryPermissions (ARM's default)")
+	endswith(f.msg, "assign AcrPull")
 }

@@ -3,7 +3,8 @@
 # description: |
 #   ## What it does
 #   Reports every scope and resource type the snapshot could not read (403, throttling that outlasted the
-#   retries, a server error), as recorded in its `errors`.
+#   retries, a server error), as recorded in its `errors`, with the permission the read needs (for role
+#   assignments `Microsoft.Authorization/roleAssignments/read`).
 #
 #   ## Why is this bad?
 #   Rules stay silent on data they did not see: an unreadable role-assignment list is not a missing AcrPull.
@@ -29,10 +30,35 @@ import rego.v1
 deny contains finding if {
 	some e in input.errors
 	finding := {
-		"msg": sprintf("Could not read %s at %s: %s%s — findings there may be missing", [e.resourceType, e.scope, status(e), e.message]),
+		"msg": sprintf(
+			"Could not read %s at %s: %s%s — findings there may be missing (%s); the scanning identity needs %s",
+			[e.resourceType, e.scope, status(e), e.message, consequence(e), permission(e)],
+		),
 		"resource": e.scope,
 		"evidence": e,
 	}
+}
+
+# The permission a read of each resource type needs; for the rest, `<type>/read` is the ARM action (which
+# Reader grants through `*/read`).
+permissions := {
+	"microsoft.authorization/roleassignments": "Microsoft.Authorization/roleAssignments/read",
+	"microsoft.authorization/roledefinitions": "Microsoft.Authorization/roleDefinitions/read",
+	"microsoft.containerregistry/registries/usages": "Microsoft.ContainerRegistry/registries/listUsages/read",
+	"microsoft.network/servicetags": "Microsoft.Network/locations/serviceTags/read",
+	"microsoft.resources/providers": "Microsoft.Resources/subscriptions/providers/read",
+}
+
+permission(e) := permissions[lower(e.resourceType)]
+
+permission(e) := sprintf("%s/read", [e.resourceType]) if not permissions[lower(e.resourceType)]
+
+consequence(e) := "whether clients may pull there is unknown, not denied" if {
+	lower(e.resourceType) in {"microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"}
+}
+
+consequence(e) := "rules stay silent on what was not read" if {
+	not lower(e.resourceType) in {"microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"}
 }
 
 status(e) := sprintf("%v %v: ", [e.status, object.get(e, "code", "")]) if e.status

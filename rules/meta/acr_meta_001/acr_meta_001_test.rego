@@ -14,3 +14,16 @@ test_one_finding_per_error if {
 test_silent_without_errors if {
 	check.deny == set() with input as {"errors": []}
 }
+
+test_names_the_permission_a_role_assignment_read_needs if {
+	errors := [{"scope": "/subscriptions/s/r", "resourceType": "Microsoft.Authorization/roleAssignments", "status": 403, "code": "AuthorizationFailed", "message": "denied"}]
+	some f in check.deny with input as {"errors": errors}
+	contains(f.msg, "needs Microsoft.Authorization/roleAssignments/read")
+	contains(f.msg, "unknown, not denied")
+}
+
+test_other_types_need_their_read_action if {
+	errors := [{"scope": "/subscriptions/s", "resourceType": "Microsoft.Network/privateDnsZones", "status": 403, "message": "denied"}]
+	some f in check.deny with input as {"errors": errors}
+	contains(f.msg, "needs Microsoft.Network/privateDnsZones/read")
+}

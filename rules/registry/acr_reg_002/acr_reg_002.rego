@@ -19,6 +19,7 @@
 #   id: ACR-REG-002
 #   severity: high
 #   symptoms:
+#     - "client with IP '<public-ip>' is not allowed access"
 #     - "denied: {\"errors\":[{\"code\":\"DENIED\",\"message\":\"client with IP '<ip>' is not allowed access. Refer https://aka.ms/acr/firewall to grant access.\"}]}"
 #     - "failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden"
 #   remediation:

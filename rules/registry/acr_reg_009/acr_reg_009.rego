@@ -7,19 +7,21 @@
 #   access is disabled (which turns service-endpoint access off too).
 #
 #   ## Why is this bad?
-#   With the service endpoint the registry sees the subnet, not a public IP: IP rules do not match it, and
-#   without a subnet rule the request is denied with 403.
+#   With the service endpoint the registry sees the subnet, not a public IP (service endpoints switch the source
+#   address to the client's private IP, which is what the denial names): IP rules do not match it, and without a
+#   subnet rule the request is denied with 403.
 #
 #   ## Fix
 #   Move the client to a private endpoint (service-endpoint rules for ACR are a preview feature), or add the
 #   subnet rule while it is supported.
 # related_resources:
 #   - https://learn.microsoft.com/azure/container-registry/container-registry-vnet
+#   - https://learn.microsoft.com/azure/virtual-network/virtual-network-service-endpoints-overview
 # custom:
 #   id: ACR-REG-009
 #   severity: medium
 #   symptoms:
-#     - "client with IP '<ip>' is not allowed access"
+#     - "client with IP '<private-ip>' is not allowed access"
 #   remediation:
 #     - az acr network-rule add --name {registry_name} --subnet {subnet_id}
 #     - az network vnet subnet update --ids {subnet_id} --service-endpoints ""

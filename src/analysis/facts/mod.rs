@@ -12,7 +12,9 @@ mod registry;
 pub mod vocabulary;
 
 pub use client::{ClientFacts, KubeletIdentityFacts, ProviderRegistrationFacts};
-pub use pair::{ApplianceRouteFacts, Grant, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts, RbacFacts};
+pub use pair::{
+    ApplianceRouteFacts, Grant, GroupGrant, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts, RbacFacts,
+};
 pub use path::{
     DecidingRule, DestinationFacts, DnsFacts, Endpoint, FirewallFacts, LevelVerdict, NsgPathFacts, NsgVerdict,
     PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,

@@ -1,6 +1,8 @@
 //! `input.pairs[_]`: one client × registry pair that is meant to work, with its identity and peering facts.
 
-use super::vocabulary::{PairReason, PeeringState, PeeringStatus, PeeringSyncLevel, PrincipalKind, Tristate};
+use super::vocabulary::{
+    PairReason, PeeringState, PeeringStatus, PeeringSyncLevel, PrincipalKind, PullGrant, RoleAssignmentMode, Tristate,
+};
 use serde::Serialize;
 
 /// `input.pairs[_]`.
@@ -92,8 +94,35 @@ pub struct Grant {
     pub role_name: Option<String>,
     /// Scope of the assignment.
     pub scope: Option<String>,
-    /// Grants pull; `None` when the definition is unknown.
+    /// The role grants pull in the registry's role assignment mode (its condition aside); `None` when the
+    /// definition is unknown, or the mode is not in the snapshot and the two modes disagree.
     pub grants_pull: Option<bool>,
+    /// The assignment's ABAC condition (it then grants for the repositories the condition admits only).
+    pub condition: Option<String>,
+    /// Version of the condition language.
+    pub condition_version: Option<String>,
+}
+
+/// A role assignment to a Microsoft Entra group at the registry or above whose role may grant pull: the
+/// client's identity may be a member, which ARM does not show.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupGrant {
+    /// Object id of the group.
+    pub group: String,
+    /// `Group` or `ForeignGroup`.
+    pub principal_type: String,
+    /// Assignment id.
+    pub assignment: String,
+    /// Role definition id.
+    pub role_definition: String,
+    /// Role name, when known.
+    pub role_name: Option<String>,
+    /// Scope of the assignment.
+    pub scope: Option<String>,
+    /// As [`Grant::grants_pull`]: `Some(true)` or `None` (groups whose role cannot grant pull are not listed).
+    pub grants_pull: Option<bool>,
+    /// The assignment's ABAC condition, if any.
+    pub condition: Option<String>,
 }
 
 /// RBAC facts of a pair.
@@ -103,12 +132,22 @@ pub struct RbacFacts {
     pub principal_id: Option<String>,
     /// `kubelet_identity`, `service_principal` (only an application id is known) or `none`.
     pub principal_kind: PrincipalKind,
+    /// The registry's `roleAssignmentMode`; `None` when the snapshot does not say (read before api-version
+    /// 2025-11-01), which ARM's default makes `LegacyRegistryPermissions`.
+    pub role_assignment_mode: Option<RoleAssignmentMode>,
+    /// The built-in role that grants pull in this mode: `AcrPull`, or `Container Registry Repository Reader`.
+    pub pull_role: &'static str,
     /// The registry's role assignments were read.
     pub assignments_readable: bool,
     /// The principal's assignments at the registry or above.
     pub grants: Vec<Grant>,
-    /// `yes`, `no` or `unknown` (assignments unreadable, or a definition unknown and no other grant).
-    pub grants_pull: Tristate,
+    /// `yes`, `no`, `conditional` (only conditioned assignments grant) or `unknown` (assignments unreadable, the
+    /// principal not known, a definition unknown, or a group holds pull) — see `docs/facts.md`.
+    pub grants_pull: PullGrant,
+    /// Assignments to groups that may grant pull (membership is not in ARM).
+    pub group_grants: Vec<GroupGrant>,
+    /// Role definitions of the principal's or groups' assignments that are neither in the snapshot nor built in.
+    pub unknown_definitions: Vec<String>,
     /// Other principals holding pull on the registry (object ids).
     pub pull_principals: Vec<String>,
     /// `yes`, `no` or `unknown`: the kubelet identity is assigned to the node VMSS.

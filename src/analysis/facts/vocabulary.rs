@@ -179,6 +179,17 @@ arm_vocabulary! {
     Access { Allow = "Allow", Deny = "Deny" }
 }
 
+arm_vocabulary! {
+    /// `properties.roleAssignmentMode` of a registry (api-version 2025-11-01): which roles it honours.
+    /// `LegacyRegistryPermissions` (ARM's default): AcrPull, AcrPush and the privileged roles;
+    /// `AbacRepositoryPermissions`: only the ABAC-enabled Container Registry Repository roles, optionally narrowed
+    /// to repositories by conditions.
+    RoleAssignmentMode {
+        AbacRepositoryPermissions = "AbacRepositoryPermissions",
+        LegacyRegistryPermissions = "LegacyRegistryPermissions",
+    }
+}
+
 closed_vocabulary! {
     /// What kind of workload a client is.
     ClientKind { Aks = "aks", Nic = "nic", Vm = "vm", Subnet = "subnet" }
@@ -202,6 +213,13 @@ closed_vocabulary! {
 closed_vocabulary! {
     /// A yes/no answer that may not be knowable from ARM.
     Tristate { Yes = "yes", No = "no", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// Whether a principal may pull from a registry (`docs/facts.md`): `conditional` when only assignments with
+    /// an ABAC condition grant it (some repositories), `unknown` when it cannot be known from ARM (assignments or
+    /// a definition unreadable, a grant to a group whose members ARM does not list).
+    PullGrant { Yes = "yes", No = "no", Conditional = "conditional", Unknown = "unknown" }
 }
 
 closed_vocabulary! {

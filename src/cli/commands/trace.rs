@@ -3,7 +3,7 @@
 use super::super::args::{TraceArgs, TraceFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use acr_audit::analysis::{analyse, Reachable, Selection, Tristate};
+use acr_audit::analysis::{analyse, PullGrant, Reachable, Selection};
 use acr_audit::model::Model;
 use acr_audit::report::escape::terminal;
 use acr_audit::report::trace::{render_mermaid, render_text};
@@ -36,6 +36,6 @@ pub(super) fn run(args: &TraceArgs, selection: &Selection) -> anyhow::Result<Out
             writeln!(w)
         }
     })?;
-    let blocked = paths.iter().any(|p| p.reachable != Reachable::Yes) || pair.rbac.grants_pull == Tristate::No;
+    let blocked = paths.iter().any(|p| p.reachable != Reachable::Yes) || pair.rbac.grants_pull == PullGrant::No;
     Ok(if blocked { Outcome::Failed } else { Outcome::Clean })
 }

@@ -27,6 +27,13 @@ pub struct RoleAssignmentProperties {
     /// Where the assignment is made.
     #[serde(default)]
     pub scope: Option<String>,
+    /// An ABAC condition that narrows the assignment (for registries: to some repositories), e.g.
+    /// `@Request[Microsoft.ContainerRegistry/registries/repositories:name] StringEqualsIgnoreCase 'app'`.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// Version of the condition language (`2.0`).
+    #[serde(default)]
+    pub condition_version: Option<String>,
 }
 
 /// `Microsoft.Authorization/roleDefinitions`.

@@ -4,7 +4,8 @@ use super::common::SubResource;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A container registry as `GET .../registries` returns it (api-version 2023-07-01).
+/// A container registry as `GET .../registries` returns it (api-version 2025-11-01, the first stable one with
+/// `roleAssignmentMode`).
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Registry {
@@ -52,6 +53,9 @@ pub struct RegistryProperties {
     pub private_endpoint_connections: Vec<RegistryPrivateEndpointConnection>,
     /// Admin user (shared credentials) enabled.
     pub admin_user_enabled: Option<bool>,
+    /// `AbacRepositoryPermissions` or `LegacyRegistryPermissions` (ARM's default): which roles grant pulls.
+    /// Absent in snapshots read at an api-version before 2025-11-01.
+    pub role_assignment_mode: Option<String>,
 }
 
 /// `networkRuleSet`.
@@ -62,7 +66,7 @@ pub struct NetworkRuleSet {
     pub default_action: Option<String>,
     /// Allowed public IPs or CIDRs.
     pub ip_rules: Vec<IpRule>,
-    /// Service-endpoint subnet rules (older api-versions still return them).
+    /// Service-endpoint subnet rules (preview api-versions; not in the 2025-11-01 stable schema).
     pub virtual_network_rules: Vec<VirtualNetworkRule>,
 }
 
