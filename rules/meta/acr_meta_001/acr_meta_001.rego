@@ -29,10 +29,24 @@ import rego.v1
 deny contains finding if {
 	some e in input.errors
 	finding := {
-		"msg": sprintf("Could not read %s at %s: %s%s — findings there may be missing", [e.resourceType, e.scope, status(e), e.message]),
+		"msg": sprintf(
+			"Could not read %s at %s: %s%s — findings there may be missing; the scanning identity needs %s there (Reader on it or its subscription grants it)",
+			[e.resourceType, e.scope, status(e), e.message, permission(e)],
+		),
 		"resource": e.scope,
-		"evidence": e,
+		"evidence": object.union(e, {"permission": permission(e)}),
 	}
+}
+
+# The Azure RBAC action that reads a resource type is `<type>/read`, except where ARM names it otherwise.
+permission(e) := p if p := permission_exceptions[lower(e.resourceType)]
+
+permission(e) := sprintf("%s/read", [e.resourceType]) if not permission_exceptions[lower(e.resourceType)]
+
+permission_exceptions := {
+	"microsoft.containerregistry/registries/usages": "Microsoft.ContainerRegistry/registries/listUsages/read",
+	"microsoft.network/servicetags": "Microsoft.Network/locations/serviceTags/read",
+	"microsoft.resources/providers": "Microsoft.Resources/subscriptions/providers/read",
 }
 
 status(e) := sprintf("%v %v: ", [e.status, object.get(e, "code", "")]) if e.status

@@ -17,7 +17,8 @@ mod route;
 
 use super::endpoints::CloudSuffixes;
 use super::facts::{
-    ApplianceRouteFacts, BlockedAt, ClientFacts, Endpoint, NextHopType, PathFacts, Reachable, RegistryFacts,
+    ApplianceRouteFacts, BlockedAt, ClientFacts, DnsStatus, Endpoint, EndpointKind, NextHopType, PathFacts, Reachable,
+    RegistryFacts,
 };
 use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
@@ -130,8 +131,20 @@ pub(crate) fn pair_paths(
     let mut out = Vec::new();
     for subnet_id in &client.subnet_ids {
         let subnet = SubnetContext::new(ctx, client, subnet_id);
+        // A login server that resolves to a private endpoint redirects layer downloads to the data endpoints
+        // that endpoint serves: the layer paths follow the login path's answer (`endpoints` lists it first).
+        let mut through_private_endpoint = false;
         for endpoint in endpoints {
-            out.push(one_path(ctx, &subnet, client, registry, endpoint));
+            let endpoint = if through_private_endpoint {
+                super::endpoints::through_private_endpoint(registry, endpoint, ctx.cloud)
+            } else {
+                endpoint.clone()
+            };
+            let path = one_path(ctx, &subnet, client, registry, &endpoint);
+            if endpoint.kind == EndpointKind::Login {
+                through_private_endpoint = path.dns.status == DnsStatus::Private;
+            }
+            out.push(path);
         }
     }
     out
