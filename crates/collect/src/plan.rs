@@ -96,9 +96,29 @@ fn zone_ids_of_group(group: &Value) -> Vec<String> {
         .into_iter()
         .flatten()
         .filter_map(|c| c.pointer("/properties/privateDnsZoneId").and_then(Value::as_str))
-        .filter(|id| id.to_ascii_lowercase().contains("/providers/microsoft.network/privatednszones/"))
+        .filter(|id| is_zone_id(id))
         .map(str::to_string)
         .collect()
+}
+
+/// `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones/{name}` and nothing
+/// else: the id comes from ARM data and becomes a request path, so a query, a fragment, an escape or a dot
+/// segment is refused rather than sent.
+fn is_zone_id(id: &str) -> bool {
+    let segments: Vec<&str> = id.split('/').collect();
+    let safe = |s: &str| {
+        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c))
+    };
+    matches!(
+        segments.as_slice(),
+        ["", subs, s, rgs, rg, providers, ns, zones, name]
+            if subs.eq_ignore_ascii_case("subscriptions")
+                && rgs.eq_ignore_ascii_case("resourceGroups")
+                && providers.eq_ignore_ascii_case("providers")
+                && ns.eq_ignore_ascii_case("Microsoft.Network")
+                && zones.eq_ignore_ascii_case("privateDnsZones")
+                && [s, rg, name].iter().all(|x| safe(x))
+    )
 }
 
 /// A child read's outcome: (child type, parent id, items).
@@ -582,6 +602,30 @@ mod tests {
         }
         assert!(matches!(TYPES.virtual_machine_scale_sets.listing, Listing::NodeResourceGroup { .. }));
         assert!(matches!(TYPES.providers.listing, Listing::ProviderRegistration { .. }));
+    }
+
+    /// Zone groups as `PrivateEndpointDnsZoneGroupGet` (network 2024-05-01) returns them name their zones; an id
+    /// that is not a private DNS zone id is not turned into a request.
+    #[test]
+    fn zone_groups_name_their_zones_and_only_zone_ids_become_requests() {
+        let zone = "/subscriptions/subId/resourceGroups/rg1/providers/Microsoft.Network/privateDnsZones/zone1.com";
+        let group = json!({"name": "testPdnsgroup", "properties": {"privateDnsZoneConfigs": [
+            {"properties": {"privateDnsZoneId": zone, "recordSets": [{"recordType": "A", "recordSetName": "abc"}]}},
+            {"properties": {"privateDnsZoneId": format!("{zone}/../../../roleAssignments?x=1")}},
+            {"properties": {"privateDnsZoneId": "/subscriptions/subId/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/v"}},
+            {"properties": {}}
+        ]}});
+        assert_eq!(zone_ids_of_group(&group), vec![zone.to_string()]);
+        let pe = |service: &str| {
+            json!({"properties": {"privateLinkServiceConnections": [], "manualPrivateLinkServiceConnections": [
+                {"properties": {"privateLinkServiceId": service}}]}})
+        };
+        assert!(targets_registry(&pe(
+            "/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerRegistry/registries/c"
+        )));
+        assert!(!targets_registry(&pe(
+            "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a"
+        )));
     }
 
     /// A subscription-listed type added to the table is read as a plain list with no collector edit; other
