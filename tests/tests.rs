@@ -12,6 +12,7 @@ mod it {
     mod analysis_props;
     mod bad_input;
     mod ci_outputs;
+    mod dns_zones;
     mod endpoint_routes_families;
     mod eval_demo;
     mod explain_cmd;

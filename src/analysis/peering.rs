@@ -3,11 +3,19 @@
 use super::facts::{PeeringFacts, PeeringSideFacts, PeeringState, PeeringStatus, PeeringSyncLevel};
 use crate::model::{id_key, Model, VirtualNetwork};
 
-/// How `client_vnet` reaches `endpoint_vnet` (both ids, any case).
+/// How `client_vnet` reaches `endpoint_vnet` (both ids, any case). A VNet that is not in the snapshot (not
+/// scanned, or its read failed: the error is in the snapshot's `errors`) leaves its side unknown, not absent:
+/// without the client VNet, the status is `unknown` unless the endpoint VNet's side answers.
 pub(crate) fn peering_between(model: &Model, client_vnet: &str, endpoint_vnet: &str) -> PeeringFacts {
     let (a, b) = (id_key(client_vnet), id_key(endpoint_vnet));
     if a == b {
-        return PeeringFacts { status: PeeringStatus::SameVnet, local: None, remote: None, remote_visible: true };
+        return PeeringFacts {
+            status: PeeringStatus::SameVnet,
+            local: None,
+            remote: None,
+            remote_visible: true,
+            local_visible: true,
+        };
     }
     let local_vnet = model.virtual_network(&a);
     let remote_vnet = model.virtual_network(&b);
@@ -18,7 +26,7 @@ pub(crate) fn peering_between(model: &Model, client_vnet: &str, endpoint_vnet: &
         (None, None, Some(_)) => PeeringStatus::NotPeered,
         _ => PeeringStatus::Peered,
     };
-    PeeringFacts { status, local, remote, remote_visible: remote_vnet.is_some() }
+    PeeringFacts { status, local, remote, remote_visible: remote_vnet.is_some(), local_visible: local_vnet.is_some() }
 }
 
 fn side(vnet: &VirtualNetwork, towards: &str) -> Option<PeeringSideFacts> {

@@ -23,7 +23,7 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
             regions.push(loc);
         }
     }
-    RegistryFacts {
+    let mut facts = RegistryFacts {
         id: r.id.clone(),
         name: r.name.clone(),
         resource_group: parts.resource_group,
@@ -79,7 +79,10 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
                 (limit > 0.0).then(|| UsageFacts { current, limit, ratio: current / limit })
             }),
         private_dns_records: dns_records(model, &r.name),
-    }
+        layer_endpoints: Default::default(),
+    };
+    facts.layer_endpoints = super::endpoints::layer_endpoints(&facts);
+    facts
 }
 
 /// A connection's id; ARM always sends one, but a hand-made or damaged snapshot may not, and a finding must name

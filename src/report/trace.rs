@@ -7,7 +7,7 @@
 
 use super::escape::{mermaid_id, mermaid_label, terminal as t};
 use crate::analysis::{
-    BlockedAt, Coverage, DestinationKind, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
+    BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -67,7 +67,13 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 opt(d.zone.as_deref().map(last)),
                 opt(p.endpoint.private_link_record.as_deref())
             ),
+            DnsStatus::Public if d.answer == DnsAnswer::PublicFallback => format!(
+                "public address: zone {} is linked but has no record {}, and the link falls back to public resolution (NxDomainRedirect)",
+                opt(d.zone.as_deref().map(last)),
+                opt(p.endpoint.private_link_record.as_deref())
+            ),
             DnsStatus::Public => "public address (no privatelink zone linked to the client VNet)".into(),
+            DnsStatus::Unknown => format!("unknown: {}", t(d.cause.as_deref().unwrap_or("a zone could not be read"))),
             _ => "storage account (public, by service tag)".into(),
         };
         writeln!(out, "{}{dns_line}", step("DNS"))?;

@@ -522,6 +522,7 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
         ("/replications", "Microsoft.ContainerRegistry/registries/replications"),
         ("/virtualnetworklinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks"),
         ("/a", "Microsoft.Network/privateDnsZones/A"),
+        ("/privatednszonegroups", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"),
     ] {
         if let Some(parent) = lower.strip_suffix(suffix) {
             if e.by_id.contains_key(&key(parent)) {

@@ -32,9 +32,10 @@ fn demo_findings() -> BTreeSet<(String, String)> {
 }
 
 /// The requests the collection plan should make for the demo estate at page size 2: pages of every
-/// subscription-scope list, the children of each registry and privatelink zone, one VMSS list per node resource
-/// group, one provider read per subscription, one service-tags read, one GET per referenced role definition.
-fn expected_requests(s: &Value, page_size: usize) -> usize {
+/// subscription-scope list, the children of each registry and privatelink zone, the DNS zone groups of each
+/// registry private endpoint, one VMSS list per node resource group, one provider read per subscription, one
+/// service-tags read, one GET per referenced role definition.
+pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
     let pages = |n: usize| n.div_ceil(page_size).max(1);
     let count = |t: &str| s["resources"][t].as_array().map(Vec::len).unwrap_or(0);
     let lists = [
@@ -70,6 +71,10 @@ fn expected_requests(s: &Value, page_size: usize) -> usize {
         let id = z["id"].as_str().unwrap();
         n += pages(child("Microsoft.Network/privateDnsZones/virtualNetworkLinks", id))
             + pages(child("Microsoft.Network/privateDnsZones/A", id));
+    }
+    for pe in s["resources"]["Microsoft.Network/privateEndpoints"].as_array().unwrap() {
+        // The DNS zone groups of every private endpoint that targets a registry (all of the demo's do).
+        n += pages(child("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", pe["id"].as_str().unwrap()));
     }
     n += 1 + 1 + 1; // node-group VMSS list, provider state, service tags
     n += count("Microsoft.Authorization/roleDefinitions");

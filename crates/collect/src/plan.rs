@@ -3,8 +3,9 @@
 //! Subscriptions first, then subscription-scope list calls (one paged list per resource type per
 //! subscription, every `Listing::Subscription` row of the resource-type table), then children only where they
 //! are needed (replications and usages of registries, role assignments at each registry, links and A records
-//! of `privatelink` zones, the node VMSS of each cluster, provider state), then what those reference (role
-//! definitions, peered VNets outside the scope). The request count grows with resource types, registries and
+//! of `privatelink` zones, DNS zone groups of registry private endpoints, the node VMSS of each cluster,
+//! provider state), then what those reference (role definitions, peered VNets and DNS zones outside the
+//! scope). The request count grows with resource types, registries and
 //! zones, not with the number of NSGs or NICs. Every request shares one concurrency bound.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
@@ -50,8 +51,13 @@ impl SubscriptionList {
 
 /// The types read by a branch of their own, because what they return decides further requests (children,
 /// referenced resources). Every other subscription-listed type of the table is a plain list.
-const BRANCH_TYPES: [&str; 4] =
-    [TYPES.registries.key, TYPES.private_dns_zones.key, TYPES.managed_clusters.key, TYPES.virtual_networks.key];
+const BRANCH_TYPES: [&str; 5] = [
+    TYPES.registries.key,
+    TYPES.private_dns_zones.key,
+    TYPES.private_endpoints.key,
+    TYPES.managed_clusters.key,
+    TYPES.virtual_networks.key,
+];
 
 /// Every `Listing::Subscription` row of `types`, in table order.
 fn subscription_lists_of(types: &[ResourceType]) -> Vec<SubscriptionList> {
@@ -70,8 +76,56 @@ fn parts(id: &str) -> (String, String, String) {
     (p.subscription.unwrap_or_default(), p.resource_group.unwrap_or_default(), p.name.unwrap_or_default())
 }
 
-/// A child read: (child type, parent id, items).
-type ChildJob<'a> = futures::future::BoxFuture<'a, (&'static str, String, Result<Vec<Value>, ArmFailure>)>;
+/// A private endpoint whose connection (automatic or manual) targets a container registry.
+fn targets_registry(pe: &Value) -> bool {
+    ["/properties/privateLinkServiceConnections", "/properties/manualPrivateLinkServiceConnections"].iter().any(|p| {
+        pe.pointer(p).and_then(Value::as_array).into_iter().flatten().any(|c| {
+            c.pointer("/properties/privateLinkServiceId")
+                .and_then(Value::as_str)
+                .map(|id| id.to_ascii_lowercase().contains("/providers/microsoft.containerregistry/registries/"))
+                .unwrap_or(false)
+        })
+    })
+}
+
+/// The zone ids a DNS zone group names (`properties.privateDnsZoneConfigs[].properties.privateDnsZoneId`).
+fn zone_ids_of_group(group: &Value) -> Vec<String> {
+    group
+        .pointer("/properties/privateDnsZoneConfigs")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c.pointer("/properties/privateDnsZoneId").and_then(Value::as_str))
+        .filter(|id| is_zone_id(id))
+        .map(str::to_string)
+        .collect()
+}
+
+/// `/subscriptions/{s}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones/{name}` and nothing
+/// else: the id comes from ARM data and becomes a request path, so a query, a fragment, an escape or a dot
+/// segment is refused rather than sent.
+fn is_zone_id(id: &str) -> bool {
+    let segments: Vec<&str> = id.split('/').collect();
+    let safe = |s: &str| {
+        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c))
+    };
+    matches!(
+        segments.as_slice(),
+        ["", subs, s, rgs, rg, providers, ns, zones, name]
+            if subs.eq_ignore_ascii_case("subscriptions")
+                && rgs.eq_ignore_ascii_case("resourceGroups")
+                && providers.eq_ignore_ascii_case("providers")
+                && ns.eq_ignore_ascii_case("Microsoft.Network")
+                && zones.eq_ignore_ascii_case("privateDnsZones")
+                && [s, rg, name].iter().all(|x| safe(x))
+    )
+}
+
+/// A child read's outcome: (child type, parent id, items).
+type ChildRead = (&'static str, String, Result<Vec<Value>, ArmFailure>);
+
+/// A child read.
+type ChildJob<'a> = futures::future::BoxFuture<'a, ChildRead>;
 
 /// Everything the branches share.
 struct Ctx<'a> {
@@ -222,18 +276,89 @@ impl Ctx<'_> {
         part
     }
 
-    /// Private DNS zones, then links and A records of the `privatelink.azurecr.*` ones only.
+    /// Private DNS zones and private endpoints, then at once the links and A records of the
+    /// `privatelink.azurecr.*` zones and the DNS zone groups of every private endpoint that targets a registry;
+    /// then the zones those groups name: a listed zone's links and A records when not read yet, and a zone the
+    /// lists did not return (another subscription: hub-and-spoke landing zones keep zones in a connectivity
+    /// subscription) read by id, then its links and A records. A zone that cannot be read (403, 404) is an error
+    /// naming the zone, so analysis says `unknown` for the DNS answers that depend on it. One request per zone
+    /// group list and per referenced zone: the count grows with endpoints and zones.
     async fn zones(&self) -> Part {
         let mut part = Part::default();
-        let zones = self.list_branch(&TYPES.private_dns_zones, &mut part).await;
-        let wanted = zones.iter().filter(|z| {
-            z.get("name")
-                .and_then(Value::as_str)
-                .map(|n| n.to_ascii_lowercase().starts_with("privatelink.azurecr."))
-                .unwrap_or(false)
-        });
-        let results = join_all(wanted.flat_map(|z| {
-            let id = id_of(z).to_string();
+        let mut endpoints_part = Part::default();
+        let (zones, endpoints) = futures::join!(
+            self.list_branch(&TYPES.private_dns_zones, &mut part),
+            self.list_branch(&TYPES.private_endpoints, &mut endpoints_part)
+        );
+        part.merge(endpoints_part);
+        let listed: BTreeMap<String, &Value> = zones.iter().map(|z| (key(id_of(z)), z)).collect();
+        let mut read: BTreeSet<String> = BTreeSet::new();
+        let wanted: Vec<String> = zones
+            .iter()
+            .filter(|z| {
+                z.get("name")
+                    .and_then(Value::as_str)
+                    .map(|n| n.to_ascii_lowercase().starts_with("privatelink.azurecr."))
+                    .unwrap_or(false)
+            })
+            .map(|z| id_of(z).to_string())
+            .collect();
+        read.extend(wanted.iter().map(|z| key(z)));
+        let group_jobs = join_all(endpoints.iter().filter(|pe| targets_registry(pe)).map(|pe| {
+            let (arm, id) = (self.arm.clone(), id_of(pe).to_string());
+            async move {
+                let child = CHILDREN.private_dns_zone_groups;
+                let r = arm.list(&format!("{id}/{}", child.path), child.api_version).await;
+                (id, r)
+            }
+        }));
+        let (groups, children) = futures::join!(group_jobs, self.zone_children(&wanted));
+        self.keep_children(children, &mut part);
+        // The zones the groups name, in the order first named.
+        let mut referenced: BTreeMap<String, String> = BTreeMap::new();
+        for (pe, result) in groups {
+            match result {
+                Ok(value) => {
+                    for zone in value.iter().flat_map(zone_ids_of_group) {
+                        if !read.contains(&key(&zone)) {
+                            referenced.entry(key(&zone)).or_insert(zone);
+                        }
+                    }
+                    part.child(CHILDREN.private_dns_zone_groups.key, pe, value);
+                }
+                Err(f) => part.error(&pe, CHILDREN.private_dns_zone_groups.key, f),
+            }
+        }
+        let (known, unlisted): (Vec<String>, Vec<String>) =
+            referenced.into_values().partition(|z| listed.contains_key(&key(z)));
+        let gets = join_all(unlisted.iter().map(|z| {
+            let arm = self.arm.clone();
+            async move { (z.clone(), arm.get(z, TYPES.private_dns_zones.api_version).await) }
+        }));
+        let (gets, known_children) = futures::join!(gets, self.zone_children(&known));
+        self.keep_children(known_children, &mut part);
+        let mut fetched: Vec<Value> = Vec::new();
+        let mut fetched_ids: Vec<String> = Vec::new();
+        for (z, result) in gets {
+            match result {
+                Ok(v) => {
+                    fetched_ids.push(z);
+                    fetched.push(v);
+                }
+                Err(f) => part.error(&z, TYPES.private_dns_zones.key, f),
+            }
+        }
+        let fetched_children = self.zone_children(&fetched_ids).await;
+        self.keep_children(fetched_children, &mut part);
+        part.add(TYPES.private_endpoints.key, endpoints);
+        part.add(TYPES.private_dns_zones.key, zones);
+        part.add(TYPES.private_dns_zones.key, fetched);
+        part
+    }
+
+    /// The links and A records of each zone, all at once.
+    async fn zone_children(&self, zones: &[String]) -> Vec<ChildRead> {
+        join_all(zones.iter().flat_map(|id| {
             [CHILDREN.virtual_network_links, CHILDREN.a_record_sets].into_iter().map(move |child| {
                 let (arm, id) = (self.arm.clone(), id.clone());
                 async move {
@@ -242,15 +367,17 @@ impl Ctx<'_> {
                 }
             })
         }))
-        .await;
+        .await
+    }
+
+    /// Keep child lists, or their errors.
+    fn keep_children(&self, results: Vec<ChildRead>, part: &mut Part) {
         for (kind, parent, result) in results {
             match result {
                 Ok(value) => part.child(kind, parent, value),
                 Err(f) => part.error(&parent, kind, f),
             }
         }
-        part.add(TYPES.private_dns_zones.key, zones);
-        part
     }
 
     /// AKS clusters, then the VMSS of each node resource group and the provider state of every subscription
@@ -475,6 +602,30 @@ mod tests {
         }
         assert!(matches!(TYPES.virtual_machine_scale_sets.listing, Listing::NodeResourceGroup { .. }));
         assert!(matches!(TYPES.providers.listing, Listing::ProviderRegistration { .. }));
+    }
+
+    /// Zone groups as `PrivateEndpointDnsZoneGroupGet` (network 2024-05-01) returns them name their zones; an id
+    /// that is not a private DNS zone id is not turned into a request.
+    #[test]
+    fn zone_groups_name_their_zones_and_only_zone_ids_become_requests() {
+        let zone = "/subscriptions/subId/resourceGroups/rg1/providers/Microsoft.Network/privateDnsZones/zone1.com";
+        let group = json!({"name": "testPdnsgroup", "properties": {"privateDnsZoneConfigs": [
+            {"properties": {"privateDnsZoneId": zone, "recordSets": [{"recordType": "A", "recordSetName": "abc"}]}},
+            {"properties": {"privateDnsZoneId": format!("{zone}/../../../roleAssignments?x=1")}},
+            {"properties": {"privateDnsZoneId": "/subscriptions/subId/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/v"}},
+            {"properties": {}}
+        ]}});
+        assert_eq!(zone_ids_of_group(&group), vec![zone.to_string()]);
+        let pe = |service: &str| {
+            json!({"properties": {"privateLinkServiceConnections": [], "manualPrivateLinkServiceConnections": [
+                {"properties": {"privateLinkServiceId": service}}]}})
+        };
+        assert!(targets_registry(&pe(
+            "/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerRegistry/registries/c"
+        )));
+        assert!(!targets_registry(&pe(
+            "/subscriptions/s/resourceGroups/r/providers/Microsoft.Storage/storageAccounts/a"
+        )));
     }
 
     /// A subscription-listed type added to the table is read as a plain list with no collector edit; other

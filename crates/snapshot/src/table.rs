@@ -169,7 +169,7 @@ macro_rules! with_resource_types {
                     api_version: "2024-06-01",
                     listing: $crate::Listing::Subscription { path: "providers/Microsoft.Network/privateDnsZones" },
                     drift: true,
-                    doc: "`privatelink.azurecr.*` zones (links and A records are children)",
+                    doc: "`privatelink.azurecr.*` zones (links and A records are children); zones a private endpoint's DNS zone group names outside the scan are also read by id",
                 },
                 public_ip_addresses: PublicIpAddress => "Microsoft.Network/publicIPAddresses" {
                     getter: public_ip_address,
@@ -246,6 +246,14 @@ macro_rules! with_resource_types {
                     path: "virtualNetworkLinks",
                     drift: Some("virtualNetworkLinks"),
                     doc: "which VNets resolve through each `privatelink.azurecr.*` zone",
+                },
+                private_dns_zone_groups: PrivateDnsZoneGroup => "Microsoft.Network/privateEndpoints/privateDnsZoneGroups" {
+                    getter: private_dns_zone_groups,
+                    api_version: "2024-05-01",
+                    parent: "Microsoft.Network/privateEndpoints",
+                    path: "privateDnsZoneGroups",
+                    drift: None,
+                    doc: "the zones each registry private endpoint registers its records in, read even outside the scanned subscriptions",
                 },
                 role_assignments: RoleAssignment => "Microsoft.Authorization/roleAssignments" {
                     getter: role_assignments,

@@ -32,6 +32,7 @@ deny contains finding if {
 	some path in input.paths
 	path.endpoint.kind == "login"
 	path.dns.status == "public"
+	path.dns.answer == "public"
 	count(path.dns.custom_dns_servers) == 0
 	reg := h.registry_by_id(path.registry)
 	h.has_approved_private_endpoint(reg)

@@ -9,13 +9,17 @@
 #   ## Why is this bad?
 #   A missing record makes the name fail to resolve inside the VNet (NXDOMAIN) once the zone is linked; a stale
 #   record sends clients to an address nothing answers on. Data-endpoint records are easy to miss when a
-#   replica region is added.
+#   replica region is added. A link with `resolutionPolicy: NxDomainRedirect` falls back to public resolution
+#   instead of NXDOMAIN: then the missing record matters only when the registry refuses the client on its
+#   public endpoint (public access disabled, or no IP rule for the client), and the rule stays silent when the
+#   public endpoint lets the client in.
 #
 #   ## Fix
 #   Let the private endpoint's DNS zone group manage the records, or add the missing A record with the
 #   endpoint's address.
 # related_resources:
 #   - https://learn.microsoft.com/azure/container-registry/container-registry-private-link#configure-dns-settings
+#   - https://learn.microsoft.com/azure/dns/private-dns-fallback
 # custom:
 #   id: ACR-DNS-003
 #   severity: high
@@ -44,6 +48,25 @@ deny contains finding if {
 		"client": path.client,
 		"params": {"record_name": path.endpoint.private_link_record, "expected_ip": expected(path)},
 		"evidence": {"fqdn": path.endpoint.fqdn, "expected_addresses": path.dns.expected_addresses},
+	}
+}
+
+# The link falls back to public resolution, and the public endpoint refuses this client.
+deny contains finding if {
+	some path in input.paths
+	path.dns.answer == "public_fallback"
+	path.firewall.verdict == "blocked"
+	not h.unread("Microsoft.Network/privateDnsZones/A")
+	finding := {
+		"msg": sprintf(
+			"Zone %s is linked to %s's VNet but has no A record %s: %s falls back to its public address, where the registry refuses the client (%s)",
+			[h.last(path.dns.zone), path.client_name, path.endpoint.private_link_record, path.endpoint.fqdn, path.firewall.reason],
+		),
+		"resource": path.dns.zone,
+		"registry": path.registry,
+		"client": path.client,
+		"params": {"record_name": path.endpoint.private_link_record, "expected_ip": expected(path)},
+		"evidence": {"fqdn": path.endpoint.fqdn, "expected_addresses": path.dns.expected_addresses, "link": path.dns.link, "firewall": path.firewall.verdict},
 	}
 }
 

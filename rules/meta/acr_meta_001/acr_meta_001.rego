@@ -31,11 +31,11 @@ deny contains finding if {
 	some e in input.errors
 	finding := {
 		"msg": sprintf(
-			"Could not read %s at %s: %s%s — findings there may be missing (%s); the scanning identity needs %s",
+			"Could not read %s at %s: %s%s — findings there may be missing (%s); the scanning identity needs %s there (Reader on it or its subscription grants it)",
 			[e.resourceType, e.scope, status(e), e.message, consequence(e), permission(e)],
 		),
 		"resource": e.scope,
-		"evidence": e,
+		"evidence": object.union(e, {"permission": permission(e)}),
 	}
 }
 

@@ -27,3 +27,18 @@ test_other_types_need_their_read_action if {
 	some f in check.deny with input as {"errors": errors}
 	contains(f.msg, "needs Microsoft.Network/privateDnsZones/read")
 }
+
+test_names_the_zone_and_the_permission if {
+	zone := "/subscriptions/hub/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.azurecr.io"
+	errors := [{"scope": zone, "resourceType": "Microsoft.Network/privateDnsZones", "status": 403, "code": "AuthorizationFailed", "message": "denied"}]
+	some f in check.deny with input as {"errors": errors}
+	f.resource == zone
+	contains(f.msg, zone)
+	contains(f.msg, "Microsoft.Network/privateDnsZones/read")
+}
+
+test_names_a_permission_arm_spells_differently if {
+	errors := [{"scope": "/subscriptions/s/r", "resourceType": "Microsoft.ContainerRegistry/registries/usages", "status": 403, "message": "denied"}]
+	some f in check.deny with input as {"errors": errors}
+	contains(f.msg, "Microsoft.ContainerRegistry/registries/listUsages/read")
+}

@@ -19,7 +19,9 @@ pub use path::{
     DecidingRule, DestinationFacts, DnsFacts, Endpoint, FirewallFacts, LevelVerdict, NsgPathFacts, NsgVerdict,
     PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,
 };
-pub use registry::{DnsRecordFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts};
+pub use registry::{
+    DnsRecordFacts, LayerEndpointFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts,
+};
 pub use vocabulary::*;
 
 use crate::snapshot::ArmError;

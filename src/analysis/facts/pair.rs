@@ -63,12 +63,20 @@ pub struct PeeringFacts {
     pub remote: Option<PeeringSideFacts>,
     /// Whether the endpoint VNet could be read (false: `remote` is unknown, not absent).
     pub remote_visible: bool,
+    /// Whether the client VNet could be read (false: `local` is unknown, not absent).
+    pub local_visible: bool,
 }
 
 impl PeeringFacts {
     /// Peering whose endpoint VNet is not known at all.
     pub fn unknown() -> PeeringFacts {
-        PeeringFacts { status: PeeringStatus::Unknown, local: None, remote: None, remote_visible: false }
+        PeeringFacts {
+            status: PeeringStatus::Unknown,
+            local: None,
+            remote: None,
+            remote_visible: false,
+            local_visible: false,
+        }
     }
 }
 

@@ -2,7 +2,8 @@
 
 use super::pair::PeeringFacts;
 use super::vocabulary::{
-    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsStatus, EndpointKind, EndpointService,
+    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsStatus, EndpointKind,
+    EndpointService,
     FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
@@ -25,13 +26,24 @@ pub struct Endpoint {
 /// DNS facts of one endpoint from one client VNet.
 #[derive(Debug, Clone, Serialize)]
 pub struct DnsFacts {
-    /// `private` (a linked zone has the record), `nxdomain` (linked zone, no record), `public` (no linked zone),
-    /// `not_applicable` (storage endpoints, which acr-audit does not resolve privately).
+    /// What the client gets: `private` (a linked zone has the record), `nxdomain` (linked zone, no record),
+    /// `public` (no linked zone, or the link falls back to public resolution), `unknown` (a zone the answer
+    /// depends on could not be read), `not_applicable` (storage endpoints, which acr-audit does not resolve
+    /// privately).
     pub status: DnsStatus,
+    /// Where that answer comes from: `private_record`, `public_fallback`, `nxdomain`, `public`, `unknown`,
+    /// `not_applicable`.
+    pub answer: DnsAnswer,
     /// Custom DNS servers of the client VNet; non-empty means the status is what Azure DNS would answer.
     pub custom_dns_servers: Vec<String>,
     /// The linked privatelink zone, if any.
     pub zone: Option<String>,
+    /// The virtual network link of that zone to the client VNet.
+    pub link: Option<String>,
+    /// Zones the answer depends on that could not be read (status `unknown`).
+    pub unread_zones: Vec<String>,
+    /// Why the status is `unknown`: which zone, why, and which permission reads it.
+    pub cause: Option<String>,
     /// The A record set, if any.
     pub record: Option<String>,
     /// Addresses the record holds.

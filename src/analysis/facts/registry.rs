@@ -1,6 +1,6 @@
 //! `input.registries[_]`: one registry as the rules see it.
 
-use super::vocabulary::{ConnectionStatus, DefaultAction, PublicNetworkAccess, Sku};
+use super::vocabulary::{ConnectionStatus, DefaultAction, EndpointKind, PublicNetworkAccess, Sku};
 use serde::Serialize;
 
 /// `input.registries[_]`.
@@ -44,6 +44,20 @@ pub struct RegistryFacts {
     pub storage_usage: Option<UsageFacts>,
     /// A records for the login server in any privatelink zone of the snapshot.
     pub private_dns_records: Vec<DnsRecordFacts>,
+    /// Which endpoint serves layers, by how the client reaches the registry (paths and rules both read this).
+    pub layer_endpoints: LayerEndpointFacts,
+}
+
+/// `input.registries[_].layer_endpoints`: where a pull fetches layers after the login server's redirect.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LayerEndpointFacts {
+    /// For a client that reaches the registry through a private endpoint: `data`
+    /// (`<registry>.<region>.data.<suffix>`, served by the endpoint's `registry_data_<region>` member, whether
+    /// or not dedicated data endpoints are on); null when the registry has no private endpoint.
+    pub private_endpoint: Option<EndpointKind>,
+    /// For a client that reaches it over its public endpoint: `data` with dedicated data endpoints, `storage`
+    /// (`*.blob.<suffix>`) without; null when public network access is disabled (no public client pulls).
+    pub public: Option<EndpointKind>,
 }
 
 /// `input.registries[_].storage_usage`.

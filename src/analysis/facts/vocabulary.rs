@@ -234,7 +234,31 @@ closed_vocabulary! {
 
 closed_vocabulary! {
     /// What an endpoint's name resolves to from the client VNet.
-    DnsStatus { Private = "private", Nxdomain = "nxdomain", Public = "public", NotApplicable = "not_applicable" }
+    DnsStatus {
+        Private = "private",
+        Nxdomain = "nxdomain",
+        Public = "public",
+        NotApplicable = "not_applicable",
+        Unknown = "unknown",
+    }
+}
+
+closed_vocabulary! {
+    /// Where the answer a client gets for an endpoint's name comes from (see `docs/facts.md`).
+    DnsAnswer {
+        /// The linked privatelink zone holds the record.
+        PrivateRecord = "private_record",
+        /// The linked zone lacks the record and its link's `resolutionPolicy` is `NxDomainRedirect`: public answer.
+        PublicFallback = "public_fallback",
+        /// The linked zone lacks the record: the name does not resolve.
+        Nxdomain = "nxdomain",
+        /// No privatelink zone is linked to the client VNet: public answer.
+        Public = "public",
+        /// A zone the answer depends on could not be read.
+        Unknown = "unknown",
+        /// Not resolved through a privatelink zone (storage endpoints).
+        NotApplicable = "not_applicable",
+    }
 }
 
 closed_vocabulary! {

@@ -30,6 +30,8 @@ pub(super) fn hop(ctx: &mut PathContext<'_, '_>, dns: &DnsFacts, endpoint: &Endp
             (facts(DestinationKind::PrivateIp, None, &set), set)
         }
         DnsStatus::Nxdomain => (facts(DestinationKind::None, None, &IpSet::empty()), IpSet::empty()),
+        // The answer hinges on a zone that could not be read: nobody knows where the traffic goes.
+        DnsStatus::Unknown => (facts(DestinationKind::Unknown, None, &IpSet::empty()), IpSet::empty()),
         _ => {
             let resolver = &mut *ctx.resolver;
             let tag = resolver.regional_tag_name(endpoint.service.as_str(), &endpoint.region);
@@ -54,7 +56,8 @@ pub(super) fn of_family(destination: &DestinationFacts, part: &IpSet) -> Destina
     }
 }
 
-/// A destination the snapshot cannot name (a service tag it lacks) leaves the whole path unknown.
+/// A destination the snapshot cannot name (a service tag it lacks, a DNS answer that could not be read) leaves
+/// the whole path unknown.
 pub(super) fn judge(destination: &DestinationFacts) -> Judgement {
     match destination.kind {
         DestinationKind::Unknown => Judgement::Unknown,

@@ -1,13 +1,26 @@
 //! The DNS hop: what a registry endpoint's name resolves to from a client VNet, computed from private DNS zones.
 //!
 //! With Azure-provided DNS (no custom servers on the VNet): a `privatelink` zone linked to the VNet answers
-//! with its A record (private path), or with NXDOMAIN when it lacks the record; without a linked zone the name
-//! resolves publicly. With custom DNS servers the answer depends on their forwarding, which ARM cannot show:
-//! the facts carry the servers and what Azure DNS would answer, and say that it is an assumption.
+//! with its A record (private path), or with NXDOMAIN when it lacks the record, unless the link's
+//! `resolutionPolicy` is `NxDomainRedirect`, which falls back to public resolution
+//! (<https://learn.microsoft.com/azure/dns/private-dns-fallback>); without a linked zone the name resolves
+//! publicly. ARM refuses to link a VNet to two zones with the same (overlapping) name, so a readable linked
+//! zone is the answer; without one, a zone of that name that could not be read (a 403 on a zone a private endpoint's DNS
+//! zone group names, often in a hub subscription) might be the linked one, and the answer is `unknown`.
+//! With custom DNS servers the answer depends on their forwarding, which ARM cannot show: the facts carry the
+//! servers and what Azure DNS would answer, and say that it is an assumption.
 
 use super::{Judgement, PathContext, SubnetContext};
-use crate::analysis::facts::{BlockedAt, DnsFacts, DnsStatus, Endpoint, EndpointKind, Reachable, RegistryFacts};
-use crate::model::{id_key, Model, VirtualNetwork};
+use crate::analysis::facts::{
+    BlockedAt, DnsAnswer, DnsFacts, DnsStatus, Endpoint, EndpointKind, Reachable, RegistryFacts,
+};
+use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, Model, PrivateDnsZone, VirtualNetworkLink};
+use crate::snapshot::ArmError;
+
+/// The resource types whose failed read leaves a zone's links or records unknown.
+const ZONE_TYPE: &str = "Microsoft.Network/privateDnsZones";
+const LINKS_TYPE: &str = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
+const RECORDS_TYPE: &str = "Microsoft.Network/privateDnsZones/A";
 
 /// The DNS hop: what the endpoint's name resolves to from the client subnet's VNet, and which private
 /// addresses the registry's private endpoints serve for it (to spot stale records).
@@ -21,34 +34,20 @@ pub(super) fn hop(
         EndpointKind::Storage => vec![],
         _ => {
             let pe_ids: Vec<String> = registry.private_endpoints.iter().map(|p| p.id.clone()).collect();
-            expected_addresses(ctx.model, &pe_ids, &endpoint.fqdn)
+            expected_addresses(ctx.model, &pe_ids, endpoint)
         }
     };
-    resolve(ctx.model, subnet.vnet, endpoint, ctx.cloud.private_link_zone, expected)
-}
-
-/// Only a name that does not resolve at all blocks the path here; a public answer is judged by later hops.
-pub(super) fn judge(dns: &DnsFacts) -> Judgement {
-    match dns.status {
-        DnsStatus::Nxdomain => Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Dns },
-        _ => Judgement::Pass,
-    }
-}
-
-/// Resolve `endpoint` from `client_vnet`; `expected` are the private endpoint IPs for its FQDN.
-fn resolve(
-    model: &Model,
-    client_vnet: Option<&VirtualNetwork>,
-    endpoint: &Endpoint,
-    zone_name: &str,
-    expected: Vec<String>,
-) -> DnsFacts {
     let custom_dns_servers =
-        client_vnet.and_then(|v| v.properties.dhcp_options.as_ref()).map(|d| d.dns_servers.clone()).unwrap_or_default();
+        subnet.vnet.and_then(|v| v.properties.dhcp_options.as_ref()).map(|d| d.dns_servers.clone()).unwrap_or_default();
+    let vnet_key = subnet.vnet.map(|v| id_key(&v.id)).or_else(|| vnet_key_of_subnet(&subnet.subnet_id));
     let mut facts = DnsFacts {
         status: DnsStatus::Public,
+        answer: DnsAnswer::Public,
         custom_dns_servers,
         zone: None,
+        link: None,
+        unread_zones: vec![],
+        cause: None,
         record: None,
         addresses: vec![],
         expected_addresses: expected,
@@ -56,60 +55,208 @@ fn resolve(
     };
     let Some(record_name) = endpoint.private_link_record.as_deref() else {
         facts.status = DnsStatus::NotApplicable;
+        facts.answer = DnsAnswer::NotApplicable;
         return facts;
     };
-    let Some(vnet) = client_vnet else { return facts };
-    let vnet_key = id_key(&vnet.id);
-    let linked = model.private_dns_zones.iter().filter(|z| z.name.eq_ignore_ascii_case(zone_name)).find(|z| {
-        model
-            .zone_links(&z.id)
-            .unwrap_or_default()
+    let Some(vnet_key) = vnet_key else { return facts };
+    resolve(ctx.model, &vnet_key, record_name, ctx.cloud.private_link_zone, registry, &mut facts);
+    facts
+}
+
+/// Only a name that does not resolve at all blocks the path here; a public answer is judged by later hops, and
+/// an answer that hinges on a zone that could not be read leaves the path unknown.
+pub(super) fn judge(dns: &DnsFacts) -> Judgement {
+    match dns.status {
+        DnsStatus::Nxdomain => Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Dns },
+        DnsStatus::Unknown => Judgement::Unknown,
+        _ => Judgement::Pass,
+    }
+}
+
+/// Resolve `record_name` in the zone named `zone_name` linked to the VNet `vnet_key` (lower-cased id).
+fn resolve(
+    model: &Model,
+    vnet_key: &str,
+    record_name: &str,
+    zone_name: &str,
+    registry: &RegistryFacts,
+    facts: &mut DnsFacts,
+) {
+    let linked = model.private_dns_zones.iter().filter(|z| z.name.eq_ignore_ascii_case(zone_name)).find_map(|z| {
+        let link = model
+            .zone_links(&z.id)?
             .iter()
-            .any(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id) == vnet_key).unwrap_or(false))
+            .find(|l| l.properties.virtual_network.as_ref().map(|v| id_key(&v.id) == vnet_key).unwrap_or(false))?;
+        Some((z, link))
     });
-    let Some(zone) = linked else { return facts };
+    let Some((zone, link)) = linked else {
+        let unread = unread_zones(model, zone_name, registry);
+        if !unread.is_empty() {
+            set_unknown(facts, unread);
+        }
+        return;
+    };
+    answer_from(model, zone, link, record_name, facts);
+}
+
+/// The answer of the linked `zone` for `record_name`.
+fn answer_from(
+    model: &Model,
+    zone: &PrivateDnsZone,
+    link: &VirtualNetworkLink,
+    record_name: &str,
+    facts: &mut DnsFacts,
+) {
     facts.zone = Some(zone.id.clone());
+    facts.link = Some(link.id.clone()).filter(|l| !l.is_empty());
+    if let Some(error) = read_error(model, &zone.id, &[ZONE_TYPE, RECORDS_TYPE]) {
+        set_unknown(facts, vec![(zone.id.clone(), Some(error))]);
+        return;
+    }
     match model.zone_a_records(&zone.id).unwrap_or_default().iter().find(|r| r.name.eq_ignore_ascii_case(record_name)) {
         Some(record) => {
             facts.status = DnsStatus::Private;
+            facts.answer = DnsAnswer::PrivateRecord;
             facts.record = Some(record.id.clone());
             facts.addresses = record.properties.a_records.iter().filter_map(|a| a.ipv4_address.clone()).collect();
             facts.stale = !facts.expected_addresses.is_empty()
                 && !facts.addresses.iter().any(|a| facts.expected_addresses.contains(a));
         }
-        None => facts.status = DnsStatus::Nxdomain,
-    }
-    facts
-}
-
-/// Each private IP of a private endpoint with the names it serves: its NICs' IP configurations (names from
-/// `privateLinkConnectionProperties.fqdns`) and its own `customDnsConfigs`.
-fn served_addresses(model: &Model, private_endpoint_id: &str) -> Vec<(Vec<String>, String)> {
-    let mut out = Vec::new();
-    let Some(pe) = model.private_endpoint(private_endpoint_id) else { return out };
-    for nic in pe.properties.network_interfaces.iter().filter_map(|n| model.network_interface(&n.id)) {
-        for c in &nic.properties.ip_configurations {
-            let fqdns =
-                c.properties.private_link_connection_properties.as_ref().map(|l| l.fqdns.clone()).unwrap_or_default();
-            if let Some(ip) = &c.properties.private_ip_address {
-                out.push((fqdns, ip.clone()));
-            }
+        None if falls_back(link) => {
+            facts.status = DnsStatus::Public;
+            facts.answer = DnsAnswer::PublicFallback;
+        }
+        None => {
+            facts.status = DnsStatus::Nxdomain;
+            facts.answer = DnsAnswer::Nxdomain;
         }
     }
-    for cfg in &pe.properties.custom_dns_configs {
-        for ip in &cfg.ip_addresses {
-            out.push((cfg.fqdn.iter().cloned().collect(), ip.clone()));
+}
+
+/// The link falls back to public resolution when the zone answers NXDOMAIN.
+fn falls_back(link: &VirtualNetworkLink) -> bool {
+    link.properties.resolution_policy.as_deref().map(|p| p.eq_ignore_ascii_case("NxDomainRedirect")).unwrap_or(false)
+}
+
+/// Mark the answer unknown because of `zones` (id, the error that kept it unread if one was recorded).
+fn set_unknown(facts: &mut DnsFacts, zones: Vec<(String, Option<&ArmError>)>) {
+    facts.status = DnsStatus::Unknown;
+    facts.answer = DnsAnswer::Unknown;
+    let causes: Vec<String> = zones
+        .iter()
+        .map(|(zone, error)| match error {
+            Some(e) => format!(
+                "{} {zone} could not be read ({}); the scanning identity needs {}/read there (Reader on the zone or its subscription)",
+                if e.scope.to_ascii_lowercase().contains("/providers/") { "zone" } else { "the zones of" },
+                describe(e),
+                e.resource_type
+            ),
+            None => format!(
+                "zone {zone} is named by a private endpoint's DNS zone group but is not in the snapshot; the scanning identity needs {ZONE_TYPE}/read there (Reader on the zone or its subscription)"
+            ),
+        })
+        .collect();
+    facts.unread_zones = zones.into_iter().map(|(z, _)| z).collect();
+    facts.cause = Some(causes.join("; "));
+}
+
+fn describe(e: &ArmError) -> String {
+    match (e.status, e.code.as_deref()) {
+        (Some(s), Some(c)) => format!("{s} {c}"),
+        (Some(s), None) => s.to_string(),
+        (None, Some(c)) => c.to_string(),
+        (None, None) => "no response".to_string(),
+    }
+}
+
+/// The recorded error, of one of `types`, whose scope covers `id`.
+fn read_error<'m>(model: &'m Model, id: &str, types: &[&str]) -> Option<&'m ArmError> {
+    let key = id_key(id);
+    model
+        .errors
+        .iter()
+        .find(|e| types.iter().any(|t| e.resource_type.eq_ignore_ascii_case(t)) && key.starts_with(&id_key(&e.scope)))
+}
+
+/// Zones named `zone_name` that could be linked to the client VNet but could not be read: a zone whose read or
+/// link list failed; every zone of a subscription or resource group whose zone list failed (its name is not
+/// known); and a zone a DNS zone group of one of the registry's private endpoints names that the snapshot does
+/// not hold.
+fn unread_zones<'m>(
+    model: &'m Model,
+    zone_name: &str,
+    registry: &RegistryFacts,
+) -> Vec<(String, Option<&'m ArmError>)> {
+    let mut out: Vec<(String, Option<&ArmError>)> = Vec::new();
+    let mut push = |id: &str, e: Option<&'m ArmError>| {
+        if !out.iter().any(|(z, _)| id_key(z) == id_key(id)) {
+            out.push((id.to_string(), e));
+        }
+    };
+    for e in &model.errors {
+        if !(e.resource_type.eq_ignore_ascii_case(ZONE_TYPE) || e.resource_type.eq_ignore_ascii_case(LINKS_TYPE)) {
+            continue;
+        }
+        let scope = parse_resource_id(&e.scope);
+        let names_zone = scope.name.as_deref().map(|n| n.eq_ignore_ascii_case(zone_name));
+        match names_zone {
+            Some(true) => push(&e.scope, Some(e)),
+            // A subscription or resource group whose zone list failed: any of its zones may be the one.
+            None if e.resource_type.eq_ignore_ascii_case(ZONE_TYPE) => push(&e.scope, Some(e)),
+            _ => {}
+        }
+    }
+    for pe in &registry.private_endpoints {
+        for group in model.private_dns_zone_groups(&pe.id).unwrap_or_default() {
+            for config in &group.properties.private_dns_zone_configs {
+                let Some(zone_id) = config.properties.private_dns_zone_id.as_deref() else { continue };
+                let named = parse_resource_id(zone_id).name.map(|n| n.eq_ignore_ascii_case(zone_name)).unwrap_or(false);
+                if named && model.private_dns_zone(zone_id).is_none() {
+                    push(zone_id, read_error(model, zone_id, &[ZONE_TYPE]));
+                }
+            }
         }
     }
     out
 }
 
-/// The private IPs the registry's private endpoints serve for `fqdn`, without duplicates.
-fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str) -> Vec<String> {
+/// Each private IP of a private endpoint with the names it serves: its NICs' IP configurations (names from
+/// `privateLinkConnectionProperties.fqdns`, plus the member: `registry`, `registry_data_<region>`) and its own
+/// `customDnsConfigs`.
+fn served_addresses(model: &Model, private_endpoint_id: &str) -> Vec<(Vec<String>, Option<String>, String)> {
+    let mut out = Vec::new();
+    let Some(pe) = model.private_endpoint(private_endpoint_id) else { return out };
+    for nic in pe.properties.network_interfaces.iter().filter_map(|n| model.network_interface(&n.id)) {
+        for c in &nic.properties.ip_configurations {
+            let link = c.properties.private_link_connection_properties.as_ref();
+            let fqdns = link.map(|l| l.fqdns.clone()).unwrap_or_default();
+            let member = link.and_then(|l| l.required_member_name.clone());
+            if let Some(ip) = &c.properties.private_ip_address {
+                out.push((fqdns, member, ip.clone()));
+            }
+        }
+    }
+    for cfg in &pe.properties.custom_dns_configs {
+        for ip in &cfg.ip_addresses {
+            out.push((cfg.fqdn.iter().cloned().collect(), None, ip.clone()));
+        }
+    }
+    out
+}
+
+/// The private IPs the registry's private endpoints serve for `endpoint` (by FQDN, or for a data endpoint by
+/// its member `registry_data_<region>`), without duplicates.
+fn expected_addresses(model: &Model, private_endpoint_ids: &[String], endpoint: &Endpoint) -> Vec<String> {
+    let member = (endpoint.kind == EndpointKind::Data).then(|| format!("registry_data_{}", endpoint.region));
     let mut out: Vec<String> = Vec::new();
     for pe_id in private_endpoint_ids {
-        for (fqdns, ip) in served_addresses(model, pe_id) {
-            if fqdns.iter().any(|f| f.eq_ignore_ascii_case(fqdn)) && !out.contains(&ip) {
+        for (fqdns, m, ip) in served_addresses(model, pe_id) {
+            let by_name = fqdns.iter().any(|f| f.eq_ignore_ascii_case(&endpoint.fqdn));
+            let by_member = match (&member, &m) {
+                (Some(want), Some(got)) => want.eq_ignore_ascii_case(got),
+                _ => false,
+            };
+            if (by_name || by_member) && !out.contains(&ip) {
                 out.push(ip);
             }
         }
@@ -119,5 +266,5 @@ fn expected_addresses(model: &Model, private_endpoint_ids: &[String], fqdn: &str
 
 /// Every private IP of a private endpoint.
 pub(super) fn endpoint_addresses(model: &Model, private_endpoint_id: &str) -> Vec<String> {
-    served_addresses(model, private_endpoint_id).into_iter().map(|(_, ip)| ip).collect()
+    served_addresses(model, private_endpoint_id).into_iter().map(|(_, _, ip)| ip).collect()
 }

@@ -17,8 +17,8 @@ mod route;
 
 use super::endpoints::CloudSuffixes;
 use super::facts::{
-    AddressFamily, ApplianceRouteFacts, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, Endpoint, NextHopType,
-    PathFacts, Reachable, RegistryFacts,
+    AddressFamily, ApplianceRouteFacts, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, DnsStatus, Endpoint,
+    EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
 };
 use super::net::endpoint_routes::interface_endpoint_routes;
 use super::net::ipset::IpSet;
@@ -133,8 +133,21 @@ pub(crate) fn pair_paths(
     let mut out = Vec::new();
     for subnet_id in &client.subnet_ids {
         let subnet = SubnetContext::new(ctx, client, subnet_id);
+        // A login server that resolves to a private endpoint redirects layer downloads to the data endpoints
+        // that endpoint serves: the layer paths follow the login path's answer (`endpoints` lists it first).
+        let mut through_private_endpoint = false;
         for endpoint in endpoints {
-            out.extend(endpoint_paths(ctx, &subnet, client, registry, endpoint));
+            let endpoint = if through_private_endpoint {
+                super::endpoints::through_private_endpoint(registry, endpoint, ctx.cloud)
+            } else {
+                endpoint.clone()
+            };
+            let paths = endpoint_paths(ctx, &subnet, client, registry, &endpoint);
+            if endpoint.kind == EndpointKind::Login {
+                // Every family's path shares the one DNS answer.
+                through_private_endpoint = paths.iter().any(|p| p.dns.status == DnsStatus::Private);
+            }
+            out.extend(paths);
         }
     }
     out

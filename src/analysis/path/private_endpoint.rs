@@ -40,17 +40,29 @@ pub(super) fn hop(
     })
 }
 
-/// A peering that is missing, or not `Connected` on a side that can be seen, carries no traffic.
+/// A peering that is missing, or not `Connected` on a side that can be seen, carries no traffic. A side that
+/// could not be seen (its VNet is not in the snapshot) is unknown, not missing: when the side that can be seen
+/// does not decide, the path is unknown.
 pub(super) fn judge(pe: Option<&PrivateEndpointHop>) -> Judgement {
     let Some(pe) = pe else { return Judgement::Pass };
     let p = &pe.peering;
     let connected = |s: &Option<PeeringSideFacts>| s.as_ref().map(|x| x.state == PeeringState::Connected);
-    let broken = p.status == PeeringStatus::NotPeered
-        || (p.status == PeeringStatus::Peered
-            && (connected(&p.local) != Some(true) || connected(&p.remote) == Some(false)));
-    if broken {
-        Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Peering }
-    } else {
-        Judgement::Pass
+    match p.status {
+        PeeringStatus::NotPeered => Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Peering },
+        PeeringStatus::Unknown => Judgement::Unknown,
+        PeeringStatus::Peered => {
+            let local = if p.local_visible { Some(connected(&p.local) == Some(true)) } else { connected(&p.local) };
+            match (local, connected(&p.remote)) {
+                (Some(false), _) | (_, Some(false)) => {
+                    Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Peering }
+                }
+                (Some(true), _) => Judgement::Pass,
+                // The client VNet could not be read and the endpoint's side is `Connected`: Azure shows
+                // `Connected` only once both sides exist.
+                (None, Some(true)) => Judgement::Pass,
+                (None, None) => Judgement::Unknown,
+            }
+        }
+        _ => Judgement::Pass,
     }
 }
