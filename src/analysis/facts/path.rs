@@ -3,8 +3,7 @@
 use super::pair::PeeringFacts;
 use super::vocabulary::{
     Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsStatus, EndpointKind,
-    EndpointService,
-    FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
+    EndpointService, FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
 
