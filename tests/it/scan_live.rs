@@ -46,6 +46,7 @@ fn expected_requests(s: &Value, page_size: usize) -> usize {
         "Microsoft.Network/virtualNetworks",
         "Microsoft.Network/publicIPAddresses",
         "Microsoft.Network/natGateways",
+        "Microsoft.Network/publicIPPrefixes",
         "Microsoft.Network/privateDnsZones",
         "Microsoft.ContainerService/managedClusters",
     ];
@@ -71,7 +72,7 @@ fn expected_requests(s: &Value, page_size: usize) -> usize {
         n += pages(child("Microsoft.Network/privateDnsZones/virtualNetworkLinks", id))
             + pages(child("Microsoft.Network/privateDnsZones/A", id));
     }
-    n += 1 + 1 + 1; // node-group VMSS list, provider state, service tags
+    n += 2 + 1 + 1; // node-group VMSS and VM lists, provider state, service tags
     n += count("Microsoft.Authorization/roleDefinitions");
     n
 }

@@ -272,18 +272,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        let vmss_type = &TYPES.virtual_machine_scale_sets;
-        let node_path = match vmss_type.listing {
-            Listing::NodeResourceGroup { path } => Some(path),
-            _ => None,
-        };
-        let vmss = join_all(node_path.into_iter().flat_map(|path| node_groups.iter().map(move |g| (path, g))).map(
-            |(path, (sub, rg))| {
+        // Every `Listing::NodeResourceGroup` row (node VMSS and node VMs), once per node resource group.
+        let node_lists: Vec<(&ResourceType, &str)> = RESOURCE_TYPES
+            .iter()
+            .filter_map(|t| match t.listing {
+                Listing::NodeResourceGroup { path } => Some((t, path)),
+                _ => None,
+            })
+            .collect();
+        let nodes = join_all(node_lists.iter().flat_map(|l| node_groups.iter().map(move |g| (*l, g))).map(
+            |((t, path), (sub, rg))| {
                 let arm = self.arm.clone();
                 async move {
                     let scope = format!("/subscriptions/{sub}/resourceGroups/{rg}");
-                    let r = arm.list(&format!("{scope}/{path}"), vmss_type.api_version).await;
-                    (scope, r)
+                    let r = arm.list(&format!("{scope}/{path}"), t.api_version).await;
+                    (t.key, scope, r)
                 }
             },
         ));
@@ -300,11 +303,11 @@ impl Ctx<'_> {
                     (s.clone(), r)
                 }
             }));
-        let (vmss, providers) = futures::join!(vmss, providers);
-        for (scope, result) in vmss {
+        let (nodes, providers) = futures::join!(nodes, providers);
+        for (key, scope, result) in nodes {
             match result {
-                Ok(items) => part.add(vmss_type.key, items),
-                Err(f) => part.error(&scope, vmss_type.key, f),
+                Ok(items) => part.add(key, items),
+                Err(f) => part.error(&scope, key, f),
             }
         }
         for (s, result) in providers {
