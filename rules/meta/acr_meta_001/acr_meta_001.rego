@@ -3,7 +3,9 @@
 # description: |
 #   ## What it does
 #   Reports every scope and resource type the snapshot could not read (403, throttling that outlasted the
-#   retries, a server error), as recorded in its `errors`.
+#   retries, a server error), as recorded in its `errors`, and every paired AKS cluster whose node subnets
+#   could not be found (a pool without `vnetSubnetID` and no scale set or VM in the node resource group naming
+#   a subnet): its paths are unknown, not clean.
 #
 #   ## Why is this bad?
 #   Rules stay silent on data they did not see: an unreadable role-assignment list is not a missing AcrPull.
@@ -32,6 +34,20 @@ deny contains finding if {
 		"msg": sprintf("Could not read %s at %s: %s%s — findings there may be missing", [e.resourceType, e.scope, status(e), e.message]),
 		"resource": e.scope,
 		"evidence": e,
+	}
+}
+
+deny contains finding if {
+	some c in input.clients
+	c.subnets_unknown
+	some pair in input.pairs
+	pair.client == c.id
+	finding := {
+		"msg": sprintf("Could not tell the node subnets of %s: %s — its paths to %s are not analysed", [c.name, c.subnets_unknown, pair.registry_name]),
+		"resource": c.id,
+		"registry": pair.registry,
+		"client": c.id,
+		"evidence": {"subnets_unknown": c.subnets_unknown, "subnet_ids": c.subnet_ids},
 	}
 }
 
