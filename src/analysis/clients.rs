@@ -3,15 +3,14 @@
 //! Node subnets come from the pools' `vnetSubnetID` and from the nodes themselves (scale sets and VMs in the node
 //! resource group, see [`super::nodes`]), so clusters on the AKS-managed VNet get paths too.
 //!
-//! Egress follows Azure's precedence for outbound connections: a NAT gateway on the subnet wins over an
-//! instance-level public IP, which wins over load balancer outbound rules ("NAT gateway takes precedence over
-//! other outbound scenarios (including Load balancer and instance-level public IP addresses)"; order "Virtual
-//! appliance UDR / ExpressRoute >> NAT gateway >> Instance-level public IP addresses on virtual machines >> Load
-//! balancer outbound rules >> default system":
-//! <https://learn.microsoft.com/azure/nat-gateway/nat-overview>,
-//! <https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access>,
-//! <https://learn.microsoft.com/azure/load-balancer/outbound-rules> "Outbound rules are followed only if the
-//! backend VM doesn't have an instance-level public IP address"). AKS node public IPs are instance-level public
+//! Egress follows Azure's precedence for outbound connections: Azure NAT Gateway "takes precedence over other
+//! outbound connectivity methods, including a load balancer, instance-level public IP addresses, and Azure
+//! Firewall", in the flow "UDR to next hop virtual appliance or virtual network gateway >> NAT gateway >>
+//! Instance-level public IP address on a virtual machine >> load balancer outbound rules >> default system route
+//! to the internet" (<https://learn.microsoft.com/azure/nat-gateway/nat-overview>; see also
+//! <https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access>). Load balancer
+//! outbound rules apply only to backend VMs without an instance-level public IP
+//! (<https://learn.microsoft.com/azure/load-balancer/outbound-rules>). AKS node public IPs are instance-level public
 //! IPs (<https://learn.microsoft.com/azure/aks/use-node-public-ips>).
 
 use super::facts::{

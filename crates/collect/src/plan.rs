@@ -253,8 +253,9 @@ impl Ctx<'_> {
         part
     }
 
-    /// AKS clusters, then the VMSS of each node resource group and the provider state of every subscription
-    /// in play (scanned ones and those of client VNets).
+    /// AKS clusters, then the VMSS and VMs of each node resource group (the nodes: identities, subnets, public IP
+    /// configuration) and the provider state of every subscription in play (scanned ones and those of client
+    /// VNets).
     async fn clusters(&self) -> Part {
         let mut part = Part::default();
         let clusters = self.list_branch(&TYPES.managed_clusters, &mut part).await;
@@ -477,6 +478,7 @@ mod tests {
             assert!(t.and_then(SubscriptionList::of).is_some(), "{key} is not Listing::Subscription in the table");
         }
         assert!(matches!(TYPES.virtual_machine_scale_sets.listing, Listing::NodeResourceGroup { .. }));
+        assert!(matches!(TYPES.virtual_machines.listing, Listing::NodeResourceGroup { .. }));
         assert!(matches!(TYPES.providers.listing, Listing::ProviderRegistration { .. }));
     }
 

@@ -39,7 +39,7 @@ deny contains finding if {
 
 deny contains finding if {
 	some c in input.clients
-	c.subnets_unknown
+	is_string(c.subnets_unknown)
 	some pair in input.pairs
 	pair.client == c.id
 	finding := {
