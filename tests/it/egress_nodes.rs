@@ -342,3 +342,19 @@ fn ipv6_egress_of_a_dual_stack_cluster_is_not_judged_against_ipv4_rules() {
     assert_eq!(fw["other_family"], json!(["2603:1030:20e:3::1a"]));
     assert!(reg_002(&s).is_empty());
 }
+
+#[test]
+fn a_route_to_an_appliance_overrides_the_nat_gateway_egress() {
+    // The NAT gateway's prefix is outside the rules, but a 0.0.0.0/0 route sends the traffic to the hub firewall,
+    // which wins over the NAT gateway: the registry sees the appliance's address, which ARM does not give.
+    let rt = format!("{SUB}/resourceGroups/rg-aks-prod-eastus/providers/Microsoft.Network/routeTables/rt-aks-egress");
+    let route = json!({"resources": {"Microsoft.Network/routeTables": {rt.clone(): {"properties": {"routes": [{
+        "id": format!("{rt}/routes/default-via-firewall"), "name": "default-via-firewall",
+        "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.0.4"}}]}}}}});
+    let s = estate("firewall", both(nat_prefix_patch("20.85.18.0/30"), route));
+    let f = facts(&s);
+    let fw = &one_login_path(&f)["firewall"];
+    assert_eq!(fw["verdict"], "unknown", "{fw:#}");
+    assert!(fw["reason"].as_str().unwrap().contains("10.0.0.4"), "{fw:#}");
+    assert!(reg_002(&s).is_empty(), "the NAT gateway's prefix is not what the registry sees");
+}

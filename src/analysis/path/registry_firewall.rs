@@ -13,16 +13,22 @@
 //! <https://learn.microsoft.com/azure/container-registry/container-registry-ipv6-dual-stack>). That setting is not
 //! returned at the api-version the snapshot reads, so endpoints are taken as IPv4: a dual-stack client reaches
 //! them over IPv4, and its IPv6 egress addresses are listed in `other_family`, not judged.
+//!
+//! A route to a virtual appliance or gateway overrides the subnet's NAT gateway and the nodes' public IPs ("UDR
+//! to next hop virtual appliance or virtual network gateway >> NAT gateway >> Instance-level public IP address
+//! on a virtual machine >> load balancer outbound rules", <https://learn.microsoft.com/azure/nat-gateway/nat-overview>):
+//! traffic the route hop sends there leaves from the appliance's address, which ARM does not tie to the client,
+//! so the verdict for it is `unknown`, never judged on the client's own egress.
 
 use super::Judgement;
 use crate::analysis::facts::{
-    BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict, PublicNetworkAccess,
-    Reachable, RegistryFacts,
+    BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict, NextHopType,
+    PublicNetworkAccess, Reachable, RegistryFacts, RouteFacts, RouteHop,
 };
 use crate::analysis::net::ipset::IpSet;
 
 /// The registry firewall's verdict on the client's egress addresses.
-pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts) -> FirewallFacts {
+pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts, route: &RouteFacts) -> FirewallFacts {
     let mut f = FirewallFacts {
         verdict: FirewallVerdict::Allowed,
         reason: String::new(),
@@ -44,6 +50,26 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
     }
     if registry.default_action != DefaultAction::Deny {
         f.reason = "public network access from all networks".into();
+        return f;
+    }
+    let appliance: Vec<&RouteHop> = route
+        .hops
+        .iter()
+        .filter(|h| matches!(h.next_hop_type, NextHopType::VirtualAppliance | NextHopType::VirtualNetworkGateway))
+        .collect();
+    let appliance_text = appliance
+        .iter()
+        .map(|h| match &h.next_hop_ip {
+            Some(ip) => format!("{} {ip} (route {})", h.next_hop_type, h.route_name),
+            None => format!("{} (route {})", h.next_hop_type, h.route_name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !appliance.is_empty() && !route.hops.iter().any(|h| h.next_hop_type == NextHopType::Internet) {
+        f.verdict = FirewallVerdict::Unknown;
+        f.reason = format!(
+            "the registry allows selected networks only, and the traffic leaves through {appliance_text}: the public address it leaves from is not known from ARM"
+        );
         return f;
     }
     let allowed =
@@ -100,6 +126,9 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
         return f;
     }
     let mut unknown: Vec<String> = client.egress_unknown.iter().cloned().collect();
+    if !appliance.is_empty() {
+        unknown.push(format!("part of the traffic leaves through {appliance_text}"));
+    }
     if !unparsed.is_empty() {
         unknown.push(format!("egress address {} is not an IP address or CIDR range", unparsed.join(", ")));
     }
