@@ -358,3 +358,20 @@ fn a_route_to_an_appliance_overrides_the_nat_gateway_egress() {
     assert!(fw["reason"].as_str().unwrap().contains("10.0.0.4"), "{fw:#}");
     assert!(reg_002(&s).is_empty(), "the NAT gateway's prefix is not what the registry sees");
 }
+
+#[test]
+fn a_scale_set_public_ip_configuration_without_a_prefix_leaves_the_firewall_unknown() {
+    // The pool says nothing about public IPs, but the scale set gives each instance one (instance-level public
+    // IPs win over the load balancer's outbound IPs).
+    let mut profile = vmss_network_profile(&managed_subnet());
+    profile["virtualMachineProfile"]["networkProfile"]["networkInterfaceConfigurations"][0]["properties"]
+        ["ipConfigurations"][0]["properties"]["publicIPAddressConfiguration"] =
+        json!({"name": "pub1", "properties": {"publicIPAddressVersion": "IPv4", "idleTimeoutInMinutes": 15}});
+    let mut patch = managed_vnet_patch();
+    patch["resources"]["Microsoft.Compute/virtualMachineScaleSets"] = json!({vmss(): {"properties": profile}});
+    let s = estate("firewall", patch);
+    let f = facts(&s);
+    let fw = &one_login_path(&f)["firewall"];
+    assert_eq!(fw["verdict"], "unknown", "{fw:#}");
+    assert!(fw["reason"].as_str().unwrap().contains("aks-nodepool1-38412657-vmss"), "{fw:#}");
+}
