@@ -13,6 +13,7 @@ mod it {
     mod bad_input;
     mod ci_outputs;
     mod dns_zones;
+    mod egress_nodes;
     mod endpoint_routes_families;
     mod eval_demo;
     mod explain_cmd;

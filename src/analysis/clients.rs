@@ -1,9 +1,25 @@
-//! Client facts: each AKS cluster's node subnets, kubelet identity and egress public IPs.
+//! Client facts: each AKS cluster's node subnets, kubelet identity and egress public addresses.
+//!
+//! Node subnets come from the pools' `vnetSubnetID` and from the nodes themselves (scale sets and VMs in the node
+//! resource group, see [`super::nodes`]), so clusters on the AKS-managed VNet get paths too.
+//!
+//! Egress follows Azure's precedence for outbound connections: Azure NAT Gateway "takes precedence over other
+//! outbound connectivity methods, including a load balancer, instance-level public IP addresses, and Azure
+//! Firewall", in the flow "UDR to next hop virtual appliance or virtual network gateway >> NAT gateway >>
+//! Instance-level public IP address on a virtual machine >> load balancer outbound rules >> default system route
+//! to the internet" (<https://learn.microsoft.com/azure/nat-gateway/nat-overview>; see also
+//! <https://learn.microsoft.com/azure/virtual-network/ip-services/default-outbound-access>). Load balancer
+//! outbound rules apply only to backend VMs without an instance-level public IP
+//! (<https://learn.microsoft.com/azure/load-balancer/outbound-rules>). AKS node public IPs are instance-level public
+//! IPs (<https://learn.microsoft.com/azure/aks/use-node-public-ips>).
 
 use super::facts::{
     ClientFacts, ClientKind, KubeletIdentityFacts, OutboundType, ProviderRegistrationFacts, RegistrationState,
 };
-use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, ManagedCluster, Model, NetworkInterface};
+use super::nodes::{node_machines, NodeMachine, NodePublicIp};
+use crate::model::{
+    id_key, parse_resource_id, vnet_key_of_subnet, AgentPoolProfile, ManagedCluster, Model, NetworkInterface,
+};
 
 /// Every AKS cluster, plus each subnet, NIC or VM named with `--client` that is not a cluster.
 pub(crate) fn client_facts(model: &Model, named: &[String]) -> Vec<ClientFacts> {
@@ -47,7 +63,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
         let mut subnet_ids: Vec<String> = Vec::new();
         let mut sources = Vec::new();
         let mut asgs = Vec::new();
-        let mut egress = Vec::new();
+        let mut instance_ips = Vec::new();
         for c in configs {
             let p = &c.properties;
             if let Some(s) = &p.subnet {
@@ -57,12 +73,21 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
             }
             sources.extend(p.private_ip_address.clone());
             asgs.extend(p.application_security_groups.iter().map(|a| id_key(&a.id)));
-            if let Some(ip) = p.public_ip_address.as_ref().and_then(|r| model.public_ip_address(&r.id)) {
-                egress.extend(ip.properties.ip_address.clone());
+            if let Some(r) = &p.public_ip_address {
+                instance_ips.push(
+                    match model.public_ip_address(&r.id).and_then(|ip| ip.properties.ip_address.clone()) {
+                        Some(addr) => NodePublicIp::Address(addr),
+                        None => NodePublicIp::Unknowable(format!(
+                            "public IP {} of the NIC is not in the snapshot",
+                            r.id.rsplit('/').next().unwrap_or(&r.id)
+                        )),
+                    },
+                );
             }
         }
-        if egress.is_empty() {
-            egress = nat_egress(model, &subnet_ids).unwrap_or_default();
+        let mut egress = Egress::default();
+        for s in &subnet_ids {
+            egress.of_subnet(model, s, &instance_ips, &mut |e| e.unknown(NO_EXPLICIT_OUTBOUND.into()));
         }
         let name_out = if kind == ClientKind::Vm {
             name.rsplit('/').next().unwrap_or(name).to_string()
@@ -85,7 +110,10 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
                 kubelet_identity: None,
                 service_principal_client_id: None,
                 outbound_type: None,
-                egress_ips: egress,
+                egress_unknown: egress.unknown_reason(),
+                egress_ips: egress.ips,
+                egress_prefixes: egress.prefixes,
+                subnets_unknown: None,
                 nic_ids: nics.iter().map(|n| n.id.clone()).collect(),
                 source_addresses: sources,
                 application_security_groups: Some(asgs),
@@ -98,6 +126,8 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
     let subnet =
         model.virtual_networks.iter().flat_map(|v| v.properties.subnets.iter()).find(|s| matches(&s.id, &s.name))?;
     let subnet_ids = vec![subnet.id.clone()];
+    let mut egress = Egress::default();
+    egress.of_subnet(model, &subnet.id, &[], &mut |e| e.unknown(NO_EXPLICIT_OUTBOUND.into()));
     Some(
         ClientFacts {
             id: subnet.id.clone(),
@@ -106,7 +136,10 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
             location: String::new(),
             subscription_id: parse_resource_id(&subnet.id).subscription,
             vnet_ids: vnets_of(&subnet_ids),
-            egress_ips: nat_egress(model, &subnet_ids).unwrap_or_default(),
+            egress_unknown: egress.unknown_reason(),
+            egress_ips: egress.ips,
+            egress_prefixes: egress.prefixes,
+            subnets_unknown: None,
             subnet_ids,
             kubelet_identity: None,
             service_principal_client_id: None,
@@ -131,36 +164,217 @@ fn vnets_of(subnet_ids: &[String]) -> Vec<String> {
     out
 }
 
-/// Public IPs of the NAT gateways on these subnets, if any subnet has one.
-fn nat_egress(model: &Model, subnet_ids: &[String]) -> Option<Vec<String>> {
-    let mut ips: Vec<String> = Vec::new();
-    let mut found = false;
-    for s in subnet_ids {
-        let nat = model.subnet(s).and_then(|r| r.subnet.properties.nat_gateway.as_ref());
-        if let Some(nat) = nat.and_then(|n| model.nat_gateway(&n.id)) {
-            found = true;
-            for pip in &nat.properties.public_ip_addresses {
-                if let Some(ip) = model.public_ip_address(&pip.id).and_then(|p| p.properties.ip_address.clone()) {
-                    if !ips.contains(&ip) {
-                        ips.push(ip);
+/// Why a named subnet, NIC or VM without a NAT gateway or instance public IP has unknown egress.
+const NO_EXPLICIT_OUTBOUND: &str =
+    "no NAT gateway or instance-level public IP: load balancer outbound rules are not read";
+
+/// Egress addresses being gathered: single addresses, ranges, and what could not be known.
+#[derive(Debug, Default)]
+struct Egress {
+    ips: Vec<String>,
+    prefixes: Vec<String>,
+    unknown: Vec<String>,
+}
+
+impl Egress {
+    fn ip(&mut self, ip: String) {
+        if !self.ips.contains(&ip) {
+            self.ips.push(ip);
+        }
+    }
+
+    fn unknown(&mut self, reason: String) {
+        if !self.unknown.contains(&reason) {
+            self.unknown.push(reason);
+        }
+    }
+
+    fn unknown_reason(&self) -> Option<String> {
+        (!self.unknown.is_empty()).then(|| self.unknown.join("; "))
+    }
+
+    /// A public IP resource by id: its address, or why it is unknown.
+    fn public_ip(&mut self, model: &Model, id: &str, whose: &str) {
+        match model.public_ip_address(id).and_then(|p| p.properties.ip_address.clone()) {
+            Some(ip) => self.ip(ip),
+            None => self.unknown(format!("public IP {} of {whose} is not in the snapshot", last(id))),
+        }
+    }
+
+    /// A public IP prefix by id: its range, or why it is unknown.
+    fn prefix(&mut self, model: &Model, id: &str, whose: &str) {
+        match model.public_ip_prefix(id).and_then(|p| p.properties.ip_prefix.clone()) {
+            Some(prefix) => {
+                if !self.prefixes.contains(&prefix) {
+                    self.prefixes.push(prefix);
+                }
+            }
+            None => self.unknown(format!("public IP prefix {} of {whose} is not in the snapshot", last(id))),
+        }
+    }
+
+    fn instance_ip(&mut self, model: &Model, ip: &NodePublicIp) {
+        match ip {
+            NodePublicIp::None => {}
+            NodePublicIp::Prefix(id) => self.prefix(model, id, "the node public IPs"),
+            NodePublicIp::Address(addr) => self.ip(addr.clone()),
+            NodePublicIp::Unknowable(why) => self.unknown(why.clone()),
+        }
+    }
+
+    /// Egress of nodes in one subnet, in Azure's precedence: the subnet's NAT gateway, else the nodes'
+    /// instance-level public IPs, else `otherwise` (the load balancer, or unknown).
+    fn of_subnet(
+        &mut self,
+        model: &Model,
+        subnet_id: &str,
+        instance_ips: &[NodePublicIp],
+        otherwise: &mut dyn FnMut(&mut Egress),
+    ) {
+        let nat_ref = model.subnet(subnet_id).and_then(|r| r.subnet.properties.nat_gateway.as_ref());
+        if let Some(nat_ref) = nat_ref {
+            match model.nat_gateway(&nat_ref.id) {
+                Some(nat) => {
+                    let whose = format!("NAT gateway {}", nat.name);
+                    for pip in &nat.properties.public_ip_addresses {
+                        self.public_ip(model, &pip.id, &whose);
+                    }
+                    for prefix in &nat.properties.public_ip_prefixes {
+                        self.prefix(model, &prefix.id, &whose);
                     }
                 }
+                None => self.unknown(format!(
+                    "NAT gateway {} of subnet {} is not in the snapshot",
+                    last(&nat_ref.id),
+                    last(subnet_id)
+                )),
+            }
+            return;
+        }
+        let explicit: Vec<&NodePublicIp> = instance_ips.iter().filter(|i| **i != NodePublicIp::None).collect();
+        if explicit.is_empty() {
+            otherwise(self);
+        } else {
+            for ip in explicit {
+                self.instance_ip(model, ip);
             }
         }
     }
-    found.then_some(ips)
+}
+
+fn last(id: &str) -> &str {
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// Nodes that share a subnet set and an instance public IP configuration: one pool, or one machine no pool claims.
+struct NodeGroup {
+    subnets: Vec<String>,
+    public_ips: Vec<NodePublicIp>,
+}
+
+fn push_unique(list: &mut Vec<String>, id: &str) {
+    if !list.iter().any(|x| id_key(x) == id_key(id)) {
+        list.push(id.to_string());
+    }
+}
+
+/// The node groups of a cluster: each pool with its subnets (its `vnetSubnetID`, else the subnets of its
+/// nodes), and each node in the node resource group that no pool claims (node auto-provisioning).
+fn node_groups(pools: &[AgentPoolProfile], machines: &[NodeMachine<'_>]) -> Vec<NodeGroup> {
+    let mut all_machine_subnets: Vec<String> = Vec::new();
+    for m in machines {
+        for s in &m.subnets {
+            push_unique(&mut all_machine_subnets, s);
+        }
+    }
+    let claims = |m: &NodeMachine<'_>, p: &AgentPoolProfile| {
+        m.pool.as_deref().map(|n| n.eq_ignore_ascii_case(&p.name)).unwrap_or(false)
+    };
+    let mut groups = Vec::new();
+    for pool in pools {
+        let mine: Vec<&NodeMachine<'_>> = machines.iter().filter(|m| claims(m, pool)).collect();
+        let mut subnets = Vec::new();
+        match &pool.vnet_subnet_id {
+            Some(s) if !s.is_empty() => push_unique(&mut subnets, s),
+            _ => {
+                for s in mine.iter().flat_map(|m| m.subnets.iter()) {
+                    push_unique(&mut subnets, s);
+                }
+                // Nodes not matched to the pool by tag or name: on the AKS-managed VNet every pool shares its
+                // one node subnet.
+                if subnets.is_empty() {
+                    subnets = all_machine_subnets.clone();
+                }
+            }
+        }
+        let public_ips = if pool.enable_node_public_ip == Some(true) {
+            vec![match pool.node_public_ip_prefix_id.as_deref().filter(|p| !p.is_empty()) {
+                Some(prefix) => NodePublicIp::Prefix(prefix.to_string()),
+                None => NodePublicIp::Unknowable(format!(
+                    "node pool {} gives each node its own public IP (enableNodePublicIP without nodePublicIPPrefixID): the addresses are allocated per instance and not in ARM list data",
+                    pool.name
+                )),
+            }]
+        } else {
+            mine.iter().flat_map(|m| m.public_ips.iter().cloned()).collect()
+        };
+        groups.push(NodeGroup { subnets, public_ips });
+    }
+    for m in machines.iter().filter(|m| !pools.iter().any(|p| claims(m, p))) {
+        groups.push(NodeGroup { subnets: m.subnets.clone(), public_ips: m.public_ips.clone() });
+    }
+    groups
+}
+
+/// Why some node subnets are unknown: pools without `vnetSubnetID` and no node subnet found.
+fn subnets_unknown(model: &Model, c: &ManagedCluster, machines: &[NodeMachine<'_>], found: bool) -> Option<String> {
+    let pools = &c.properties.agent_pool_profiles;
+    let without: Vec<&str> = pools
+        .iter()
+        .filter(|p| p.vnet_subnet_id.as_deref().map(str::is_empty).unwrap_or(true))
+        .map(|p| p.name.as_str())
+        .collect();
+    let machine_subnets = machines.iter().any(|m| !m.subnets.is_empty());
+    if machine_subnets || (without.is_empty() && found) {
+        return None;
+    }
+    let node_rg = c.properties.node_resource_group.as_deref();
+    let scope = node_rg.map(|rg| {
+        format!("/subscriptions/{}/resourceGroups/{rg}", parse_resource_id(&c.id).subscription.unwrap_or_default())
+    });
+    let unread = scope
+        .as_deref()
+        .map(|s| {
+            model.unread(s, "Microsoft.Compute/virtualMachineScaleSets")
+                || model.unread(s, "Microsoft.Compute/virtualMachines")
+        })
+        .unwrap_or(false);
+    let pools_text = if without.is_empty() {
+        "the cluster lists no node pool".to_string()
+    } else {
+        format!("node pool {} has no vnetSubnetID", without.join(", "))
+    };
+    let nodes_text = match (node_rg, unread) {
+        (None, _) => "the cluster names no node resource group".to_string(),
+        (Some(rg), true) => format!("the scale sets and VMs of node resource group {rg} could not be read"),
+        (Some(rg), false) => {
+            format!("no scale set or VM in node resource group {rg} names a subnet in the snapshot")
+        }
+    };
+    Some(format!("{pools_text}, and {nodes_text}: the node subnets and their paths are unknown"))
 }
 
 fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
     let p = &c.properties;
+    let machines = node_machines(model, c);
+    let groups = node_groups(&p.agent_pool_profiles, &machines);
     let mut subnet_ids: Vec<String> = Vec::new();
-    for pool in &p.agent_pool_profiles {
-        if let Some(s) = &pool.vnet_subnet_id {
-            if !subnet_ids.iter().any(|x| x.eq_ignore_ascii_case(s)) {
-                subnet_ids.push(s.clone());
-            }
+    for g in &groups {
+        for s in &g.subnets {
+            push_unique(&mut subnet_ids, s);
         }
     }
+    let subnets_unknown = subnets_unknown(model, c, &machines, !subnet_ids.is_empty());
     let vnet_ids = vnets_of(&subnet_ids);
     let kubelet = p.identity_profile.iter().find(|(k, _)| k.eq_ignore_ascii_case("kubeletidentity")).map(|(_, i)| {
         KubeletIdentityFacts {
@@ -175,13 +389,17 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
         .and_then(|s| s.client_id.clone())
         .filter(|id| !id.eq_ignore_ascii_case("msi"));
     let outbound_type = p.network_profile.as_ref().and_then(|n| n.outbound_type.as_deref()).map(OutboundType::parse);
+    let egress = cluster_egress(model, c, outbound_type.as_ref(), &groups);
     ClientFacts {
         id: c.id.clone(),
         name: c.name.clone(),
         kind: ClientKind::Aks,
         location: c.location.clone(),
         subscription_id: parse_resource_id(&c.id).subscription,
-        egress_ips: egress_ips(model, c, &subnet_ids),
+        egress_unknown: egress.unknown_reason(),
+        egress_ips: egress.ips,
+        egress_prefixes: egress.prefixes,
+        subnets_unknown,
         subnet_ids,
         vnet_ids,
         kubelet_identity: kubelet,
@@ -196,22 +414,30 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
     .with_subnet_facts(model)
 }
 
-/// Public IPs the cluster's traffic leaves from: a NAT gateway on a node subnet wins over the load balancer
-/// (Azure's egress precedence); `userDefinedRouting` egresses wherever the appliance does, which ARM cannot see.
-fn egress_ips(model: &Model, c: &ManagedCluster, subnet_ids: &[String]) -> Vec<String> {
-    if let Some(ips) = nat_egress(model, subnet_ids) {
-        return ips;
-    }
-    let lb = c.properties.network_profile.as_ref().and_then(|n| n.load_balancer_profile.as_ref());
-    let mut ips: Vec<String> = Vec::new();
-    for pip in lb.map(|l| l.effective_outbound_ips.as_slice()).unwrap_or(&[]) {
-        if let Some(ip) = model.public_ip_address(&pip.id).and_then(|p| p.properties.ip_address.clone()) {
-            if !ips.contains(&ip) {
-                ips.push(ip);
+/// Every public address the cluster's nodes may pull from: per node group and subnet, the NAT gateway, else the
+/// nodes' instance-level public IPs, else the cluster's outbound type (load balancer outbound IPs; the appliance
+/// of `userDefinedRouting`, which ARM does not tie to the cluster).
+fn cluster_egress(model: &Model, c: &ManagedCluster, outbound: Option<&OutboundType>, groups: &[NodeGroup]) -> Egress {
+    let mut egress = Egress::default();
+    let mut by_outbound_type = |e: &mut Egress| match outbound {
+        None | Some(OutboundType::LoadBalancer) => {
+            let lb = c.properties.network_profile.as_ref().and_then(|n| n.load_balancer_profile.as_ref());
+            let ips = lb.map(|l| l.effective_outbound_ips.as_slice()).unwrap_or(&[]);
+            if ips.is_empty() {
+                e.unknown("the load balancer lists no effective outbound IP".into());
+            }
+            for pip in ips {
+                e.public_ip(model, &pip.id, "the cluster load balancer");
             }
         }
+        Some(other) => e.unknown(format!("outbound type {}", other.as_str())),
+    };
+    for g in groups {
+        for s in &g.subnets {
+            egress.of_subnet(model, s, &g.public_ips, &mut by_outbound_type);
+        }
     }
-    ips
+    egress
 }
 
 impl ClientFacts {

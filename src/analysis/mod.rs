@@ -6,7 +6,7 @@
 //! - [`facts`]: the fact types, the public contract for users' own rules (`docs/facts.md`); imports nothing
 //!   else of analysis;
 //! - [`net`]: network maths (address sets, service tags, NSG evaluation, effective routes);
-//! - `registry`, `clients`, `pairs`, `rbac`, `peering`, `endpoints`: the estate-level facts;
+//! - `registry`, `clients`, `nodes`, `pairs`, `rbac`, `peering`, `endpoints`: the estate-level facts;
 //! - [`path`]: the path of each client subnet to each registry endpoint, one file per hop;
 //! - `selection`: which pairs the user asked for, and the check that every name they gave exists.
 
@@ -14,6 +14,7 @@ mod clients;
 pub mod endpoints;
 pub mod facts;
 pub mod net;
+mod nodes;
 mod pairs;
 pub mod path;
 mod peering;

@@ -326,18 +326,16 @@ pub fn rbac_facts(
     }
 }
 
+/// Whether every node scale set and node VM of the node resource group carries the identity (VMs: `VirtualMachines`
+/// pools and node auto-provisioning, see `super::nodes`).
 fn vmss_has_identity(model: &Model, node_rg: &str, identity_id: &str) -> (Tristate, Vec<String>) {
-    let rg_marker = format!("/resourcegroups/{}/", node_rg.to_ascii_lowercase());
-    let pools: Vec<_> =
-        model.virtual_machine_scale_sets.iter().filter(|v| id_key(&v.id).contains(&rg_marker)).collect();
+    let pools = super::nodes::machines_in(model, None, node_rg);
     if pools.is_empty() {
         return (Tristate::Unknown, vec![]);
     }
     let key = id_key(identity_id);
-    let on = pools.iter().all(|v| {
-        v.identity.as_ref().map(|i| i.user_assigned_identities.keys().any(|k| id_key(k) == key)).unwrap_or(false)
-    });
-    (if on { Tristate::Yes } else { Tristate::No }, pools.iter().map(|v| v.id.clone()).collect())
+    let on = pools.iter().all(|m| m.identities.iter().any(|k| id_key(k) == key));
+    (if on { Tristate::Yes } else { Tristate::No }, pools.iter().map(|m| m.id.to_string()).collect())
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         "Microsoft.Network/virtualNetworks",
         "Microsoft.Network/publicIPAddresses",
         "Microsoft.Network/natGateways",
+        "Microsoft.Network/publicIPPrefixes",
         "Microsoft.Network/privateDnsZones",
         "Microsoft.ContainerService/managedClusters",
     ];
@@ -76,7 +77,7 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         // The DNS zone groups of every private endpoint that targets a registry (all of the demo's do).
         n += pages(child("Microsoft.Network/privateEndpoints/privateDnsZoneGroups", pe["id"].as_str().unwrap()));
     }
-    n += 1 + 1 + 1; // node-group VMSS list, provider state, service tags
+    n += 2 + 1 + 1; // node-group VMSS and VM lists, provider state, service tags
     n += count("Microsoft.Authorization/roleDefinitions");
     n
 }

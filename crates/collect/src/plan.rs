@@ -380,8 +380,9 @@ impl Ctx<'_> {
         }
     }
 
-    /// AKS clusters, then the VMSS of each node resource group and the provider state of every subscription
-    /// in play (scanned ones and those of client VNets).
+    /// AKS clusters, then the VMSS and VMs of each node resource group (the nodes: identities, subnets, public IP
+    /// configuration) and the provider state of every subscription in play (scanned ones and those of client
+    /// VNets).
     async fn clusters(&self) -> Part {
         let mut part = Part::default();
         let clusters = self.list_branch(&TYPES.managed_clusters, &mut part).await;
@@ -399,18 +400,21 @@ impl Ctx<'_> {
                 }
             }
         }
-        let vmss_type = &TYPES.virtual_machine_scale_sets;
-        let node_path = match vmss_type.listing {
-            Listing::NodeResourceGroup { path } => Some(path),
-            _ => None,
-        };
-        let vmss = join_all(node_path.into_iter().flat_map(|path| node_groups.iter().map(move |g| (path, g))).map(
-            |(path, (sub, rg))| {
+        // Every `Listing::NodeResourceGroup` row (node VMSS and node VMs), once per node resource group.
+        let node_lists: Vec<(&ResourceType, &str)> = RESOURCE_TYPES
+            .iter()
+            .filter_map(|t| match t.listing {
+                Listing::NodeResourceGroup { path } => Some((t, path)),
+                _ => None,
+            })
+            .collect();
+        let nodes = join_all(node_lists.iter().flat_map(|l| node_groups.iter().map(move |g| (*l, g))).map(
+            |((t, path), (sub, rg))| {
                 let arm = self.arm.clone();
                 async move {
                     let scope = format!("/subscriptions/{sub}/resourceGroups/{rg}");
-                    let r = arm.list(&format!("{scope}/{path}"), vmss_type.api_version).await;
-                    (scope, r)
+                    let r = arm.list(&format!("{scope}/{path}"), t.api_version).await;
+                    (t.key, scope, r)
                 }
             },
         ));
@@ -427,11 +431,11 @@ impl Ctx<'_> {
                     (s.clone(), r)
                 }
             }));
-        let (vmss, providers) = futures::join!(vmss, providers);
-        for (scope, result) in vmss {
+        let (nodes, providers) = futures::join!(nodes, providers);
+        for (key, scope, result) in nodes {
             match result {
-                Ok(items) => part.add(vmss_type.key, items),
-                Err(f) => part.error(&scope, vmss_type.key, f),
+                Ok(items) => part.add(key, items),
+                Err(f) => part.error(&scope, key, f),
             }
         }
         for (s, result) in providers {
@@ -601,6 +605,7 @@ mod tests {
             assert!(t.and_then(SubscriptionList::of).is_some(), "{key} is not Listing::Subscription in the table");
         }
         assert!(matches!(TYPES.virtual_machine_scale_sets.listing, Listing::NodeResourceGroup { .. }));
+        assert!(matches!(TYPES.virtual_machines.listing, Listing::NodeResourceGroup { .. }));
         assert!(matches!(TYPES.providers.listing, Listing::ProviderRegistration { .. }));
     }
 

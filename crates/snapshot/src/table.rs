@@ -183,7 +183,14 @@ macro_rules! with_resource_types {
                     api_version: "2024-05-01",
                     listing: $crate::Listing::Subscription { path: "providers/Microsoft.Network/natGateways" },
                     drift: true,
-                    doc: "NAT gateways of client subnets and their public IPs",
+                    doc: "NAT gateways of client subnets and their public IPs and prefixes",
+                },
+                public_ip_prefixes: PublicIpPrefix => "Microsoft.Network/publicIPPrefixes" {
+                    getter: public_ip_prefix,
+                    api_version: "2024-05-01",
+                    listing: $crate::Listing::Subscription { path: "providers/Microsoft.Network/publicIPPrefixes" },
+                    drift: true,
+                    doc: "egress ranges: public IP prefixes of NAT gateways and of node public IPs",
                 },
                 managed_clusters: ManagedCluster => "Microsoft.ContainerService/managedClusters" {
                     getter: managed_cluster,
@@ -197,7 +204,14 @@ macro_rules! with_resource_types {
                     api_version: "2024-07-01",
                     listing: $crate::Listing::NodeResourceGroup { path: "providers/Microsoft.Compute/virtualMachineScaleSets" },
                     drift: true,
-                    doc: "node pools: which identities are assigned to the nodes",
+                    doc: "node pools: which identities are assigned to the nodes, their subnets and public IP configuration",
+                },
+                virtual_machines: VirtualMachine => "Microsoft.Compute/virtualMachines" {
+                    getter: virtual_machine,
+                    api_version: "2024-07-01",
+                    listing: $crate::Listing::NodeResourceGroup { path: "providers/Microsoft.Compute/virtualMachines" },
+                    drift: true,
+                    doc: "nodes of `VirtualMachines` node pools and node auto-provisioning: identities and NICs",
                 },
                 role_definitions: RoleDefinition => "Microsoft.Authorization/roleDefinitions" {
                     getter: role_definition,

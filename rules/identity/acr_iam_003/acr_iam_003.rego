@@ -3,7 +3,8 @@
 # description: |
 #   ## What it does
 #   Flags an AKS cluster whose kubelet identity (a user-assigned managed identity) is missing from the
-#   `identity.userAssignedIdentities` of a node VMSS in the node resource group.
+#   `identity.userAssignedIdentities` of a node VMSS in the node resource group, or of a node VM there
+#   (`VirtualMachines` node pools and node auto-provisioning run on VMs, not scale sets).
 #
 #   ## Why is this bad?
 #   Nodes get their registry token from the identity attached to the VMSS. If it was removed (by a policy, a

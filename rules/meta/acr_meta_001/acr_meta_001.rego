@@ -4,7 +4,9 @@
 #   ## What it does
 #   Reports every scope and resource type the snapshot could not read (403, throttling that outlasted the
 #   retries, a server error), as recorded in its `errors`, with the permission the read needs (for role
-#   assignments `Microsoft.Authorization/roleAssignments/read`).
+#   assignments `Microsoft.Authorization/roleAssignments/read`), and every paired AKS cluster whose node subnets
+#   could not be found (a pool without `vnetSubnetID` and no scale set or VM in the node resource group naming
+#   a subnet): its paths are unknown, not clean.
 #
 #   ## Why is this bad?
 #   Rules stay silent on data they did not see: an unreadable role-assignment list is not a missing AcrPull.
@@ -59,6 +61,20 @@ consequence(e) := "whether clients may pull there is unknown, not denied" if {
 
 consequence(e) := "rules stay silent on what was not read" if {
 	not lower(e.resourceType) in {"microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"}
+}
+
+deny contains finding if {
+	some c in input.clients
+	is_string(c.subnets_unknown)
+	some pair in input.pairs
+	pair.client == c.id
+	finding := {
+		"msg": sprintf("Could not tell the node subnets of %s: %s — its paths to %s are not analysed", [c.name, c.subnets_unknown, pair.registry_name]),
+		"resource": c.id,
+		"registry": pair.registry,
+		"client": c.id,
+		"evidence": {"subnets_unknown": c.subnets_unknown, "subnet_ids": c.subnet_ids},
+	}
 }
 
 status(e) := sprintf("%v %v: ", [e.status, object.get(e, "code", "")]) if e.status

@@ -42,3 +42,30 @@ test_names_a_permission_arm_spells_differently if {
 	some f in check.deny with input as {"errors": errors}
 	contains(f.msg, "Microsoft.ContainerRegistry/registries/listUsages/read")
 }
+
+test_a_paired_cluster_with_unknown_subnets_is_reported if {
+	inp := {
+		"errors": [],
+		"clients": [{"id": "/c/aks", "name": "aks", "subnet_ids": [], "subnets_unknown": "node pool np has no vnetSubnetID"}],
+		"pairs": [{"client": "/c/aks", "registry": "/r/acr", "registry_name": "acr"}],
+	}
+	res := check.deny with input as inp
+	count(res) == 1
+	some f in res
+	contains(f.msg, "node pool np has no vnetSubnetID")
+}
+
+test_silent_when_subnets_are_known_or_the_cluster_is_unpaired if {
+	known := {
+		"errors": [],
+		"clients": [{"id": "/c/aks", "name": "aks", "subnet_ids": ["/s"], "subnets_unknown": null}],
+		"pairs": [{"client": "/c/aks", "registry": "/r/acr", "registry_name": "acr"}],
+	}
+	check.deny == set() with input as known
+	unpaired := {
+		"errors": [],
+		"clients": [{"id": "/c/aks", "name": "aks", "subnet_ids": [], "subnets_unknown": "x"}],
+		"pairs": [],
+	}
+	check.deny == set() with input as unpaired
+}

@@ -3,8 +3,10 @@
 # description: |
 #   ## What it does
 #   For each client that reaches the registry over its public endpoint, checks the client's egress public IPs
-#   (load balancer outbound IPs, NAT gateway IPs, instance public IP) against the registry firewall's
-#   `ipRules` when the default action is `Deny`.
+#   and ranges (NAT gateway IPs and public IP prefixes, node public IP prefixes, instance public IPs, load
+#   balancer outbound IPs) against the registry firewall's `ipRules` when the default action is `Deny`. A range
+#   counts as allowed only when every address in it is inside the rules. IPv6 egress toward the registry's IPv4
+#   endpoint is not judged.
 #
 #   ## Why is this bad?
 #   The registry answers requests from other addresses with `client with IP ... is not allowed access`, so
@@ -34,22 +36,31 @@ deny contains finding if {
 	some path in input.paths
 	path.endpoint.kind == "login"
 	path.firewall.verdict == "blocked"
-	count(path.firewall.uncovered_ips) > 0
+	uncovered := array.concat(path.firewall.uncovered_ips, object.get(path.firewall, "uncovered_prefixes", []))
+	count(uncovered) > 0
 	reg := h.registry_by_id(path.registry)
 	finding := {
 		"msg": sprintf(
-			"Registry %s allows selected networks only, and %s egresses from %s, which no IP rule covers: pulls fail with 403",
-			[path.registry_name, path.client_name, concat(", ", path.firewall.uncovered_ips)],
+			"Registry %s allows selected networks only, and %s egresses from %s, which no IP rule covers%s: pulls fail with 403",
+			[path.registry_name, path.client_name, concat(", ", uncovered), wholly(path.firewall)],
 		),
 		"resource": path.registry,
 		"registry": path.registry,
 		"client": path.client,
-		"params": {"egress_ip": path.firewall.uncovered_ips[0]},
+		"params": {"egress_ip": uncovered[0]},
 		"evidence": {
 			"default_action": reg.default_action,
 			"ip_rules": reg.ip_rules,
 			"egress_ips": path.firewall.egress_ips,
 			"uncovered_ips": path.firewall.uncovered_ips,
+			"egress_prefixes": object.get(path.firewall, "egress_prefixes", []),
+			"uncovered_prefixes": object.get(path.firewall, "uncovered_prefixes", []),
+			"reason": object.get(path.firewall, "reason", ""),
 		},
 	}
 }
+
+# Ranges are judged whole: say so when one is among the uncovered egress.
+wholly(fw) := " wholly (every address of an egress range must be allowed)" if {
+	count(object.get(fw, "uncovered_prefixes", [])) > 0
+} else := ""

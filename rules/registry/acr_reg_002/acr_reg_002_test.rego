@@ -23,3 +23,22 @@ test_silent_when_every_egress_ip_is_covered if {
 	res := check.deny with input as inp([])
 	res == set()
 }
+
+test_fires_on_a_partly_covered_egress_prefix if {
+	inp := {
+		"registries": [{"id": "/r/contoso", "default_action": "Deny", "ip_rules": ["20.85.16.0/29"]}],
+		"paths": [{
+			"client": "/c/aks", "client_name": "aks", "registry": "/r/contoso", "registry_name": "contoso",
+			"endpoint": {"kind": "login"},
+			"firewall": {
+				"verdict": "blocked", "egress_ips": [], "uncovered_ips": [],
+				"egress_prefixes": ["20.85.16.0/28"], "uncovered_prefixes": ["20.85.16.0/28"],
+			},
+		}],
+	}
+	res := check.deny with input as inp
+	count(res) == 1
+	some f in res
+	contains(f.msg, "20.85.16.0/28")
+	f.params.egress_ip == "20.85.16.0/28"
+}

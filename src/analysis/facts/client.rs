@@ -26,8 +26,17 @@ pub struct ClientFacts {
     pub service_principal_client_id: Option<String>,
     /// `loadBalancer`, `userDefinedRouting`, `managedNATGateway`, `userAssignedNATGateway`.
     pub outbound_type: Option<OutboundType>,
-    /// Egress public IPs (load balancer outbound IPs or NAT gateway IPs).
+    /// Egress public IPs (NAT gateway IPs, instance-level public IPs or load balancer outbound IPs).
     pub egress_ips: Vec<String>,
+    /// Egress public IP ranges (CIDR): NAT gateway public IP prefixes and node public IP prefixes. Every address
+    /// in them may be the source of a pull.
+    pub egress_prefixes: Vec<String>,
+    /// Why part of the egress addresses cannot be known from ARM (`userDefinedRouting`, per-instance node public
+    /// IPs, a NAT gateway or public IP not in the snapshot); null when every egress address is known.
+    pub egress_unknown: Option<String>,
+    /// Why the client's subnets (and so its paths) are unknown, wholly or for some node pools: a pool without
+    /// `vnetSubnetID` whose nodes were not found in the node resource group. Null when every subnet is known.
+    pub subnets_unknown: Option<String>,
     /// NICs of the client, when known (`nic` and `vm` clients).
     pub nic_ids: Vec<String>,
     /// The client's own private addresses, when known; otherwise its subnets' prefixes are the source.

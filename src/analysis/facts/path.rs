@@ -195,6 +195,13 @@ pub struct FirewallFacts {
     pub egress_ips: Vec<String>,
     /// Egress IPs no `ipRules` entry covers.
     pub uncovered_ips: Vec<String>,
+    /// The client's egress public IP ranges (CIDR).
+    pub egress_prefixes: Vec<String>,
+    /// Egress ranges not wholly inside the `ipRules` (partly covered ranges included).
+    pub uncovered_prefixes: Vec<String>,
+    /// Egress addresses and ranges of an IP family the registry's public endpoint does not serve (IPv6 towards
+    /// an IPv4 endpoint): not used for this connection, so not judged.
+    pub other_family: Vec<String>,
 }
 
 /// One client subnet × registry endpoint path.

@@ -192,7 +192,7 @@ fn one_path(
     let route = route::hop(subnet, &dest_set);
     let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns);
     let nsg = nsg::hop(ctx, client, subnet, &source, &dest_set, private_endpoint.as_ref());
-    let firewall = registry_firewall::hop(registry, client, &dns);
+    let firewall = registry_firewall::hop(registry, client, &dns, &route);
     let (reachable, blocked_at) = verdict(&[
         dns::judge(&dns),
         private_endpoint::judge(private_endpoint.as_ref()),

@@ -1,4 +1,4 @@
-//! Lenient views of the clients: AKS managed clusters and the VM scale sets of their node pools.
+//! Lenient views of the clients: AKS managed clusters and the VM scale sets and VMs of their node pools.
 
 use super::common::SubResource;
 use schemars::JsonSchema;
@@ -70,6 +70,16 @@ pub struct AgentPoolProfile {
     pub count: Option<u32>,
     /// `System` / `User`.
     pub mode: Option<String>,
+    /// `VirtualMachineScaleSets`, `AvailabilitySet` or `VirtualMachines`: where the nodes live in the node
+    /// resource group.
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    /// Each node gets an instance-level public IP, which is then its egress address.
+    #[serde(rename = "enableNodePublicIP")]
+    pub enable_node_public_ip: Option<bool>,
+    /// The public IP prefix the node public IPs are taken from.
+    #[serde(rename = "nodePublicIPPrefixID")]
+    pub node_public_ip_prefix_id: Option<String>,
 }
 
 /// `networkProfile` of a cluster.
@@ -105,6 +115,133 @@ pub struct VirtualMachineScaleSet {
     /// Tags (`aks-managed-poolName`).
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+    /// Properties.
+    #[serde(default)]
+    pub properties: VmssProperties,
+}
+
+/// `properties` of a VMSS.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssProperties {
+    /// The model every instance is built from.
+    pub virtual_machine_profile: Option<VmssVirtualMachineProfile>,
+}
+
+/// `virtualMachineProfile` of a VMSS.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssVirtualMachineProfile {
+    /// The instances' NICs.
+    pub network_profile: Option<VmssNetworkProfile>,
+}
+
+/// `virtualMachineProfile.networkProfile` of a VMSS.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssNetworkProfile {
+    /// One entry per NIC every instance gets.
+    pub network_interface_configurations: Vec<VmssNicConfiguration>,
+}
+
+/// A NIC configuration of a VMSS.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct VmssNicConfiguration {
+    /// Name.
+    pub name: String,
+    /// Properties.
+    pub properties: VmssNicConfigurationProperties,
+}
+
+/// `properties` of a VMSS NIC configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssNicConfigurationProperties {
+    /// IP configurations.
+    pub ip_configurations: Vec<VmssIpConfiguration>,
+}
+
+/// An IP configuration of a VMSS NIC configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct VmssIpConfiguration {
+    /// Name.
+    pub name: String,
+    /// Properties.
+    pub properties: VmssIpConfigurationProperties,
+}
+
+/// `properties` of a VMSS IP configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssIpConfigurationProperties {
+    /// The subnet every instance's NIC sits in.
+    pub subnet: Option<SubResource>,
+    /// Set when every instance gets its own public IP.
+    #[serde(rename = "publicIPAddressConfiguration")]
+    pub public_ip_address_configuration: Option<VmssPublicIpAddressConfiguration>,
+    /// `IPv4` (default) or `IPv6`.
+    #[serde(rename = "privateIPAddressVersion")]
+    pub private_ip_address_version: Option<String>,
+}
+
+/// `publicIPAddressConfiguration` of a VMSS IP configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(default)]
+pub struct VmssPublicIpAddressConfiguration {
+    /// Name.
+    pub name: String,
+    /// Properties.
+    pub properties: VmssPublicIpAddressConfigurationProperties,
+}
+
+/// `properties` of a VMSS public IP configuration.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VmssPublicIpAddressConfigurationProperties {
+    /// The prefix the instances' addresses are taken from.
+    #[serde(rename = "publicIPPrefix")]
+    pub public_ip_prefix: Option<SubResource>,
+    /// `IPv4` (default) or `IPv6`.
+    #[serde(rename = "publicIPAddressVersion")]
+    pub public_ip_address_version: Option<String>,
+}
+
+/// `Microsoft.Compute/virtualMachines` in a node resource group: the nodes of `VirtualMachines` node pools and
+/// of node auto-provisioning.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct VirtualMachine {
+    /// ARM id.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Identities.
+    #[serde(default)]
+    pub identity: Option<VmssIdentity>,
+    /// Tags (`aks-managed-poolName`).
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Properties.
+    #[serde(default)]
+    pub properties: VirtualMachineProperties,
+}
+
+/// `properties` of a VM.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VirtualMachineProperties {
+    /// The VM's NICs.
+    pub network_profile: Option<VirtualMachineNetworkProfile>,
+}
+
+/// `networkProfile` of a VM.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VirtualMachineNetworkProfile {
+    /// NIC references (`Microsoft.Network/networkInterfaces`, read per subscription).
+    pub network_interfaces: Vec<SubResource>,
 }
 
 /// `identity` of a VMSS.

@@ -425,4 +425,31 @@ pub struct NatGateway {
 pub struct NatGatewayProperties {
     /// Egress public IPs.
     pub public_ip_addresses: Vec<SubResource>,
+    /// Egress public IP prefixes: every address in them is an egress address.
+    #[serde(alias = "publicIPPrefixes")]
+    pub public_ip_prefixes: Vec<SubResource>,
+}
+
+/// `Microsoft.Network/publicIPPrefixes`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct PublicIpPrefix {
+    /// ARM id.
+    pub id: String,
+    /// Name.
+    #[serde(default)]
+    pub name: String,
+    /// Properties.
+    #[serde(default)]
+    pub properties: PublicIpPrefixProperties,
+}
+
+/// `properties` of a public IP prefix.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PublicIpPrefixProperties {
+    /// The allocated prefix (CIDR), once allocated.
+    pub ip_prefix: Option<String>,
+    /// `IPv4` / `IPv6`.
+    #[serde(rename = "publicIPAddressVersion")]
+    pub public_ip_address_version: Option<String>,
 }
