@@ -12,6 +12,7 @@ mod it {
     mod analysis_props;
     mod bad_input;
     mod ci_outputs;
+    mod corpus;
     mod eval_demo;
     mod explain_cmd;
     mod fifo_input;
