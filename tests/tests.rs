@@ -12,6 +12,7 @@ mod it {
     mod analysis_props;
     mod bad_input;
     mod ci_outputs;
+    mod corpus;
     mod dns_zones;
     mod egress_nodes;
     mod endpoint_routes_families;
