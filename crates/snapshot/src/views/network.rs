@@ -425,8 +425,8 @@ pub struct NatGateway {
 pub struct NatGatewayProperties {
     /// Egress public IPs.
     pub public_ip_addresses: Vec<SubResource>,
-    /// Egress public IP prefixes: every address in them is an egress address.
-    #[serde(alias = "publicIPPrefixes")]
+    /// Egress public IP prefixes (`publicIpPrefixes`, as the published NatGatewayList examples spell it): every
+    /// address in them is an egress address.
     pub public_ip_prefixes: Vec<SubResource>,
 }
 
