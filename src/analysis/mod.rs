@@ -35,7 +35,12 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
     let pairs = pairs::pair_facts(model, &registries, &clients, selection);
     let cloud = endpoints::CloudSuffixes::of(&model.metadata.cloud.name);
     let mut resolver = net::tags::AddressResolver::new(model);
-    let mut ctx = path::PathContext { model, resolver: &mut resolver, cloud };
+    let mut ctx = path::PathContext {
+        model,
+        resolver: &mut resolver,
+        cloud,
+        endpoints_by_vnet: net::endpoint_routes::EndpointsByVnet::new(model),
+    };
     let mut pairs = pairs;
     let mut all_paths = Vec::new();
     for pair in &mut pairs {

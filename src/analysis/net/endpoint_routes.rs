@@ -8,12 +8,33 @@ use super::routes::{EndpointRoutePolicy, InterfaceEndpointRoute};
 use crate::analysis::facts::PeeringState;
 use crate::model::{id_key, vnet_key_of_subnet, Model, PrivateEndpoint, VirtualNetwork};
 use ipnet::IpNet;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
-/// The host routes of every private endpoint in `vnet` or in a VNet `vnet` is `Connected` to by a peering.
-/// One pass over the snapshot's private endpoints per client VNet (not per path).
-pub fn interface_endpoint_routes(model: &Model, vnet: Option<&VirtualNetwork>) -> Vec<InterfaceEndpointRoute> {
+/// The snapshot's private endpoints grouped by their subnet's VNet (lower-cased id), each with its position in
+/// the snapshot. Built once per analysis, so a client VNet looks up its own and its peers' endpoints instead of
+/// scanning every endpoint for every client subnet.
+pub struct EndpointsByVnet<'m>(HashMap<String, Vec<(usize, &'m PrivateEndpoint)>>);
+
+impl<'m> EndpointsByVnet<'m> {
+    pub fn new(model: &'m Model) -> Self {
+        let mut by_vnet: HashMap<String, Vec<(usize, &'m PrivateEndpoint)>> = HashMap::new();
+        for (i, pe) in model.private_endpoints.iter().enumerate() {
+            if let Some(key) = pe.properties.subnet.as_ref().and_then(|s| vnet_key_of_subnet(&s.id)) {
+                by_vnet.entry(key).or_default().push((i, pe));
+            }
+        }
+        EndpointsByVnet(by_vnet)
+    }
+}
+
+/// The host routes of every private endpoint in `vnet` or in a VNet `vnet` is `Connected` to by a peering, in
+/// snapshot order.
+pub fn interface_endpoint_routes(
+    model: &Model,
+    by_vnet: &EndpointsByVnet<'_>,
+    vnet: Option<&VirtualNetwork>,
+) -> Vec<InterfaceEndpointRoute> {
     let Some(vnet) = vnet else { return vec![] };
     let mut vnets: HashSet<String> = HashSet::from([id_key(&vnet.id)]);
     for peering in &vnet.properties.virtual_network_peerings {
@@ -23,12 +44,12 @@ pub fn interface_endpoint_routes(model: &Model, vnet: Option<&VirtualNetwork>) -
             vnets.insert(id_key(&remote.id));
         }
     }
+    let mut endpoints: Vec<(usize, &PrivateEndpoint)> =
+        vnets.iter().filter_map(|k| by_vnet.0.get(k)).flatten().copied().collect();
+    endpoints.sort_by_key(|(i, _)| *i);
     let mut out = Vec::new();
-    for pe in &model.private_endpoints {
+    for (_, pe) in endpoints {
         let Some(subnet_id) = pe.properties.subnet.as_ref().map(|s| s.id.as_str()) else { continue };
-        if !vnet_key_of_subnet(subnet_id).map(|k| vnets.contains(&k)).unwrap_or(false) {
-            continue;
-        }
         let subnet = model.subnet(subnet_id);
         for address in addresses(model, pe) {
             let policy = match subnet {

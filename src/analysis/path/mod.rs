@@ -20,7 +20,7 @@ use super::facts::{
     AddressFamily, ApplianceRouteFacts, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, DnsStatus, Endpoint,
     EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
 };
-use super::net::endpoint_routes::interface_endpoint_routes;
+use super::net::endpoint_routes::{interface_endpoint_routes, EndpointsByVnet};
 use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
 use super::net::tags::{AddressResolver, VnetContext};
@@ -31,6 +31,8 @@ pub(crate) struct PathContext<'m, 'r> {
     pub model: &'m Model,
     pub resolver: &'r mut AddressResolver<'m>,
     pub cloud: CloudSuffixes,
+    /// Private endpoints by VNet, for the host routes each client subnet sees.
+    pub endpoints_by_vnet: EndpointsByVnet<'m>,
 }
 
 /// What every hop of one client subnet shares: the subnet, its VNet, its effective routes, the client's source
@@ -60,7 +62,7 @@ impl<'m> SubnetContext<'m> {
         let subnet = model.subnet(subnet_id);
         let route_table =
             subnet.and_then(|s| s.subnet.properties.route_table.as_ref()).and_then(|r| model.route_table(&r.id));
-        let endpoints = interface_endpoint_routes(model, vnet);
+        let endpoints = interface_endpoint_routes(model, &ctx.endpoints_by_vnet, vnet);
         let routes = EffectiveRoutes::build(vnet, route_table, &endpoints, ctx.resolver, &vctx);
         let source = client_source(subnet, client);
         SubnetContext { subnet_id: subnet_id.to_string(), subnet, vnet, vctx, route_table, routes, source }
