@@ -18,7 +18,8 @@ use super::facts::{
 };
 use super::nodes::{node_machines, NodeMachine, NodePublicIp};
 use crate::model::{
-    id_key, parse_resource_id, vnet_key_of_subnet, AgentPoolProfile, ManagedCluster, Model, NetworkInterface,
+    id_key, parse_resource_id, push_unique_id, vnet_key_of_subnet, AgentPoolProfile, ManagedCluster, Model,
+    NetworkInterface,
 };
 
 /// Every AKS cluster, plus each subnet, NIC or VM named with `--client` that is not a cluster.
@@ -67,9 +68,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
         for c in configs {
             let p = &c.properties;
             if let Some(s) = &p.subnet {
-                if !subnet_ids.iter().any(|x| id_key(x) == id_key(&s.id)) {
-                    subnet_ids.push(s.id.clone());
-                }
+                push_unique_id(&mut subnet_ids, &s.id);
             }
             sources.extend(p.private_ip_address.clone());
             asgs.extend(p.application_security_groups.iter().map(|a| id_key(&a.id)));
@@ -272,19 +271,13 @@ struct NodeGroup {
     public_ips: Vec<NodePublicIp>,
 }
 
-fn push_unique(list: &mut Vec<String>, id: &str) {
-    if !list.iter().any(|x| id_key(x) == id_key(id)) {
-        list.push(id.to_string());
-    }
-}
-
 /// The node groups of a cluster: each pool with its subnets (its `vnetSubnetID`, else the subnets of its
 /// nodes), and each node in the node resource group that no pool claims (node auto-provisioning).
 fn node_groups(pools: &[AgentPoolProfile], machines: &[NodeMachine<'_>]) -> Vec<NodeGroup> {
     let mut all_machine_subnets: Vec<String> = Vec::new();
     for m in machines {
         for s in &m.subnets {
-            push_unique(&mut all_machine_subnets, s);
+            push_unique_id(&mut all_machine_subnets, s);
         }
     }
     let claims = |m: &NodeMachine<'_>, p: &AgentPoolProfile| {
@@ -295,10 +288,10 @@ fn node_groups(pools: &[AgentPoolProfile], machines: &[NodeMachine<'_>]) -> Vec<
         let mine: Vec<&NodeMachine<'_>> = machines.iter().filter(|m| claims(m, pool)).collect();
         let mut subnets = Vec::new();
         match &pool.vnet_subnet_id {
-            Some(s) if !s.is_empty() => push_unique(&mut subnets, s),
+            Some(s) if !s.is_empty() => push_unique_id(&mut subnets, s),
             _ => {
                 for s in mine.iter().flat_map(|m| m.subnets.iter()) {
-                    push_unique(&mut subnets, s);
+                    push_unique_id(&mut subnets, s);
                 }
                 // Nodes not matched to the pool by tag or name: on the AKS-managed VNet every pool shares its
                 // one node subnet.
@@ -371,7 +364,7 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
     let mut subnet_ids: Vec<String> = Vec::new();
     for g in &groups {
         for s in &g.subnets {
-            push_unique(&mut subnet_ids, s);
+            push_unique_id(&mut subnet_ids, s);
         }
     }
     let subnets_unknown = subnets_unknown(model, c, &machines, !subnet_ids.is_empty());

@@ -7,7 +7,7 @@
 //! create plain VMs, whose NICs (`Microsoft.Network/networkInterfaces`, read per subscription) carry the subnet
 //! and any instance-level public IP.
 
-use crate::model::{id_key, parse_resource_id, ManagedCluster, Model, VirtualMachine, VirtualMachineScaleSet};
+use crate::model::{parse_resource_id, push_unique_id, ManagedCluster, Model, VirtualMachine, VirtualMachineScaleSet};
 
 /// The tags AKS puts on the scale sets and VMs of a pool: `aks-managed-poolName` and the older `poolName`, as
 /// the cluster autoscaler reads them (kubernetes/autoscaler, `cluster-autoscaler/cloudprovider/azure/azure_cache.go`:
@@ -90,12 +90,6 @@ fn pool_of(tags: &std::collections::BTreeMap<String, String>, name: &str) -> Opt
     }
 }
 
-fn push_unique(list: &mut Vec<String>, id: &str) {
-    if !list.iter().any(|x| id_key(x) == id_key(id)) {
-        list.push(id.to_string());
-    }
-}
-
 fn scale_set(v: &VirtualMachineScaleSet) -> NodeMachine<'_> {
     let mut subnets = Vec::new();
     let mut public_ips = Vec::new();
@@ -108,7 +102,7 @@ fn scale_set(v: &VirtualMachineScaleSet) -> NodeMachine<'_> {
         .unwrap_or(&[]);
     for ip in configs.iter().flat_map(|n| n.properties.ip_configurations.iter()) {
         if let Some(s) = &ip.properties.subnet {
-            push_unique(&mut subnets, &s.id);
+            push_unique_id(&mut subnets, &s.id);
         }
         if let Some(pip) = &ip.properties.public_ip_address_configuration {
             public_ips.push(match &pip.properties.public_ip_prefix {
@@ -136,7 +130,7 @@ fn vm<'m>(model: &'m Model, v: &'m VirtualMachine) -> NodeMachine<'m> {
     for nic in nics.iter().filter_map(|r| model.network_interface(&r.id)) {
         for ip in &nic.properties.ip_configurations {
             if let Some(s) = &ip.properties.subnet {
-                push_unique(&mut subnets, &s.id);
+                push_unique_id(&mut subnets, &s.id);
             }
             if let Some(pip) = &ip.properties.public_ip_address {
                 public_ips.push(match model.public_ip_address(&pip.id).and_then(|p| p.properties.ip_address.clone()) {

@@ -10,3 +10,11 @@ mod index;
 pub use acr_audit_snapshot::ids::{id_key, parse_resource_id, vnet_key_of_subnet, ResourceIdParts};
 pub use acr_audit_snapshot::views::*;
 pub use index::{Model, SubnetRef};
+
+/// Append `id` to `ids` unless an id equal to it under ARM's case-insensitive comparison is already there (keeps
+/// the first spelling seen, and the order).
+pub fn push_unique_id(ids: &mut Vec<String>, id: &str) {
+    if !ids.iter().any(|x| id_key(x) == id_key(id)) {
+        ids.push(id.to_string());
+    }
+}
