@@ -20,6 +20,7 @@ pub mod path;
 mod peering;
 pub mod rbac;
 mod registry;
+pub mod responders;
 mod selection;
 
 pub use selection::{Selection, UnknownName};
@@ -40,6 +41,7 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
         resolver: &mut resolver,
         cloud,
         endpoints_by_vnet: net::endpoint_routes::EndpointsByVnet::new(model),
+        responders: responders::Responders::new(model),
     };
     let mut pairs = pairs;
     let mut all_paths = Vec::new();

@@ -24,6 +24,7 @@ use super::net::endpoint_routes::{interface_endpoint_routes, EndpointsByVnet};
 use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
 use super::net::tags::{AddressResolver, VnetContext};
+use super::responders::Responders;
 use crate::model::{Model, RouteTable, SubnetRef, VirtualNetwork};
 
 /// Inputs shared by every path of one analysis.
@@ -33,6 +34,8 @@ pub(crate) struct PathContext<'m, 'r> {
     pub cloud: CloudSuffixes,
     /// Private endpoints by VNet, for the host routes each client subnet sees.
     pub endpoints_by_vnet: EndpointsByVnet<'m>,
+    /// What holds a private address (route next hops, DNS servers): firewalls, resolver endpoints, NICs.
+    pub responders: Responders<'m>,
 }
 
 /// What every hop of one client subnet shares: the subnet, its VNet, its effective routes, the client's source
