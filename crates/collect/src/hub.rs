@@ -83,7 +83,8 @@ pub(crate) fn discover(vnets: &[Value], route_tables: &[Value], firewalls: &[Val
         })
         .filter_map(|r| r.pointer("/properties/nextHopIpAddress").and_then(Value::as_str))
         .collect();
-    let dns_servers: BTreeSet<&str> = vnets.iter().flat_map(|v| strings(v, "/properties/dhcpOptions/dnsServers")).collect();
+    let dns_servers: BTreeSet<&str> =
+        vnets.iter().flat_map(|v| strings(v, "/properties/dhcpOptions/dnsServers")).collect();
     let listed_firewalls: BTreeSet<String> = firewalls.iter().map(|f| key(id_of(f))).collect();
     let resolver_vnets: BTreeSet<String> = resolvers
         .iter()
@@ -287,18 +288,28 @@ impl Ctx<'_> {
             [(LIST_RESOLVERS, &TYPES.dns_resolvers), (LIST_RULESETS, &TYPES.dns_forwarding_rulesets)].into_iter().map(
                 move |(action, t)| {
                     let arm = self.arm.clone();
-                    async move { (vnet.clone(), t, arm.post_list(&format!("{vnet}/{action}"), t.api_version).await) }
+                    async move {
+                        (vnet.clone(), action, t, arm.post_list(&format!("{vnet}/{action}"), t.api_version).await)
+                    }
                 },
             )
         }))
         .await;
         let mut found: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        for (vnet, t, result) in asked {
+        for (vnet, action, t, result) in asked {
             match result {
                 // Both operations answer `{"value": [{"id": ...}]}` (`DnsResolver_ListByVirtualNetwork.json`,
                 // `DnsForwardingRuleset_ListByVirtualNetwork.json`, which adds `properties.virtualNetworkLink`).
                 Ok(items) => found.entry(t.key).or_default().extend(items.iter().map(|i| id_of(i).to_string())),
-                Err(f) => part.error(&vnet, t.key, f),
+                Err(mut f) => {
+                    // These are POST actions: Reader (`*/read`) does not grant them, so say which one failed.
+                    f.message = format!(
+                        "{} (asked with POST {action} on the VNet, which needs \
+                         Microsoft.Network/virtualNetworks/{action}/action)",
+                        f.message
+                    );
+                    part.error(&vnet, t.key, f)
+                }
             }
         }
         for (t, listed) in [(&TYPES.dns_resolvers, &mut resolvers), (&TYPES.dns_forwarding_rulesets, &mut rulesets)] {
@@ -327,7 +338,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const HUB: &str = "/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-hub/providers/Microsoft.Network";
+    const HUB: &str =
+        "/subscriptions/c0ffee00-0000-4000-8000-000000000001/resourceGroups/rg-hub/providers/Microsoft.Network";
 
     fn hub_vnet() -> Value {
         json!({

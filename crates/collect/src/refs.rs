@@ -102,9 +102,14 @@ mod tests {
             format!("{FW}/ipConfigurations/azureFirewallIpConfiguration"),
             FW.to_string(),
         ] {
-            assert_eq!(resource_prefix(&config, "Microsoft.Network", "azureFirewalls").as_deref(), Some(FW), "{config}");
+            assert_eq!(
+                resource_prefix(&config, "Microsoft.Network", "azureFirewalls").as_deref(),
+                Some(FW),
+                "{config}"
+            );
         }
-        let nic = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/n/ipConfigurations/c";
+        let nic =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/n/ipConfigurations/c";
         assert_eq!(resource_prefix(nic, "Microsoft.Network", "azureFirewalls"), None);
         assert_eq!(resource_prefix("/subscriptions/s", "Microsoft.Network", "azureFirewalls"), None);
     }
