@@ -499,3 +499,21 @@ fn a_forbidden_base_policy_is_an_error_and_the_rest_of_the_chain_is_read() {
     assert_eq!(ids(&snap, "Microsoft.Network/azureFirewalls"), set(&[firewall()]));
     assert!(!fake.requests().iter().any(|(_, p)| p.to_ascii_lowercase().contains("fwp-base/rulecollectiongroups")));
 }
+
+#[test]
+fn a_base_policy_chain_that_loops_is_read_once_per_policy() {
+    let mut estate = landing_zone();
+    // The base policy names the hub policy as its own base: ARM would refuse it, a hostile server need not.
+    let bp = by_id(&mut estate["resources"]["Microsoft.Network/firewallPolicies"], "fwp-base");
+    bp["properties"]["basePolicy"] = json!({"id": policy()});
+    let fake = FakeArm::start(&estate, Options::default());
+    let run = scan_fake_arm(&fake, &[], &["--fail-on", "none"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    assert_eq!(run.snapshot.unwrap()["errors"], json!([]));
+    let outside = outside_requests(&fake);
+    for p in [policy(), base_policy()] {
+        let gets = outside.iter().filter(|(m, path)| m == "GET" && *path == p.to_ascii_lowercase()).count();
+        assert_eq!(gets, 1, "{p}: {outside:#?}");
+    }
+    assert_eq!(outside.len(), hub_reads().len(), "{outside:#?}");
+}

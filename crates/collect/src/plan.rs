@@ -595,6 +595,31 @@ mod tests {
         assert_eq!(read, want);
     }
 
+    /// Every child row of the table is read by a branch: registries (replications, usages, role assignments),
+    /// zones (links, A records, DNS zone groups), hub (rule collection groups, resolver endpoints, ruleset rules
+    /// and links). A child row added to the table fails here until a branch reads it.
+    #[test]
+    fn every_child_row_of_the_table_is_read_by_a_branch() {
+        let read = [
+            CHILDREN.replications,
+            CHILDREN.usages,
+            CHILDREN.role_assignments,
+            CHILDREN.virtual_network_links,
+            CHILDREN.a_record_sets,
+            CHILDREN.private_dns_zone_groups,
+            CHILDREN.rule_collection_groups,
+            CHILDREN.inbound_endpoints,
+            CHILDREN.outbound_endpoints,
+            CHILDREN.forwarding_rules,
+            CHILDREN.ruleset_links,
+        ];
+        let mut read: Vec<&str> = read.iter().map(|c| c.key).collect();
+        read.sort_unstable();
+        let mut table: Vec<&str> = acr_audit_snapshot::CHILD_TYPES.iter().map(|c| c.key).collect();
+        table.sort_unstable();
+        assert_eq!(read, table);
+    }
+
     /// The branches list their own type per subscription, so the table must keep them subscription-listed.
     #[test]
     fn branch_types_are_subscription_listed() {
