@@ -163,7 +163,7 @@ impl Arm {
         let mut pages = 0usize;
         loop {
             seen.insert(url.as_str().to_string());
-            let method = if pages == 0 { first.clone() } else { Method::Get };
+            let method = if pages == 0 { first } else { Method::Get };
             let page = self.send_with(method, url, None, pages > 0).await?;
             pages += 1;
             if let Some(values) = page.get("value").and_then(Value::as_array) {
