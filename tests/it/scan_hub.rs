@@ -40,6 +40,9 @@ fn ip_group_nodes() -> String {
 fn ip_group_acr() -> String {
     format!("{}/ipGroups/ipg-acr", base())
 }
+fn firewall_pip() -> String {
+    format!("{}/publicIPAddresses/pip-fw-hub", conn())
+}
 fn resolver() -> String {
     format!("{}/dnsResolvers/dnsr-hub", conn())
 }
@@ -166,7 +169,7 @@ fn landing_zone() -> Value {
             ("/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/azureFirewalls/azurefirewall/ipConfigurations/", &format!("{}/azureFirewallIpConfigurations/", firewall())),
             ("/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/azureFirewalls/azurefirewall", &firewall()),
             ("/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/virtualNetworks/vnet2", &hub_vnet()),
-            ("/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/publicIPAddresses/pipName", &format!("{}/publicIPAddresses/pip-fw-hub", conn())),
+            ("/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Network/publicIPAddresses/pipName", &firewall_pip()),
         ],
     );
     fw["name"] = json!("fw-hub");
@@ -180,6 +183,14 @@ fn landing_zone() -> Value {
     }
     fw["properties"]["firewallPolicy"] = json!({"id": policy()});
     push(&mut e, "Microsoft.Network/azureFirewalls", fw);
+    // The public IP it SNATs to (`PublicIpAddressGet`), attached to the firewall's IP configuration.
+    let mut pip = body("network/2024-05-01/PublicIpAddressGet.json");
+    pip["id"] = json!(firewall_pip());
+    pip["name"] = json!("pip-fw-hub");
+    pip["location"] = json!("eastus");
+    pip["properties"]["ipConfiguration"]["id"] =
+        json!(format!("{}/azureFirewallIpConfigurations/ipconfig1", firewall()));
+    push(&mut e, "Microsoft.Network/publicIPAddresses", pip);
 
     // The policy (`FirewallPolicyGet`, 2024-07-01) with its base policy (`FirewallPolicyListBySubscription`).
     let example_policy =
@@ -304,6 +315,7 @@ fn hub_reads() -> BTreeSet<(String, String)> {
     [
         get(hub_vnet()),
         get(firewall()),
+        get(firewall_pip()),
         get(policy()),
         get(base_policy()),
         get(format!("{}/ruleCollectionGroups", policy())),
@@ -344,6 +356,10 @@ fn the_hub_in_unscanned_subscriptions_is_found_from_the_spoke_and_read_by_id() {
     // The firewall a route points to, its policy and the base policy in a third subscription, both policies'
     // rule collection groups, and the IP groups their rules name.
     assert_eq!(ids(&snap, "Microsoft.Network/azureFirewalls"), set(&[firewall()]));
+    assert!(
+        ids(&snap, "Microsoft.Network/publicIPAddresses").contains(&firewall_pip().to_ascii_lowercase()),
+        "the SNAT address"
+    );
     assert_eq!(ids(&snap, "Microsoft.Network/firewallPolicies"), set(&[policy(), base_policy()]));
     assert_eq!(
         parents(&snap, "Microsoft.Network/firewallPolicies/ruleCollectionGroups"),

@@ -13,6 +13,8 @@
 //!   `POST {vnet}/listDnsForwardingRulesets`, dnsresolver 2022-07-01), then read by id;
 //! - every firewall's policy and every policy's `basePolicy`, by id when the lists did not return them (a chain,
 //!   followed until no new policy appears), and the rule collection groups of every policy in play;
+//! - the public IPs of every firewall's IP configurations that the lists did not return, by id: traffic leaving
+//!   through the firewall is source-NATed to them, so a registry firewall sees those addresses;
 //! - the IP groups rules name (`sourceIpGroups`, `destinationIpGroups`, classic and policy rules) that the lists
 //!   did not return, by id;
 //! - the inbound and outbound endpoints of every resolver, the forwarding rules and VNet links of every ruleset.
@@ -214,9 +216,10 @@ impl Ctx<'_> {
 
     /// VNets (with the peered ones), route tables and the hub types, then what spokes point to (module doc).
     pub(crate) async fn hub(&self) -> Part {
-        let (vnets, routes, firewalls, policies, ip_groups, resolvers, rulesets) = futures::join!(
+        let (vnets, routes, public_ips, firewalls, policies, ip_groups, resolvers, rulesets) = futures::join!(
             self.vnets(),
             self.listed(&TYPES.route_tables),
+            self.listed(&TYPES.public_ip_addresses),
             self.listed(&TYPES.azure_firewalls),
             self.listed(&TYPES.firewall_policies),
             self.listed(&TYPES.ip_groups),
@@ -225,29 +228,42 @@ impl Ctx<'_> {
         );
         let wanted = discover(vnets.items(TYPES.virtual_networks.key), &routes.1, &firewalls.1, &resolvers.1);
         let (fw_part, dns_part) = futures::join!(
-            self.firewall_chain(firewalls.1, policies.1, ip_groups.1, &wanted.firewalls),
+            self.firewall_chain(firewalls.1, policies.1, ip_groups.1, &public_ips.1, &wanted.firewalls),
             self.resolver_chain(resolvers.1, rulesets.1, &wanted.resolver_vnets),
         );
         let mut part = vnets;
         part.add(TYPES.route_tables.key, routes.1);
-        for p in [routes.0, firewalls.0, policies.0, ip_groups.0, resolvers.0, rulesets.0, fw_part, dns_part] {
+        part.add(TYPES.public_ip_addresses.key, public_ips.1);
+        for p in
+            [routes.0, public_ips.0, firewalls.0, policies.0, ip_groups.0, resolvers.0, rulesets.0, fw_part, dns_part]
+        {
             part.merge(p);
         }
         part
     }
 
-    /// Firewalls (listed and pointed to), their policies and base policies (by id when not listed), the rule
-    /// collection groups of every policy in play, then the IP groups their rules name that were not listed.
+    /// Firewalls (listed and pointed to) and the public IPs they SNAT to that were not listed, their policies and
+    /// base policies (by id when not listed), the rule collection groups of every policy in play, then the IP
+    /// groups their rules name that were not listed.
     async fn firewall_chain(
         &self,
         mut firewalls: Vec<Value>,
         mut policies: Vec<Value>,
         ip_groups: Vec<Value>,
+        public_ips: &[Value],
         wanted: &[String],
     ) -> Part {
         let mut part = Part::default();
         let fetched = self.get_by_id(wanted, &TYPES.azure_firewalls, &mut part).await;
         firewalls.extend(fetched);
+        let listed_ips: BTreeSet<String> = public_ips.iter().map(|p| key(id_of(p))).collect();
+        let ip_refs = firewalls.iter().flat_map(|f| {
+            objects(f, "/properties/ipConfigurations")
+                .filter_map(|c| c.pointer("/properties/publicIPAddress/id").and_then(Value::as_str))
+        });
+        let unlisted_ips = unknown_refs(ip_refs, &listed_ips);
+        let fetched_ips = self.get_by_id(&unlisted_ips, &TYPES.public_ip_addresses, &mut part).await;
+        part.add(TYPES.public_ip_addresses.key, fetched_ips);
         let mut known: BTreeSet<String> = policies.iter().map(|p| key(id_of(p))).collect();
         let mut next = unknown_refs(firewalls.iter().chain(policies.iter()).flat_map(policy_refs), &known);
         // Base policies may chain; each round reads the policies first named in the previous one, and a policy

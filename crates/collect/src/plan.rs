@@ -54,15 +54,16 @@ impl SubscriptionList {
 
 /// The types read by a branch of their own, because what they return decides further requests (children,
 /// referenced resources). Every other subscription-listed type of the table is a plain list.
-const BRANCH_TYPES: [&str; 11] = [
+const BRANCH_TYPES: [&str; 12] = [
     TYPES.registries.key,
     TYPES.private_dns_zones.key,
     TYPES.private_endpoints.key,
     TYPES.managed_clusters.key,
     // The hub branch (`hub`): VNets and route tables say what spokes point to, the hub types are what they
-    // point to.
+    // point to, public IPs are what firewalls SNAT to.
     TYPES.virtual_networks.key,
     TYPES.route_tables.key,
+    TYPES.public_ip_addresses.key,
     TYPES.azure_firewalls.key,
     TYPES.firewall_policies.key,
     TYPES.ip_groups.key,
