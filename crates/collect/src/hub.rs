@@ -19,6 +19,13 @@
 //!   did not return, by id;
 //! - the inbound and outbound endpoints of every resolver, the forwarding rules and VNet links of every ruleset.
 //!
+//! The id shape of a firewall's IP configuration differs between sources: the published `AzureFirewallGet`
+//! examples spell it `.../azureFirewalls/{fw}/ipConfigurations/{c}`, live ARM responses (and the child type
+//! `Microsoft.Network/azureFirewalls/azureFirewallIpConfigurations`) `.../azureFirewallIpConfigurations/{c}`. No
+//! published VNet or subnet example shows an `AzureFirewallSubnet`; the published subnets list their users as
+//! `ipConfigurations: [{"id": ...}]` (a load balancer frontend in `VirtualNetworkGet`). So only the first nine
+//! segments (`.../providers/Microsoft.Network/azureFirewalls/{fw}`) are used, whichever spelling follows.
+//!
 //! Every read that fails (403, 404, network) and every reference that is not a valid id of its type becomes an
 //! `errors` entry naming the scope and the resource type, so analysis says `unknown`, never "absent". Requests
 //! grow with firewalls, policies, IP groups, resolvers and rulesets, not with NICs or subnets.
