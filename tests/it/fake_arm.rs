@@ -184,7 +184,47 @@ impl Estate {
     }
 }
 
+/// What a by-VNet list of the dnsresolver API returns.
+#[derive(Debug, Clone, Copy)]
+enum VnetListing {
+    /// `{"id"}` of each resolver whose `properties.virtualNetwork` is the VNet.
+    Resolvers,
+    /// `{"id", "properties": {"virtualNetworkLink": {"id"}}}` of each ruleset with a link to the VNet.
+    Rulesets,
+}
+
 impl Estate {
+    /// The answer of `POST {vnet}/listDnsResolvers` or `/listDnsForwardingRulesets`, computed from the estate in
+    /// the shapes of `DnsResolver_ListByVirtualNetwork.json` and `DnsForwardingRuleset_ListByVirtualNetwork.json`.
+    fn by_vnet(&self, listing: VnetListing, vnet: &str) -> Vec<Value> {
+        let vnet = key(vnet);
+        let points_here = |v: &Value| key(v["properties"]["virtualNetwork"]["id"].as_str().unwrap_or("")) == vnet;
+        match listing {
+            VnetListing::Resolvers => self
+                .by_type
+                .get("microsoft.network/dnsresolvers")
+                .into_iter()
+                .flatten()
+                .filter(|r| points_here(r))
+                .map(|r| json!({"id": r["id"]}))
+                .collect(),
+            VnetListing::Rulesets => {
+                let mut out: Vec<Value> = self
+                    .children
+                    .iter()
+                    .filter(|((kind, _), _)| kind == "microsoft.network/dnsforwardingrulesets/virtualnetworklinks")
+                    .flat_map(|((_, parent), links)| links.iter().filter(|l| points_here(l)).map(move |l| (parent, l)))
+                    .filter_map(|(parent, link)| {
+                        let ruleset = self.by_id.get(parent)?;
+                        Some(json!({"id": ruleset["id"], "properties": {"virtualNetworkLink": {"id": link["id"]}}}))
+                    })
+                    .collect();
+                out.sort_by_key(|v| key(v["id"].as_str().unwrap_or("")));
+                out
+            }
+        }
+    }
+
     /// Items of a type (lower-cased) whose id starts with a lower-cased scope prefix; only references.
     fn list(&self, kind: &str, prefix: &str) -> Vec<&Value> {
         self.by_type
@@ -462,6 +502,18 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
     let children = |kind: &str, parent: &str| {
         e.children.get(&(kind.to_ascii_lowercase(), key(parent))).cloned().unwrap_or_default()
     };
+    // DnsResolvers_ListByVirtualNetwork / DnsForwardingRulesets_ListByVirtualNetwork (dnsresolver 2022-07-01):
+    // a POST on the VNet for the first page, GETs for the `nextLink` pages.
+    for (suffix, listing) in
+        [("/listdnsresolvers", VnetListing::Resolvers), ("/listdnsforwardingrulesets", VnetListing::Rulesets)]
+    {
+        if let Some(vnet) = lower.strip_suffix(suffix) {
+            if !e.by_id.contains_key(&key(vnet)) {
+                return arm_error(404, "ResourceNotFound", &format!("The Resource '{}' was not found.", uri.path()));
+            }
+            return page(shared, uri, &e.by_vnet(listing, vnet), action);
+        }
+    }
     if *method != Method::GET {
         return arm_error(405, "MethodNotAllowed", "The fake serves reads only.");
     }
@@ -523,9 +575,19 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
         ("/virtualnetworklinks", "Microsoft.Network/privateDnsZones/virtualNetworkLinks"),
         ("/a", "Microsoft.Network/privateDnsZones/A"),
         ("/privatednszonegroups", "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"),
+        ("/rulecollectiongroups", "Microsoft.Network/firewallPolicies/ruleCollectionGroups"),
+        ("/inboundendpoints", "Microsoft.Network/dnsResolvers/inboundEndpoints"),
+        ("/outboundendpoints", "Microsoft.Network/dnsResolvers/outboundEndpoints"),
+        ("/forwardingrules", "Microsoft.Network/dnsForwardingRulesets/forwardingRules"),
     ] {
         if let Some(parent) = lower.strip_suffix(suffix) {
             if e.by_id.contains_key(&key(parent)) {
+                // Zones and forwarding rulesets both have `virtualNetworkLinks`: the parent's type decides.
+                let kind = if suffix == "/virtualnetworklinks" && parent.contains("/dnsforwardingrulesets/") {
+                    "Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks"
+                } else {
+                    kind
+                };
                 return page(shared, uri, children(kind, parent).as_slice(), action);
             }
         }

@@ -34,7 +34,10 @@ fn demo_findings() -> BTreeSet<(String, String)> {
 /// The requests the collection plan should make for the demo estate at page size 2: pages of every
 /// subscription-scope list, the children of each registry and privatelink zone, the DNS zone groups of each
 /// registry private endpoint, one VMSS list per node resource group, one provider read per subscription, one
-/// service-tags read, one GET per referenced role definition.
+/// service-tags read, one GET per referenced role definition; and for the hub types the lists in the scanned
+/// subscription and the children of what they return (rule collection groups of each policy, endpoints of each
+/// resolver, rules and links of each ruleset). Reads by id of hub resources outside the scanned subscription are
+/// the caller's to add (`scan_hub` counts them request by request).
 pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
     let pages = |n: usize| n.div_ceil(page_size).max(1);
     let count = |t: &str| s["resources"][t].as_array().map(Vec::len).unwrap_or(0);
@@ -79,6 +82,54 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
     }
     n += 2 + 1 + 1; // node-group VMSS and VM lists, provider state, service tags
     n += count("Microsoft.Authorization/roleDefinitions");
+    n + hub_requests(s, page_size)
+}
+
+/// The hub branch's requests for what the scanned subscription lists: one list per hub type, then the children
+/// of each listed policy, resolver and ruleset.
+fn hub_requests(s: &Value, page_size: usize) -> usize {
+    let pages = |n: usize| n.div_ceil(page_size).max(1);
+    let scanned = format!("/subscriptions/{SUB}/").to_ascii_lowercase();
+    let listed = |t: &str| -> Vec<String> {
+        s["resources"][t]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["id"].as_str())
+            .filter(|id| id.to_ascii_lowercase().starts_with(&scanned))
+            .map(str::to_string)
+            .collect()
+    };
+    let child = |kind: &str, parent: &str| {
+        s["children"][kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["parentId"].as_str().map(|p| p.eq_ignore_ascii_case(parent)).unwrap_or(false))
+            .map(|c| c["value"].as_array().map(Vec::len).unwrap_or(0))
+            .unwrap_or(0)
+    };
+    let mut n = 0;
+    for t in [
+        "Microsoft.Network/azureFirewalls",
+        "Microsoft.Network/firewallPolicies",
+        "Microsoft.Network/ipGroups",
+        "Microsoft.Network/dnsResolvers",
+        "Microsoft.Network/dnsForwardingRulesets",
+    ] {
+        n += pages(listed(t).len());
+    }
+    for p in listed("Microsoft.Network/firewallPolicies") {
+        n += pages(child("Microsoft.Network/firewallPolicies/ruleCollectionGroups", &p));
+    }
+    for r in listed("Microsoft.Network/dnsResolvers") {
+        n += pages(child("Microsoft.Network/dnsResolvers/inboundEndpoints", &r))
+            + pages(child("Microsoft.Network/dnsResolvers/outboundEndpoints", &r));
+    }
+    for r in listed("Microsoft.Network/dnsForwardingRulesets") {
+        n += pages(child("Microsoft.Network/dnsForwardingRulesets/forwardingRules", &r))
+            + pages(child("Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks", &r));
+    }
     n
 }
 

@@ -61,6 +61,11 @@ impl Part {
         self.resources.entry(kind.to_string()).or_default().extend(items);
     }
 
+    /// The items of a top-level type read so far (for a branch that decides further requests from them).
+    pub(crate) fn items(&self, kind: &str) -> &[Value] {
+        self.resources.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
     /// One child collection, with its parent's id.
     pub(crate) fn child(&mut self, kind: &str, parent: String, value: Vec<Value>) {
         self.children.entry(kind.to_string()).or_default().push(ChildCollection { parent_id: parent, value });

@@ -16,6 +16,10 @@
 //! - `clients`: from a [`CollectConfig`] to connected clients (endpoints checked for https, transports,
 //!   retries, credential, SDK);
 //! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
+//! - `hub`: the hub-and-spoke branch of the plan: firewalls, policies, IP groups, resolvers and rulesets, also
+//!   in subscriptions the scan does not cover, found from what spokes route and resolve through;
+//! - `refs`: ids from ARM data checked before they become request paths, and the address arithmetic discovery
+//!   needs;
 //! - `assemble`: the branches' results merged into a deterministic snapshot with its metadata.
 
 mod arm;
@@ -24,8 +28,10 @@ mod auth;
 mod clients;
 mod cloud;
 mod gate;
+mod hub;
 mod plan;
 mod redact;
+mod refs;
 mod transport;
 
 pub use auth::AuthMethod;

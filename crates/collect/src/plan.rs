@@ -5,8 +5,10 @@
 //! are needed (replications and usages of registries, role assignments at each registry, links and A records
 //! of `privatelink` zones, DNS zone groups of registry private endpoints, the node VMSS of each cluster,
 //! provider state), then what those reference (role definitions, peered VNets and DNS zones outside the
-//! scope). The request count grows with resource types, registries and
-//! zones, not with the number of NSGs or NICs. Every request shares one concurrency bound.
+//! scope). The hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and
+//! follows route next hops and DNS servers into subscriptions the scan does not cover. The request count grows
+//! with resource types, registries, zones, policies, resolvers and rulesets, not with the number of NSGs, NICs
+//! or subnets. Every request shares one concurrency bound.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
@@ -15,6 +17,7 @@
 use super::arm::{Arm, ArmFailure};
 use super::assemble::{id_of, Part, Read};
 use super::clients::{raw_body, Clients};
+use super::refs::is_resource_id;
 use super::{CollectConfig, CollectError};
 use acr_audit_snapshot::ids::{id_key as key, parse_resource_id};
 use acr_audit_snapshot::{Listing, ResourceType, CHILDREN, RESOURCE_TYPES, TYPES};
@@ -51,12 +54,21 @@ impl SubscriptionList {
 
 /// The types read by a branch of their own, because what they return decides further requests (children,
 /// referenced resources). Every other subscription-listed type of the table is a plain list.
-const BRANCH_TYPES: [&str; 5] = [
+const BRANCH_TYPES: [&str; 12] = [
     TYPES.registries.key,
     TYPES.private_dns_zones.key,
     TYPES.private_endpoints.key,
     TYPES.managed_clusters.key,
+    // The hub branch (`hub`): VNets and route tables say what spokes point to, the hub types are what they
+    // point to, public IPs are what firewalls SNAT to.
     TYPES.virtual_networks.key,
+    TYPES.route_tables.key,
+    TYPES.public_ip_addresses.key,
+    TYPES.azure_firewalls.key,
+    TYPES.firewall_policies.key,
+    TYPES.ip_groups.key,
+    TYPES.dns_resolvers.key,
+    TYPES.dns_forwarding_rulesets.key,
 ];
 
 /// Every `Listing::Subscription` row of `types`, in table order.
@@ -105,31 +117,18 @@ fn zone_ids_of_group(group: &Value) -> Vec<String> {
 /// else: the id comes from ARM data and becomes a request path, so a query, a fragment, an escape or a dot
 /// segment is refused rather than sent.
 fn is_zone_id(id: &str) -> bool {
-    let segments: Vec<&str> = id.split('/').collect();
-    let safe = |s: &str| {
-        !s.is_empty() && s != "." && s != ".." && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.()".contains(c))
-    };
-    matches!(
-        segments.as_slice(),
-        ["", subs, s, rgs, rg, providers, ns, zones, name]
-            if subs.eq_ignore_ascii_case("subscriptions")
-                && rgs.eq_ignore_ascii_case("resourceGroups")
-                && providers.eq_ignore_ascii_case("providers")
-                && ns.eq_ignore_ascii_case("Microsoft.Network")
-                && zones.eq_ignore_ascii_case("privateDnsZones")
-                && [s, rg, name].iter().all(|x| safe(x))
-    )
+    is_resource_id(id, "Microsoft.Network", "privateDnsZones")
 }
 
 /// A child read's outcome: (child type, parent id, items).
-type ChildRead = (&'static str, String, Result<Vec<Value>, ArmFailure>);
+pub(crate) type ChildRead = (&'static str, String, Result<Vec<Value>, ArmFailure>);
 
 /// A child read.
 type ChildJob<'a> = futures::future::BoxFuture<'a, ChildRead>;
 
 /// Everything the branches share.
-struct Ctx<'a> {
-    arm: &'a Arm,
+pub(crate) struct Ctx<'a> {
+    pub(crate) arm: &'a Arm,
     network: &'a azure_mgmt_network::Client,
     registry: &'a azure_mgmt_containerregistry::Client,
     config: &'a CollectConfig,
@@ -163,7 +162,7 @@ impl Ctx<'_> {
 
     /// The subscription-scope list of a branch's own type (nothing when the table stops listing it per
     /// subscription; a unit test keeps every branch type subscription-listed).
-    async fn list_branch(&self, t: &ResourceType, part: &mut Part) -> Vec<Value> {
+    pub(crate) async fn list_branch(&self, t: &ResourceType, part: &mut Part) -> Vec<Value> {
         match SubscriptionList::of(t) {
             Some(list) => self.list_everywhere(list, part).await,
             None => Vec::new(),
@@ -371,7 +370,7 @@ impl Ctx<'_> {
     }
 
     /// Keep child lists, or their errors.
-    fn keep_children(&self, results: Vec<ChildRead>, part: &mut Part) {
+    pub(crate) fn keep_children(&self, results: Vec<ChildRead>, part: &mut Part) {
         for (kind, parent, result) in results {
             match result {
                 Ok(value) => part.child(kind, parent, value),
@@ -449,7 +448,7 @@ impl Ctx<'_> {
     }
 
     /// VNets, then the peered VNets outside the scope (another subscription), fetched by id when readable.
-    async fn vnets(&self) -> Part {
+    pub(crate) async fn vnets(&self) -> Part {
         let mut part = Part::default();
         let vnets = self.list_branch(&TYPES.virtual_networks, &mut part).await;
         let known: BTreeSet<String> = vnets.iter().map(|v| key(id_of(v))).collect();
@@ -562,9 +561,9 @@ pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Re
         subscriptions: sub_ids,
         service_tags_subscription,
     };
-    let (registries, zones, clusters, vnets, plain) =
-        futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.vnets(), ctx.plain_lists());
-    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, vnets, plain] })
+    let (registries, zones, clusters, hub, plain) =
+        futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.hub(), ctx.plain_lists());
+    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, hub, plain] })
 }
 
 #[cfg(test)]
@@ -595,6 +594,31 @@ mod tests {
         let mut want: Vec<&str> = expected.iter().map(|l| l.key).collect();
         want.sort_unstable();
         assert_eq!(read, want);
+    }
+
+    /// Every child row of the table is read by a branch: registries (replications, usages, role assignments),
+    /// zones (links, A records, DNS zone groups), hub (rule collection groups, resolver endpoints, ruleset rules
+    /// and links). A child row added to the table fails here until a branch reads it.
+    #[test]
+    fn every_child_row_of_the_table_is_read_by_a_branch() {
+        let read = [
+            CHILDREN.replications,
+            CHILDREN.usages,
+            CHILDREN.role_assignments,
+            CHILDREN.virtual_network_links,
+            CHILDREN.a_record_sets,
+            CHILDREN.private_dns_zone_groups,
+            CHILDREN.rule_collection_groups,
+            CHILDREN.inbound_endpoints,
+            CHILDREN.outbound_endpoints,
+            CHILDREN.forwarding_rules,
+            CHILDREN.ruleset_links,
+        ];
+        let mut read: Vec<&str> = read.iter().map(|c| c.key).collect();
+        read.sort_unstable();
+        let mut table: Vec<&str> = acr_audit_snapshot::CHILD_TYPES.iter().map(|c| c.key).collect();
+        table.sort_unstable();
+        assert_eq!(read, table);
     }
 
     /// The branches list their own type per subscription, so the table must keep them subscription-listed.
