@@ -10,6 +10,7 @@
 
 mod destination;
 mod dns;
+mod dns_chain;
 mod nsg;
 mod private_endpoint;
 mod registry_firewall;
