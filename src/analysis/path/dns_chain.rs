@@ -609,3 +609,7 @@ fn domain_matches(name: &str, domain: &str) -> bool {
     let name = normalise_domain(name);
     name == domain || name.ends_with(&format!(".{domain}"))
 }
+
+#[cfg(test)]
+#[path = "dns_chain_tests.rs"]
+mod tests;
