@@ -249,7 +249,11 @@ impl<'q, 'm> Walker<'q, 'm> {
             let cause = format!(
                 "{server} is Azure Firewall {} with its DNS proxy off{}: it answers no DNS query",
                 fw.name,
-                settings.source.as_deref().map(|s| format!(" (DNS settings of {s})")).unwrap_or_default()
+                settings
+                    .source
+                    .as_deref()
+                    .map(|s| format!(" (DNS settings of policy {})", s.rsplit('/').next().unwrap_or(s)))
+                    .unwrap_or_default()
             );
             return vec![Walk { hops, end: End::Nothing(cause) }];
         }
