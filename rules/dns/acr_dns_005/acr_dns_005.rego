@@ -25,8 +25,8 @@
 #   id: ACR-DNS-005
 #   severity: high
 #   symptoms:
-#     - "failed to authorize: failed to fetch anonymous token: unexpected status: 403 Forbidden"
-#     - "client with IP '<ip>' is not allowed access. Refer https://aka.ms/acr/firewall to grant access."
+#     - "nslookup <registry-host> answers <acr-public-ip> (canonical name <registry-host>.privatelink.azurecr.io) from the VNet's DNS server"
+#     - "unexpected status: 403 Forbidden"
 #   remediation:
 #     - az network private-dns link vnet create --resource-group {resource_resource_group} --zone-name privatelink.azurecr.io --name link-{vnet_name} --virtual-network {vnet_id} --registration-enabled false
 #     - nslookup {fqdn} {dns_server}
