@@ -347,11 +347,10 @@ impl<'q, 'm> Walker<'q, 'm> {
     /// that may be linked could not be read.
     fn forwarding_rule(&self, vnet_key: &str) -> Result<RuleMatch<'m>, String> {
         let model = self.model;
-        let subscription = parse_resource_id(vnet_key).subscription.unwrap_or_default().to_ascii_lowercase();
+        // A ruleset in any subscription may be linked to the VNet (hub rulesets are linked to spokes in other
+        // subscriptions), so a ruleset or ruleset-link list that could not be read anywhere leaves it unknown.
         for e in &model.errors {
-            let scope = id_key(&e.scope);
-            let unread_rulesets = e.resource_type.eq_ignore_ascii_case(RULESETS_TYPE)
-                && (vnet_key.starts_with(&scope) || scope == format!("/subscriptions/{subscription}"));
+            let unread_rulesets = e.resource_type.eq_ignore_ascii_case(RULESETS_TYPE);
             let unread_links = e.resource_type.eq_ignore_ascii_case(RULESET_LINKS_TYPE);
             if unread_rulesets || unread_links {
                 return Err(format!(
@@ -432,8 +431,11 @@ impl<'q, 'm> Walker<'q, 'm> {
             .iter()
             .find(|v| in_prefixes(&mut v.properties.address_space.address_prefixes.iter()))
         else {
+            let unread_vnets =
+                model.errors.iter().any(|e| e.resource_type.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks"));
             let cause = format!(
-                "{server} is in no VNet of the snapshot: an on-premises or other DNS server, whose forwarding ARM does not show"
+                "{server} is in no VNet of the snapshot: an on-premises or other DNS server, whose forwarding ARM does not show{}",
+                if unread_vnets { ", or in a VNet that could not be read" } else { "" }
             );
             return (DnsResponder::Unknown, End::Unknown(cause), None);
         };

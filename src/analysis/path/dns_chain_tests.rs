@@ -479,3 +479,15 @@ fn a_child_policy_inherits_the_dns_proxy_of_its_base_policy() {
     assert_eq!(p.dns.status, DnsStatus::NoAnswer);
     assert_eq!(p.dns.chains[0].hops[0].configured_by.as_deref(), Some(base.as_str()));
 }
+
+#[test]
+fn unread_forwarding_rulesets_leave_even_azure_dns_unknown() {
+    let mut s = estate();
+    s["errors"] = json!([{"scope": "/subscriptions/7a1b2c3d-4e5f-4a6b-9c8d-0e1f2a3b4c5d",
+        "resourceType": "Microsoft.Network/dnsForwardingRulesets", "status": 403, "code": "AuthorizationFailed", "message": "no"}]);
+    let f = facts(&s);
+    let p = login(&f);
+    assert_eq!(p.dns.status, DnsStatus::Unknown, "a ruleset there may be linked to the spoke: {:?}", p.dns);
+    assert_eq!(responders(p), vec![vec![DnsResponder::AzureDns]]);
+    assert!(p.dns.cause.as_deref().unwrap().contains("403"));
+}
