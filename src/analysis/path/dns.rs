@@ -28,7 +28,7 @@ const RECORDS_TYPE: &str = "Microsoft.Network/privateDnsZones/A";
 /// The DNS hop: what the endpoint's name resolves to from the client subnet's VNet, and which private
 /// addresses the registry's private endpoints serve for it (to spot stale records).
 pub(super) fn hop(
-    ctx: &PathContext<'_, '_>,
+    ctx: &mut PathContext<'_, '_>,
     subnet: &SubnetContext<'_>,
     registry: &RegistryFacts,
     endpoint: &Endpoint,
@@ -64,6 +64,10 @@ pub(super) fn hop(
         return facts;
     };
     let Some(vnet_key) = vnet_key else { return facts };
+    let cache_key = format!("{vnet_key}|{}|{}|{record_name}", id_key(&registry.id), endpoint.fqdn.to_ascii_lowercase());
+    if let Some(answer) = ctx.dns_answers.get(&cache_key) {
+        return answer.clone();
+    }
     let query = Query {
         fqdn: &endpoint.fqdn,
         private_name: format!("{record_name}.{}", ctx.cloud.private_link_zone),
@@ -78,7 +82,9 @@ pub(super) fn hop(
     } else {
         facts.custom_dns_servers.iter().flat_map(|server| walker.ask_from_client(server, &vnet_key)).collect()
     };
-    combine(facts.clone(), walks)
+    let answer = combine(facts.clone(), walks);
+    ctx.dns_answers.insert(cache_key, answer.clone());
+    answer
 }
 
 /// The answer a client gets from its chains.
