@@ -241,6 +241,13 @@ impl<'q, 'm> Walker<'q, 'm> {
             }
         };
         h.configured_by = settings.source.clone();
+        // The VNet of the firewall's `AzureFirewallSubnet`: where it asks Azure DNS.
+        let vnet = fw
+            .properties
+            .ip_configurations
+            .iter()
+            .find_map(|c| c.properties.subnet.as_ref())
+            .and_then(|s| vnet_key_of_subnet(&s.id));
         if !settings.proxy {
             h.responder = DnsResponder::Nothing;
             h.note = Some("DNS proxy is off: the firewall does not answer DNS queries".into());
@@ -258,12 +265,6 @@ impl<'q, 'm> Walker<'q, 'm> {
             return vec![Walk { hops, end: End::Nothing(cause) }];
         }
         if settings.servers.is_empty() {
-            let vnet = fw
-                .properties
-                .ip_configurations
-                .iter()
-                .find_map(|c| c.properties.subnet.as_ref())
-                .and_then(|s| vnet_key_of_subnet(&s.id));
             h.note = Some("DNS proxy on, no custom servers: the firewall forwards to Azure DNS from its VNet".into());
             return match vnet {
                 Some(v) => self.azure_dns_in(&v, h, path),
@@ -281,7 +282,8 @@ impl<'q, 'm> Walker<'q, 'm> {
         let mut next = path.to_vec();
         next.push(h);
         // Each server may be the one picked: every one is a chain of its own.
-        settings.servers.iter().flat_map(|s| self.ask(s, None, &next)).collect()
+        // (168.63.129.16 among them is Azure DNS from the firewall's VNet.)
+        settings.servers.iter().flat_map(|s| self.ask(s, vnet.as_deref(), &next)).collect()
     }
 
     /// Azure DNS in the VNet `vnet_key`, reached through `h`: a matching forwarding rule of a ruleset linked to the

@@ -319,6 +319,15 @@ fn firewall_dns_proxy_on_forwards_to_azure_dns_in_its_vnet_or_to_its_servers() {
     let p = login(&f);
     assert_eq!(p.dns.status, DnsStatus::Private);
     assert_eq!(responders(p), vec![vec![DnsResponder::FirewallProxy, DnsResponder::ResolverInbound]]);
+
+    // 168.63.129.16 among the proxy's servers is Azure DNS from the firewall's VNet.
+    let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
+    policies[0]["properties"]["dnsSettings"]["servers"] = json!(["168.63.129.16"]);
+    let f = facts(&s);
+    let p = login(&f);
+    assert_eq!(p.dns.status, DnsStatus::Private, "{:?}", p.dns);
+    assert_eq!(responders(p), vec![vec![DnsResponder::FirewallProxy, DnsResponder::AzureDns]]);
+    assert_eq!(p.dns.chains[0].hops[1].vnet.as_deref(), Some(hub_vnet().as_str()));
 }
 
 #[test]
