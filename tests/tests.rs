@@ -13,6 +13,7 @@ mod it {
     mod bad_input;
     mod ci_outputs;
     mod corpus;
+    mod dns_chain;
     mod dns_zones;
     mod egress_nodes;
     mod endpoint_routes_families;

@@ -7,7 +7,8 @@
 
 use super::escape::{mermaid_id, mermaid_label, terminal as t};
 use crate::analysis::{
-    BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
+    BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsChain, DnsChainHop, DnsStatus, NsgVerdictKind, PairFacts,
+    PathFacts, Reachable,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -72,8 +73,15 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 opt(d.zone.as_deref().map(last)),
                 opt(p.endpoint.private_link_record.as_deref())
             ),
+            DnsStatus::Public if !d.chains.is_empty() => format!(
+                "public address (no privatelink zone linked to VNet {}, where the DNS chain resolves)",
+                opt(d.resolved_in.as_deref().map(last))
+            ),
             DnsStatus::Public => "public address (no privatelink zone linked to the client VNet)".into(),
             DnsStatus::Unknown => format!("unknown: {}", t(d.cause.as_deref().unwrap_or("a zone could not be read"))),
+            DnsStatus::NoAnswer => {
+                format!("no answer: {}", t(d.cause.as_deref().unwrap_or("no DNS server on the chain answers")))
+            }
             _ => "storage account (public, by service tag)".into(),
         };
         writeln!(out, "{}{dns_line}", step("DNS"))?;
@@ -81,11 +89,10 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             writeln!(out, "                 stale: the private endpoint serves {}", list(&d.expected_addresses))?;
         }
         if !d.custom_dns_servers.is_empty() {
-            writeln!(
-                out,
-                "                 custom DNS servers {}: this is what Azure DNS would answer",
-                list(&d.custom_dns_servers)
-            )?;
+            writeln!(out, "                 custom DNS servers {}", list(&d.custom_dns_servers))?;
+        }
+        for chain in &d.chains {
+            write_chain(out, chain)?;
         }
         let dest = &p.destination;
         let dest_line = match dest.kind {
@@ -187,6 +194,63 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
     Ok(())
 }
 
+/// One DNS chain: a line per hop (what answers at the server, the rule or zone link it used), then the answer.
+fn write_chain(out: &mut dyn Write, chain: &DnsChain) -> std::io::Result<()> {
+    writeln!(out, "                 chain from {}:", t(&chain.server))?;
+    for h in &chain.hops {
+        writeln!(out, "                   {}", hop_text(h))?;
+        if let Some(note) = &h.note {
+            writeln!(out, "                     note: {}", t(note))?;
+        }
+    }
+    let answer = match chain.status {
+        DnsStatus::Private => format!("private {}", list(&chain.addresses)),
+        DnsStatus::Unknown | DnsStatus::NoAnswer => {
+            format!("{}: {}", chain.status, t(chain.cause.as_deref().unwrap_or("?")))
+        }
+        s => format!("{s} ({})", chain.answer),
+    };
+    writeln!(out, "                   => {answer}")
+}
+
+/// One hop of a DNS chain, every Azure value escaped.
+fn hop_text(h: &DnsChainHop) -> String {
+    let mut text = format!("{} {}", t(&h.server), h.responder);
+    if let Some(r) = &h.resource {
+        text.push_str(&format!(" {}", t(last(r))));
+    }
+    if let Some(c) = &h.configured_by {
+        text.push_str(&format!(" (settings of {})", t(last(c))));
+    }
+    if let Some(v) = &h.vnet {
+        text.push_str(&format!(" in VNet {}", t(last(v))));
+    }
+    if let Some(rule) = &h.forwarding_rule {
+        text.push_str(&format!(
+            ": forwarding rule {} ({}) to {}",
+            t(last(rule)),
+            opt(h.forwarding_domain.as_deref()),
+            list(&h.forwarded_to)
+        ));
+    } else if !h.forwarded_to.is_empty() {
+        text.push_str(&format!(": forwards to {}", list(&h.forwarded_to)));
+    }
+    if let Some(z) = &h.zone {
+        text.push_str(&format!(": zone {} via link {}", t(last(z)), opt(h.link.as_deref().map(last))));
+    }
+    text
+}
+
+/// The DNS node of a mermaid path: the status and, for custom DNS, each chain's servers and responders.
+fn dns_label(p: &PathFacts) -> String {
+    let mut label = format!("DNS: {}", p.dns.status);
+    for c in &p.dns.chains {
+        let hops: Vec<String> = c.hops.iter().map(|h| format!("{} {}", h.server, h.responder)).collect();
+        label.push_str(&format!("; {}", hops.join(" to ")));
+    }
+    label
+}
+
 /// Mermaid flowchart: one chain per path, the blocking hop styled `blocked` (red).
 pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "flowchart LR")?;
@@ -196,7 +260,7 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
     for (i, p) in paths.iter().enumerate() {
         let hops: Vec<(BlockedAt, String)> = vec![
             // Each hop a path can be blocked at, in the order traffic meets them.
-            (BlockedAt::Dns, format!("DNS: {}", p.dns.status)),
+            (BlockedAt::Dns, dns_label(p)),
             (
                 BlockedAt::Peering,
                 format!(

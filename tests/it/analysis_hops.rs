@@ -338,11 +338,11 @@ fn dns_stale_record_and_custom_dns_are_reported() {
     s["children"]["Microsoft.Network/privateDnsZones/A"][0]["value"][0]["properties"]["aRecords"] =
         json!([{"ipv4Address": "10.0.1.99"}]);
     named(resources(&mut s, "Microsoft.Network/virtualNetworks"), "vnet-aks-prod-eastus")["properties"]
-        ["dhcpOptions"]["dnsServers"] = json!(["10.0.0.68"]);
+        ["dhcpOptions"]["dnsServers"] = json!(["168.63.129.16"]);
     let f = prod(&s);
     let login = path_of(&f, "login");
     assert!(login.dns.stale);
-    assert_eq!(login.dns.custom_dns_servers, vec!["10.0.0.68"]);
+    assert_eq!(login.dns.custom_dns_servers, vec!["168.63.129.16"]);
 }
 
 // ---- Registry firewall ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema_and_carries_each_finding() {
     assert_valid_sarif(&path("tests/schemas/sarif-schema-2.1.0.json"), &sarif);
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-    assert_eq!(rules.len(), 27, "one reportingDescriptor per rule");
+    assert_eq!(rules.len(), 29, "one reportingDescriptor per rule");
     let net006 = rules.iter().find(|r| r["id"] == "ACR-NET-006").unwrap();
     assert_eq!(net006["properties"]["security-severity"], "8.0");
     assert!(net006["help"]["markdown"].as_str().unwrap().contains("az network vnet peering"));
@@ -56,7 +56,7 @@ fn junit_parses_and_carries_each_finding() {
     let (code, xml, _) = run(&[os("eval"), demo().as_os_str(), os("--format"), os("junit")]);
     assert_eq!(code, 1);
     let report = quick_junit::Report::deserialize_from_str(&xml).expect("valid JUnit XML");
-    assert_eq!(report.test_suites.len(), 27);
+    assert_eq!(report.test_suites.len(), 29);
     let failures: Vec<_> = report
         .test_suites
         .iter()

@@ -3,7 +3,8 @@
 # description: |
 #   ## What it does
 #   For a client that pulls from a registry with an approved private endpoint, flags the client VNet when no
-#   `privatelink.azurecr.io` zone is linked to it and it uses Azure-provided DNS.
+#   `privatelink.azurecr.io` zone is linked to it and it uses Azure-provided DNS (no custom DNS servers, no
+#   forwarding ruleset rule sending the query elsewhere: ACR-DNS-005 covers those chains).
 #
 #   ## Why is this bad?
 #   Name resolution from that VNet ignores the private zone and returns the registry's public address. With
@@ -34,6 +35,8 @@ deny contains finding if {
 	path.dns.status == "public"
 	path.dns.answer == "public"
 	count(path.dns.custom_dns_servers) == 0
+	# A forwarding ruleset linked to the VNet sends the query elsewhere: ACR-DNS-005 judges that chain.
+	count(object.get(path.dns, "chains", [])) == 0
 	reg := h.registry_by_id(path.registry)
 	h.has_approved_private_endpoint(reg)
 	not h.unread("Microsoft.Network/privateDnsZones/virtualNetworkLinks")

@@ -40,8 +40,8 @@ deny contains finding if {
 	not h.unread("Microsoft.Network/privateDnsZones/A")
 	finding := {
 		"msg": sprintf(
-			"Zone %s is linked to %s's VNet but has no A record %s: %s does not resolve (NXDOMAIN)",
-			[h.last(path.dns.zone), path.client_name, path.endpoint.private_link_record, path.endpoint.fqdn],
+			"Zone %s is linked to %s but has no A record %s: %s does not resolve (NXDOMAIN)",
+			[h.last(path.dns.zone), where(path), path.endpoint.private_link_record, path.endpoint.fqdn],
 		),
 		"resource": path.dns.zone,
 		"registry": path.registry,
@@ -59,8 +59,8 @@ deny contains finding if {
 	not h.unread("Microsoft.Network/privateDnsZones/A")
 	finding := {
 		"msg": sprintf(
-			"Zone %s is linked to %s's VNet but has no A record %s: %s falls back to its public address, where the registry refuses the client (%s)",
-			[h.last(path.dns.zone), path.client_name, path.endpoint.private_link_record, path.endpoint.fqdn, path.firewall.reason],
+			"Zone %s is linked to %s but has no A record %s: %s falls back to its public address, where the registry refuses the client (%s)",
+			[h.last(path.dns.zone), where(path), path.endpoint.private_link_record, path.endpoint.fqdn, path.firewall.reason],
 		),
 		"resource": path.dns.zone,
 		"registry": path.registry,
@@ -90,3 +90,16 @@ deny contains finding if {
 expected(path) := path.dns.expected_addresses[0] if count(path.dns.expected_addresses) > 0
 
 expected(path) := "<private-endpoint-ip>" if count(path.dns.expected_addresses) == 0
+
+# The VNet whose Azure DNS answered: the client's own, or the one its DNS chain resolves in.
+where(path) := sprintf("%s's VNet", [path.client_name]) if count(object.get(path.dns, "chains", [])) == 0
+
+where(path) := sprintf("VNet %s (where %s's DNS chain resolves)", [h.last(path.dns.resolved_in), path.client_name]) if {
+	count(object.get(path.dns, "chains", [])) > 0
+	object.get(path.dns, "resolved_in", null) != null
+}
+
+where(path) := sprintf("the VNets where %s's DNS chains resolve", [path.client_name]) if {
+	count(object.get(path.dns, "chains", [])) > 0
+	object.get(path.dns, "resolved_in", null) == null
+}

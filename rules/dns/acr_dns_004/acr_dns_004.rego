@@ -2,12 +2,15 @@
 # title: Client VNet uses custom DNS servers
 # description: |
 #   ## What it does
-#   For a client of a registry with private endpoints, flags a client VNet configured with custom DNS servers.
+#   For a client of a registry with private endpoints, flags a client VNet whose custom DNS servers lead, on
+#   at least one chain, somewhere acr-audit cannot follow: a DNS server outside every VNet of the snapshot
+#   (on-premises), or one in a scope that could not be read. Chains acr-audit can follow (resolver inbound
+#   endpoints, firewall DNS proxies, DNS VMs) are judged by ACR-DNS-005 and ACR-DNS-006 instead.
 #
 #   ## Why is this bad?
 #   Private DNS zone links apply only to Azure-provided DNS. Whether the registry resolves privately depends on
-#   the custom servers forwarding `azurecr.io` (or `privatelink.azurecr.io`) to 168.63.129.16, which ARM cannot
-#   show; acr-audit's DNS verdict for this VNet is an assumption.
+#   how that server forwards `azurecr.io` (or `privatelink.azurecr.io`), which ARM cannot show: acr-audit's
+#   DNS verdict for this VNet is unknown.
 #
 #   ## Fix
 #   Check the forwarders (or a Private Resolver ruleset) resolve the registry to its private endpoint.
@@ -31,18 +34,20 @@ deny contains finding if {
 	some path in input.paths
 	path.endpoint.kind == "login"
 	count(path.dns.custom_dns_servers) > 0
+	some chain in path.dns.chains
+	chain.status == "unknown"
 	reg := h.registry_by_id(path.registry)
 	count(reg.private_endpoint_connections) > 0
 	vnet := substring(path.subnet, 0, indexof(lower(path.subnet), "/subnets/"))
 	finding := {
 		"msg": sprintf(
-			"VNet %s (client %s) uses custom DNS servers %s: the privatelink zone link alone does not decide how %s resolves",
-			[h.last(vnet), path.client_name, concat(", ", path.dns.custom_dns_servers), path.endpoint.fqdn],
+			"VNet %s (client %s) uses custom DNS servers %s: how %s resolves through %s is not known (%s)",
+			[h.last(vnet), path.client_name, concat(", ", path.dns.custom_dns_servers), path.endpoint.fqdn, chain.server, chain.cause],
 		),
 		"resource": vnet,
 		"registry": path.registry,
 		"client": path.client,
-		"params": {"fqdn": path.endpoint.fqdn, "dns_server": path.dns.custom_dns_servers[0], "vnet_id": vnet},
-		"evidence": {"dns_servers": path.dns.custom_dns_servers, "azure_dns_answer": path.dns.status},
+		"params": {"fqdn": path.endpoint.fqdn, "dns_server": chain.server, "vnet_id": vnet},
+		"evidence": {"dns_servers": path.dns.custom_dns_servers, "chain": chain},
 	}
 }

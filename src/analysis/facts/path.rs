@@ -2,8 +2,9 @@
 
 use super::pair::PeeringFacts;
 use super::vocabulary::{
-    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsStatus, EndpointKind,
-    EndpointService, FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
+    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsResponder, DnsStatus,
+    EndpointKind, EndpointService, FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable,
+    RouteOrigin,
 };
 use serde::Serialize;
 
@@ -33,8 +34,15 @@ pub struct DnsFacts {
     /// Where that answer comes from: `private_record`, `public_fallback`, `nxdomain`, `public`, `unknown`,
     /// `not_applicable`.
     pub answer: DnsAnswer,
-    /// Custom DNS servers of the client VNet; non-empty means the status is what Azure DNS would answer.
+    /// Custom DNS servers of the client VNet (`dhcpOptions.dnsServers`); non-empty means the answer comes from
+    /// the chains in `chains`.
     pub custom_dns_servers: Vec<String>,
+    /// The VNet whose Azure DNS gave the answer: the client VNet without custom servers, the VNet at the end of
+    /// the custom DNS chain otherwise; null when no chain reached Azure DNS or the chains disagree.
+    pub resolved_in: Option<String>,
+    /// One chain per way a query can go from the client VNet's custom DNS servers to an answer (empty without
+    /// custom servers): each client DNS server, and each server a firewall's proxy picks among.
+    pub chains: Vec<DnsChain>,
     /// The linked privatelink zone, if any.
     pub zone: Option<String>,
     /// The virtual network link of that zone to the client VNet.
@@ -51,6 +59,54 @@ pub struct DnsFacts {
     pub expected_addresses: Vec<String>,
     /// The record holds none of the expected addresses.
     pub stale: bool,
+}
+
+/// One way a query goes from a client VNet's DNS server to an answer, hop by hop.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DnsChain {
+    /// The client VNet's DNS server the chain starts at.
+    pub server: String,
+    /// Each server asked, in order.
+    pub hops: Vec<DnsChainHop>,
+    /// The chain's answer: `private`, `nxdomain`, `public`, `unknown` or `no_answer`.
+    pub status: DnsStatus,
+    /// Where that answer comes from (as `DnsFacts.answer`).
+    pub answer: DnsAnswer,
+    /// The VNet whose Azure DNS answered at the end of the chain.
+    pub resolved_in: Option<String>,
+    /// The linked privatelink zone that answered there, if any.
+    pub zone: Option<String>,
+    /// Addresses of the answer (private answers).
+    pub addresses: Vec<String>,
+    /// Why the chain's answer is `unknown` or `no_answer`.
+    pub cause: Option<String>,
+}
+
+/// One server of a DNS chain: what answers at its address and what it did with the query.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DnsChainHop {
+    /// The address asked.
+    pub server: String,
+    /// `resolver_inbound`, `firewall_proxy`, `dns_vm`, `unknown` or `nothing`.
+    pub responder: DnsResponder,
+    /// The resolver inbound endpoint, firewall or NIC at the address.
+    pub resource: Option<String>,
+    /// The resolver, or the firewall policy whose DNS settings apply.
+    pub configured_by: Option<String>,
+    /// The VNet where this server resolves through Azure DNS (its zone links and linked rulesets apply).
+    pub vnet: Option<String>,
+    /// The forwarding rule that sent the query on (a ruleset linked to `vnet`).
+    pub forwarding_rule: Option<String>,
+    /// The rule's domain (`azurecr.io.`, `privatelink.azurecr.io.`).
+    pub forwarding_domain: Option<String>,
+    /// Where the query went next: the rule's targets, or the firewall proxy's servers.
+    pub forwarded_to: Vec<String>,
+    /// The privatelink zone linked to `vnet` that answered, when this hop resolved.
+    pub zone: Option<String>,
+    /// That zone's link to `vnet`.
+    pub link: Option<String>,
+    /// What acr-audit assumed or could not know here.
+    pub note: Option<String>,
 }
 
 /// Where the traffic is headed after DNS.

@@ -240,6 +240,9 @@ closed_vocabulary! {
         Public = "public",
         NotApplicable = "not_applicable",
         Unknown = "unknown",
+        /// The VNet's custom DNS servers all lead to something that answers no query (a firewall without DNS
+        /// proxy, an address nothing holds): no name resolves.
+        NoAnswer = "no_answer",
     }
 }
 
@@ -258,6 +261,26 @@ closed_vocabulary! {
         Unknown = "unknown",
         /// Not resolved through a privatelink zone (storage endpoints).
         NotApplicable = "not_applicable",
+        /// Nothing answers at the end of every custom DNS chain.
+        NoAnswer = "no_answer",
+    }
+}
+
+closed_vocabulary! {
+    /// What answers at one DNS server address of a custom DNS chain (see `docs/facts.md`).
+    DnsResponder {
+        /// Azure-provided DNS (168.63.129.16) in `vnet`: its linked rulesets, then its zone links.
+        AzureDns = "azure_dns",
+        /// A DNS Private Resolver inbound endpoint: resolution happens in the resolver's VNet.
+        ResolverInbound = "resolver_inbound",
+        /// An Azure Firewall with its DNS proxy on: it forwards to its DNS servers, or to Azure DNS.
+        FirewallProxy = "firewall_proxy",
+        /// A VM's NIC: assumed to forward to Azure DNS from its own VNet.
+        DnsVm = "dns_vm",
+        /// Outside what the snapshot shows (on-premises, another tenant) or in a scope that could not be read.
+        Unknown = "unknown",
+        /// Nothing answers: an Azure Firewall without DNS proxy, or an address nothing holds.
+        Nothing = "nothing",
     }
 }
 

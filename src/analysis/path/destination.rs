@@ -29,7 +29,9 @@ pub(super) fn hop(ctx: &mut PathContext<'_, '_>, dns: &DnsFacts, endpoint: &Endp
                 .fold(IpSet::empty(), |acc, a| acc.union(&IpSet::from_addr(a)));
             (facts(DestinationKind::PrivateIp, None, &set), set)
         }
-        DnsStatus::Nxdomain => (facts(DestinationKind::None, None, &IpSet::empty()), IpSet::empty()),
+        DnsStatus::Nxdomain | DnsStatus::NoAnswer => {
+            (facts(DestinationKind::None, None, &IpSet::empty()), IpSet::empty())
+        }
         // The answer hinges on a zone that could not be read: nobody knows where the traffic goes.
         DnsStatus::Unknown => (facts(DestinationKind::Unknown, None, &IpSet::empty()), IpSet::empty()),
         _ => {

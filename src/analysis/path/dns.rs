@@ -1,15 +1,18 @@
-//! The DNS hop: what a registry endpoint's name resolves to from a client VNet, computed from private DNS zones.
+//! The DNS hop: what a registry endpoint's name resolves to from a client VNet, computed from private DNS zones
+//! and, when the VNet names custom DNS servers, from the chain of servers behind them ([`super::dns_chain`]).
 //!
-//! With Azure-provided DNS (no custom servers on the VNet): a `privatelink` zone linked to the VNet answers
-//! with its A record (private path), or with NXDOMAIN when it lacks the record, unless the link's
-//! `resolutionPolicy` is `NxDomainRedirect`, which falls back to public resolution
+//! With Azure-provided DNS (168.63.129.16) in a VNet: a DNS forwarding ruleset linked to the VNet whose rule
+//! matches the name sends the query to the rule's targets (the chain follows them); otherwise a `privatelink`
+//! zone linked to the VNet answers with its A record (private path), or with NXDOMAIN when it lacks the record,
+//! unless the link's `resolutionPolicy` is `NxDomainRedirect`, which falls back to public resolution
 //! (<https://learn.microsoft.com/azure/dns/private-dns-fallback>); without a linked zone the name resolves
 //! publicly. ARM refuses to link a VNet to two zones with the same (overlapping) name, so a readable linked
 //! zone is the answer; without one, a zone of that name that could not be read (a 403 on a zone a private endpoint's DNS
 //! zone group names, often in a hub subscription) might be the linked one, and the answer is `unknown`.
-//! With custom DNS servers the answer depends on their forwarding, which ARM cannot show: the facts carry the
-//! servers and what Azure DNS would answer, and say that it is an assumption.
+//! With custom DNS servers, each server's chain is followed to the VNet whose Azure DNS answers (a resolver's,
+//! a firewall's, a DNS VM's), and the chains' answers are combined (see [`combine`]).
 
+use super::dns_chain::{End, Query, Walk, Walker};
 use super::{Judgement, PathContext, SubnetContext};
 use crate::analysis::facts::{
     BlockedAt, DnsAnswer, DnsFacts, DnsStatus, Endpoint, EndpointKind, Reachable, RegistryFacts,
@@ -25,7 +28,7 @@ const RECORDS_TYPE: &str = "Microsoft.Network/privateDnsZones/A";
 /// The DNS hop: what the endpoint's name resolves to from the client subnet's VNet, and which private
 /// addresses the registry's private endpoints serve for it (to spot stale records).
 pub(super) fn hop(
-    ctx: &PathContext<'_, '_>,
+    ctx: &mut PathContext<'_, '_>,
     subnet: &SubnetContext<'_>,
     registry: &RegistryFacts,
     endpoint: &Endpoint,
@@ -44,6 +47,8 @@ pub(super) fn hop(
         status: DnsStatus::Public,
         answer: DnsAnswer::Public,
         custom_dns_servers,
+        resolved_in: None,
+        chains: vec![],
         zone: None,
         link: None,
         unread_zones: vec![],
@@ -59,7 +64,145 @@ pub(super) fn hop(
         return facts;
     };
     let Some(vnet_key) = vnet_key else { return facts };
-    resolve(ctx.model, &vnet_key, record_name, ctx.cloud.private_link_zone, registry, &mut facts);
+    let cache_key = format!("{vnet_key}|{}|{}|{record_name}", id_key(&registry.id), endpoint.fqdn.to_ascii_lowercase());
+    if let Some(answer) = ctx.dns_answers.get(&cache_key) {
+        return answer.clone();
+    }
+    let query = Query {
+        fqdn: &endpoint.fqdn,
+        private_name: format!("{record_name}.{}", ctx.cloud.private_link_zone),
+        record_name,
+        zone_name: ctx.cloud.private_link_zone,
+        registry,
+        base: &facts,
+    };
+    let walker = Walker::new(ctx.model, &ctx.responders, &query);
+    let walks: Vec<Walk> = if facts.custom_dns_servers.is_empty() {
+        walker.azure_dns_of_client(&vnet_key)
+    } else {
+        facts.custom_dns_servers.iter().flat_map(|server| walker.ask_from_client(server, &vnet_key)).collect()
+    };
+    let answer = combine(facts.clone(), walks);
+    ctx.dns_answers.insert(cache_key, answer.clone());
+    answer
+}
+
+/// The answer a client gets from its chains.
+///
+/// - Without custom DNS servers and without a forwarding rule on the way, the client VNet's own Azure DNS
+///   answer, with no chain recorded (as before custom DNS chains were followed).
+/// - Chains that end where nothing answers are left out when another chain answers: forwarders move on to a
+///   server that responds (a ruleset rule uses its first target "unless it doesn't respond", and the Azure
+///   Firewall DNS proxy "stops using a detected unhealthy server":
+///   <https://learn.microsoft.com/azure/dns/private-resolver-endpoints-rulesets#rule-processing>,
+///   <https://learn.microsoft.com/azure/firewall/dns-settings#high-availability-failover>), and client resolvers
+///   retry the VNet's next server after a timeout. When no chain answers, no name resolves (`no_answer`).
+/// - A chain that leaves what the snapshot shows (on-premises) or hinges on something unread makes the answer
+///   `unknown`.
+/// - Chains that answer differently make it `unknown` too: a client may use any of its VNet's servers, and a
+///   firewall proxy with several servers picks one at random
+///   (<https://learn.microsoft.com/azure/firewall/dns-settings#dns-servers>), so no single answer is the
+///   client's. Each chain stays in the facts, so a rule can still name the one that resolves publicly.
+fn combine(mut facts: DnsFacts, walks: Vec<Walk>) -> DnsFacts {
+    let plain = facts.custom_dns_servers.is_empty()
+        && walks.len() == 1
+        && walks[0].hops.len() == 1
+        && walks[0].hops[0].forwarding_rule.is_none();
+    if plain {
+        if let End::Resolved(resolved) = &walks[0].end {
+            let mut out = (**resolved).clone();
+            out.custom_dns_servers = facts.custom_dns_servers;
+            return out;
+        }
+    }
+    facts.chains = walks.iter().map(Walk::to_chain).collect();
+    let answering: Vec<&Walk> = walks.iter().filter(|w| !matches!(w.end, End::Nothing(_))).collect();
+    if answering.is_empty() {
+        facts.status = DnsStatus::NoAnswer;
+        facts.answer = DnsAnswer::NoAnswer;
+        facts.cause = Some(causes(walks.iter()));
+        return facts;
+    }
+    let resolved: Vec<&DnsFacts> = answering
+        .iter()
+        .filter_map(|w| match &w.end {
+            End::Resolved(f) if f.status != DnsStatus::Unknown => Some(&**f),
+            _ => None,
+        })
+        .collect();
+    if resolved.len() < answering.len() {
+        facts.status = DnsStatus::Unknown;
+        facts.answer = DnsAnswer::Unknown;
+        for w in &answering {
+            if let End::Resolved(f) = &w.end {
+                for z in &f.unread_zones {
+                    if !facts.unread_zones.contains(z) {
+                        facts.unread_zones.push(z.clone());
+                    }
+                }
+            }
+        }
+        facts.cause = Some(causes(
+            answering.iter().copied().filter(|w| !matches!(&w.end, End::Resolved(f) if f.status != DnsStatus::Unknown)),
+        ));
+        return facts;
+    }
+    let first = resolved[0];
+    let key = |f: &DnsFacts| {
+        let mut a = f.addresses.clone();
+        a.sort();
+        (f.status, f.answer, a)
+    };
+    if resolved.iter().all(|f| key(f) == key(first)) {
+        let mut out = first.clone();
+        out.custom_dns_servers = facts.custom_dns_servers;
+        out.chains = facts.chains;
+        if !resolved.iter().all(|f| f.resolved_in == first.resolved_in) {
+            out.resolved_in = None;
+        }
+        return out;
+    }
+    facts.status = DnsStatus::Unknown;
+    facts.answer = DnsAnswer::Unknown;
+    let answers: Vec<String> = facts
+        .chains
+        .iter()
+        .filter(|c| c.status != DnsStatus::NoAnswer)
+        .map(|c| {
+            let what = if c.addresses.is_empty() { c.answer.to_string() } else { c.addresses.join(", ") };
+            format!("{} answers {what}", c.server)
+        })
+        .collect();
+    facts.cause = Some(format!(
+        "the DNS chains answer differently ({}): a client may use any of its VNet's DNS servers, so its answer is not known",
+        answers.join("; ")
+    ));
+    facts
+}
+
+/// The causes of chains that did not resolve, joined.
+fn causes<'w>(walks: impl Iterator<Item = &'w Walk>) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for w in walks {
+        let cause = match &w.end {
+            End::Unknown(c) | End::Nothing(c) => c.clone(),
+            End::Resolved(f) => f.cause.clone().unwrap_or_default(),
+        };
+        let text = format!("via {}: {cause}", w.server());
+        if !out.contains(&text) {
+            out.push(text);
+        }
+    }
+    out.join("; ")
+}
+
+/// What Azure DNS answers for `query` from the VNet `vnet_key` (lower-cased id) through its privatelink zone
+/// links: a fresh copy of the query's base facts with the answer filled in and `resolved_in` set.
+pub(super) fn azure_dns(model: &Model, vnet_key: &str, query: &Query<'_>) -> DnsFacts {
+    let mut facts = query.base.clone();
+    facts.resolved_in =
+        Some(model.virtual_network(vnet_key).map(|v| v.id.clone()).unwrap_or_else(|| vnet_key.to_string()));
+    resolve(model, vnet_key, query.record_name, query.zone_name, query.registry, &mut facts);
     facts
 }
 
@@ -67,7 +210,10 @@ pub(super) fn hop(
 /// an answer that hinges on a zone that could not be read leaves the path unknown.
 pub(super) fn judge(dns: &DnsFacts) -> Judgement {
     match dns.status {
-        DnsStatus::Nxdomain => Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Dns },
+        // No server on the chain answers: no name resolves.
+        DnsStatus::Nxdomain | DnsStatus::NoAnswer => {
+            Judgement::Blocked { reachable: Reachable::No, at: BlockedAt::Dns }
+        }
         DnsStatus::Unknown => Judgement::Unknown,
         _ => Judgement::Pass,
     }
@@ -160,7 +306,7 @@ fn set_unknown(facts: &mut DnsFacts, zones: Vec<(String, Option<&ArmError>)>) {
     facts.cause = Some(causes.join("; "));
 }
 
-fn describe(e: &ArmError) -> String {
+pub(super) fn describe(e: &ArmError) -> String {
     match (e.status, e.code.as_deref()) {
         (Some(s), Some(c)) => format!("{s} {c}"),
         (Some(s), None) => s.to_string(),
@@ -170,7 +316,7 @@ fn describe(e: &ArmError) -> String {
 }
 
 /// The recorded error, of one of `types`, whose scope covers `id`.
-fn read_error<'m>(model: &'m Model, id: &str, types: &[&str]) -> Option<&'m ArmError> {
+pub(super) fn read_error<'m>(model: &'m Model, id: &str, types: &[&str]) -> Option<&'m ArmError> {
     let key = id_key(id);
     model
         .errors

@@ -10,6 +10,7 @@
 
 mod destination;
 mod dns;
+mod dns_chain;
 mod nsg;
 mod private_endpoint;
 mod registry_firewall;
@@ -36,6 +37,9 @@ pub(crate) struct PathContext<'m, 'r> {
     pub endpoints_by_vnet: EndpointsByVnet<'m>,
     /// What holds a private address (route next hops, DNS servers): firewalls, resolver endpoints, NICs.
     pub responders: Responders<'m>,
+    /// DNS answers already worked out, by client VNet, registry and name: every subnet and client of a VNet
+    /// gets the same answer, so its DNS chain is followed once.
+    pub dns_answers: std::collections::HashMap<String, DnsFacts>,
 }
 
 /// What every hop of one client subnet shares: the subnet, its VNet, its effective routes, the client's source

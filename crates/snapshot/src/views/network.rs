@@ -77,6 +77,10 @@ pub struct SubnetProperties {
     pub service_endpoints: Vec<ServiceEndpoint>,
     /// `Enabled` / `Disabled` / `NetworkSecurityGroupEnabled` / `RouteTableEnabled`.
     pub private_endpoint_network_policies: Option<String>,
+    /// Every IP configuration in the subnet, by id (NICs, load balancer frontends, gateways; ARM omits the list
+    /// when the subnet holds none, as in `VirtualNetworkGetWithSubnetDelegation.json`). The DNS chain reads it
+    /// to tell an address nothing holds from one held by a resource the snapshot does not read.
+    pub ip_configurations: Vec<SubResource>,
 }
 
 /// One `serviceEndpoints` entry.
