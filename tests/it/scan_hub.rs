@@ -388,6 +388,12 @@ fn the_hub_in_unscanned_subscriptions_is_found_from_the_spoke_and_read_by_id() {
     let outside = outside_requests(&fake);
     assert_eq!(outside.iter().cloned().collect::<BTreeSet<_>>(), hub_reads(), "{outside:#?}");
     assert_eq!(outside.len(), hub_reads().len(), "no hub read twice: {outside:#?}");
+    // The scanned subscription's resolvers and rulesets are listed once, as every scanned list is.
+    for t in ["dnsResolvers", "dnsForwardingRulesets"] {
+        let list = format!("/subscriptions/{APP}/providers/Microsoft.Network/{t}").to_ascii_lowercase();
+        let n = fake.requests().iter().filter(|(_, p)| p.to_ascii_lowercase().split('?').next() == Some(&list)).count();
+        assert_eq!(n, 1, "{t}");
+    }
     // Reads only: nothing a Reader could not send.
     assert!(fake.requests().iter().all(|(m, _)| m == "GET"), "{:#?}", fake.requests());
     assert_eq!(fake.requests().len(), expected_requests(&estate, 2) + hub_reads().len(), "{:#?}", fake.requests());
@@ -447,8 +453,10 @@ fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
         assert!(ids(&snap, kind).is_empty(), "{kind}: {:?}", ids(&snap, kind));
     }
     let outside: BTreeSet<(String, String)> = outside_requests(&fake).into_iter().collect();
-    let want: BTreeSet<(String, String)> =
-        [hub_vnet(), firewall(), resolvers, rulesets].into_iter().map(|p| ("GET".to_string(), p.to_ascii_lowercase())).collect();
+    let want: BTreeSet<(String, String)> = [hub_vnet(), firewall(), resolvers, rulesets]
+        .into_iter()
+        .map(|p| ("GET".to_string(), p.to_ascii_lowercase()))
+        .collect();
     assert_eq!(outside, want);
     // The model says the resolver and the rulesets of the connectivity subscription are unread, not absent.
     let file = tempfile::NamedTempFile::new().unwrap();

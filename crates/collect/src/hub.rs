@@ -428,7 +428,8 @@ mod tests {
         second["id"] = json!(format!("{HUB}/virtualNetworks/vnet-hub-westus"));
         second["properties"]["subnets"][1]["properties"]["addressPrefixes"] = json!(["10.1.2.0/28"]);
         let mut other = hub_vnet();
-        other["id"] = json!(format!("{}/virtualNetworks/vnet-hub", HUB.replace(CONN, "c0ffee00-0000-4000-8000-000000000009")));
+        other["id"] =
+            json!(format!("{}/virtualNetworks/vnet-hub", HUB.replace(CONN, "c0ffee00-0000-4000-8000-000000000009")));
         other["properties"]["subnets"][1]["properties"]["addressPrefixes"] = json!(["10.2.2.0/28"]);
         let w = discover(
             &[hub_vnet(), second, other, spoke(&["10.0.2.4", "10.0.2.5", "10.1.2.4", "10.2.2.4"])],

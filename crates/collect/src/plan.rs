@@ -177,7 +177,12 @@ impl Ctx<'_> {
 
     /// The subscription-scope list of a branch's own type in subscriptions the scan does not cover (the hub
     /// branch's connectivity subscriptions), the same paged list as in a scanned one.
-    pub(crate) async fn list_branch_in(&self, t: &ResourceType, subscriptions: &[String], part: &mut Part) -> Vec<Value> {
+    pub(crate) async fn list_branch_in(
+        &self,
+        t: &ResourceType,
+        subscriptions: &[String],
+        part: &mut Part,
+    ) -> Vec<Value> {
         match SubscriptionList::of(t) {
             Some(list) => self.list_in(list, subscriptions, part).await,
             None => Vec::new(),
