@@ -486,6 +486,12 @@ fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
         let m = message(&conn_scope, kind);
         assert!(m.contains(&format!("needs {kind}/read")) && m.contains("DNS chain"), "{m}");
     }
+    // Unread is not absent: no DNS chain or firewall finding is made from what could not be read.
+    let fired: BTreeSet<String> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect();
+    for rule in ["ACR-DNS-005", "ACR-DNS-006", "ACR-FW-001"] {
+        assert!(!fired.contains(rule), "{rule}: {fired:?}");
+    }
 }
 
 #[test]
