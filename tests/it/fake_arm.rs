@@ -5,6 +5,8 @@
 //! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay;
 //! and hostile answers ([`Action`]): a `nextLink` to another origin, a repeating or endless `nextLink`, an
 //! oversize page or token, an error message that reflects the request's `Authorization` header.
+//! Only GETs are answered (what Reader's `*/read` allows): any other method gets 405, so a collector that needed
+//! an action Reader does not grant would show it as an error here.
 //! The code under test is the real binary or library, pointed here with `AZURE_AUTHORITY_HOST` and the ARM
 //! endpoint override.
 #![allow(dead_code)]
@@ -181,48 +183,6 @@ impl Estate {
             })
             .collect();
         Estate { subscriptions, by_type, by_id, children, service_tags: s["serviceTags"][0].clone(), providers }
-    }
-}
-
-/// What a by-VNet list of the dnsresolver API returns.
-#[derive(Debug, Clone, Copy)]
-enum VnetListing {
-    /// `{"id"}` of each resolver whose `properties.virtualNetwork` is the VNet.
-    Resolvers,
-    /// `{"id", "properties": {"virtualNetworkLink": {"id"}}}` of each ruleset with a link to the VNet.
-    Rulesets,
-}
-
-impl Estate {
-    /// The answer of `POST {vnet}/listDnsResolvers` or `/listDnsForwardingRulesets`, computed from the estate in
-    /// the shapes of `DnsResolver_ListByVirtualNetwork.json` and `DnsForwardingRuleset_ListByVirtualNetwork.json`.
-    fn by_vnet(&self, listing: VnetListing, vnet: &str) -> Vec<Value> {
-        let vnet = key(vnet);
-        let points_here = |v: &Value| key(v["properties"]["virtualNetwork"]["id"].as_str().unwrap_or("")) == vnet;
-        match listing {
-            VnetListing::Resolvers => self
-                .by_type
-                .get("microsoft.network/dnsresolvers")
-                .into_iter()
-                .flatten()
-                .filter(|r| points_here(r))
-                .map(|r| json!({"id": r["id"]}))
-                .collect(),
-            VnetListing::Rulesets => {
-                let mut out: Vec<Value> = self
-                    .children
-                    .iter()
-                    .filter(|((kind, _), _)| kind == "microsoft.network/dnsforwardingrulesets/virtualnetworklinks")
-                    .flat_map(|((_, parent), links)| links.iter().filter(|l| points_here(l)).map(move |l| (parent, l)))
-                    .filter_map(|(parent, link)| {
-                        let ruleset = self.by_id.get(parent)?;
-                        Some(json!({"id": ruleset["id"], "properties": {"virtualNetworkLink": {"id": link["id"]}}}))
-                    })
-                    .collect();
-                out.sort_by_key(|v| key(v["id"].as_str().unwrap_or("")));
-                out
-            }
-        }
     }
 
     /// Items of a type (lower-cased) whose id starts with a lower-cased scope prefix; only references.
@@ -502,18 +462,6 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
     let children = |kind: &str, parent: &str| {
         e.children.get(&(kind.to_ascii_lowercase(), key(parent))).cloned().unwrap_or_default()
     };
-    // DnsResolvers_ListByVirtualNetwork / DnsForwardingRulesets_ListByVirtualNetwork (dnsresolver 2022-07-01):
-    // a POST on the VNet for the first page, GETs for the `nextLink` pages.
-    for (suffix, listing) in
-        [("/listdnsresolvers", VnetListing::Resolvers), ("/listdnsforwardingrulesets", VnetListing::Rulesets)]
-    {
-        if let Some(vnet) = lower.strip_suffix(suffix) {
-            if !e.by_id.contains_key(&key(vnet)) {
-                return arm_error(404, "ResourceNotFound", &format!("The Resource '{}' was not found.", uri.path()));
-            }
-            return page(shared, uri, &e.by_vnet(listing, vnet), action);
-        }
-    }
     if *method != Method::GET {
         return arm_error(405, "MethodNotAllowed", "The fake serves reads only.");
     }

@@ -3,8 +3,8 @@
 //! `0.0.0.0/0` to the hub firewall and resolves through a DNS Private Resolver inbound endpoint there; the
 //! firewall's policy inherits from a base policy in a third subscription, and its rules name IP groups in both.
 //! Every hub resource is a published example body from `tests/corpus/bodies`, with only ids, names, references
-//! and the addresses that join them changed. The collector must find all of it from the spoke, read it by id, and
-//! record every read it could not make as an error.
+//! and the addresses that join them changed. The collector must find all of it from the spoke, with reads only
+//! (the fake answers GETs only, as Reader allows), and record every read it could not make as an error.
 
 use super::common::*;
 use super::fake_arm::{FakeArm, Fault, Options};
@@ -308,10 +308,15 @@ fn errors(snap: &Value) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// The subscription lists of the resolvers and rulesets in the connectivity subscription.
+fn conn_lists() -> [String; 2] {
+    ["dnsResolvers", "dnsForwardingRulesets"].map(|t| format!("/subscriptions/{CONN}/providers/Microsoft.Network/{t}"))
+}
+
 /// The requests for the hub outside the scanned subscription, each once.
 fn hub_reads() -> BTreeSet<(String, String)> {
     let get = |p: String| ("GET".to_string(), p.to_ascii_lowercase());
-    let post = |p: String| ("POST".to_string(), p.to_ascii_lowercase());
+    let [resolvers, rulesets] = conn_lists();
     [
         get(hub_vnet()),
         get(firewall()),
@@ -322,10 +327,9 @@ fn hub_reads() -> BTreeSet<(String, String)> {
         get(format!("{}/ruleCollectionGroups", base_policy())),
         get(ip_group_nodes()),
         get(ip_group_acr()),
-        post(format!("{}/listDnsResolvers", hub_vnet())),
-        post(format!("{}/listDnsForwardingRulesets", hub_vnet())),
-        get(resolver()),
-        get(ruleset()),
+        // The connectivity subscription's resolvers and rulesets, listed once each (one page: one of each).
+        get(resolvers),
+        get(rulesets),
         get(format!("{}/inboundEndpoints", resolver())),
         get(format!("{}/outboundEndpoints", resolver())),
         get(format!("{}/forwardingRules", ruleset())),
@@ -366,8 +370,8 @@ fn the_hub_in_unscanned_subscriptions_is_found_from_the_spoke_and_read_by_id() {
         set(&[policy(), base_policy()])
     );
     assert_eq!(ids(&snap, "Microsoft.Network/ipGroups"), set(&[ip_group_nodes(), ip_group_acr()]));
-    // The resolver the spoke's DNS server belongs to, found through the peered hub VNet, with its endpoints,
-    // and the ruleset linked to that VNet with its rules and links.
+    // The resolver the spoke's DNS server belongs to, found through the peered hub VNet by listing its
+    // subscription, with its endpoints, and the ruleset of that subscription with its rules and links.
     assert_eq!(ids(&snap, "Microsoft.Network/dnsResolvers"), set(&[resolver()]));
     assert_eq!(ids(&snap, "Microsoft.Network/dnsForwardingRulesets"), set(&[ruleset()]));
     for (kind, parent) in [
@@ -384,6 +388,14 @@ fn the_hub_in_unscanned_subscriptions_is_found_from_the_spoke_and_read_by_id() {
     let outside = outside_requests(&fake);
     assert_eq!(outside.iter().cloned().collect::<BTreeSet<_>>(), hub_reads(), "{outside:#?}");
     assert_eq!(outside.len(), hub_reads().len(), "no hub read twice: {outside:#?}");
+    // The scanned subscription's resolvers and rulesets are listed once, as every scanned list is.
+    for t in ["dnsResolvers", "dnsForwardingRulesets"] {
+        let list = format!("/subscriptions/{APP}/providers/Microsoft.Network/{t}").to_ascii_lowercase();
+        let n = fake.requests().iter().filter(|(_, p)| p.to_ascii_lowercase().split('?').next() == Some(&list)).count();
+        assert_eq!(n, 1, "{t}");
+    }
+    // Reads only: nothing a Reader could not send.
+    assert!(fake.requests().iter().all(|(m, _)| m == "GET"), "{:#?}", fake.requests());
     assert_eq!(fake.requests().len(), expected_requests(&estate, 2) + hub_reads().len(), "{:#?}", fake.requests());
     // The snapshot reads back into the model with the hub joined up.
     let file = tempfile::NamedTempFile::new().unwrap();
@@ -397,8 +409,10 @@ fn the_hub_in_unscanned_subscriptions_is_found_from_the_spoke_and_read_by_id() {
 
 #[test]
 fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
-    // The hub VNet is readable (a network team's shared VNet) but the firewall and resolver reads are refused.
+    // The hub VNet is readable (a network team's shared VNet) but the firewall read and the connectivity
+    // subscription's resolver and ruleset lists are refused.
     let estate = landing_zone();
+    let [resolvers, rulesets] = conn_lists();
     let faults = vec![
         Fault::status(
             &format!(
@@ -408,17 +422,18 @@ fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
             "AuthorizationFailed",
             1000,
         ),
-        Fault::status("/listdnsresolvers", 403, "AuthorizationFailed", 1000),
-        Fault::status("/listdnsforwardingrulesets", 403, "AuthorizationFailed", 1000),
+        Fault::status(&resolvers, 403, "AuthorizationFailed", 1000),
+        Fault::status(&rulesets, 403, "AuthorizationFailed", 1000),
     ];
     let fake = FakeArm::start(&estate, Options { faults, ..Options::default() });
     let run = scan_fake_arm(&fake, &[], &["--fail-on", "none"]);
     assert_eq!(run.code, 0, "stderr: {}", run.stderr);
     let snap = run.snapshot.expect("snapshot saved");
+    let conn_scope = format!("/subscriptions/{CONN}");
     let want: BTreeSet<(String, String)> = [
         ("Microsoft.Network/azureFirewalls".to_string(), firewall().to_ascii_lowercase()),
-        ("Microsoft.Network/dnsResolvers".to_string(), hub_vnet().to_ascii_lowercase()),
-        ("Microsoft.Network/dnsForwardingRulesets".to_string(), hub_vnet().to_ascii_lowercase()),
+        ("Microsoft.Network/dnsResolvers".to_string(), conn_scope.clone()),
+        ("Microsoft.Network/dnsForwardingRulesets".to_string(), conn_scope.clone()),
     ]
     .into_iter()
     .collect();
@@ -427,19 +442,6 @@ fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
         assert_eq!(e["status"], 403, "{e}");
         assert_eq!(e["code"], "AuthorizationFailed", "{e}");
     }
-    let resolver_error = snap["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["resourceType"] == "Microsoft.Network/dnsResolvers")
-        .unwrap();
-    assert!(
-        resolver_error["message"]
-            .as_str()
-            .unwrap()
-            .contains("Microsoft.Network/virtualNetworks/listDnsResolvers/action"),
-        "the error names the action Reader does not grant: {resolver_error}"
-    );
     // Nothing that could not be read is in the snapshot, and nothing was asked on its behalf.
     for kind in [
         "Microsoft.Network/azureFirewalls",
@@ -451,28 +453,45 @@ fn a_forbidden_connectivity_subscription_is_recorded_and_nothing_is_invented() {
         assert!(ids(&snap, kind).is_empty(), "{kind}: {:?}", ids(&snap, kind));
     }
     let outside: BTreeSet<(String, String)> = outside_requests(&fake).into_iter().collect();
-    let want: BTreeSet<(String, String)> = [
-        ("GET".to_string(), hub_vnet().to_ascii_lowercase()),
-        ("GET".to_string(), firewall().to_ascii_lowercase()),
-        ("POST".to_string(), format!("{}/listdnsresolvers", hub_vnet()).to_ascii_lowercase()),
-        ("POST".to_string(), format!("{}/listdnsforwardingrulesets", hub_vnet()).to_ascii_lowercase()),
-    ]
-    .into_iter()
-    .collect();
+    let want: BTreeSet<(String, String)> = [hub_vnet(), firewall(), resolvers, rulesets]
+        .into_iter()
+        .map(|p| ("GET".to_string(), p.to_ascii_lowercase()))
+        .collect();
     assert_eq!(outside, want);
-    // The report says what could not be read, at the firewall and at the hub VNet.
+    // The model says the resolver and the rulesets of the connectivity subscription are unread, not absent.
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), &run.snapshot_text).unwrap();
+    let model = acr_audit::model::Model::from_snapshot(acr_audit::snapshot::load_snapshot(file.path()).unwrap());
+    assert!(model.unread(&resolver(), "Microsoft.Network/dnsResolvers"));
+    assert!(model.unread(&ruleset(), "Microsoft.Network/dnsForwardingRulesets"));
+    assert!(model.unread(&firewall(), "Microsoft.Network/azureFirewalls"));
+    // The report says what could not be read, which read permission it needs, and which verdict is unknown.
     let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let meta: BTreeSet<String> = report["findings"]
+    let meta: Vec<(String, String)> = report["findings"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|f| f["rule"] == "ACR-META-001")
-        .map(|f| f["resource"].as_str().unwrap().to_ascii_lowercase())
+        .map(|f| (f["resource"].as_str().unwrap().to_ascii_lowercase(), f["message"].as_str().unwrap().to_string()))
         .collect();
-    assert!(
-        meta.contains(&firewall().to_ascii_lowercase()) && meta.contains(&hub_vnet().to_ascii_lowercase()),
-        "{meta:?}"
-    );
+    let message = |resource: &str, kind: &str| {
+        meta.iter()
+            .find(|(r, m)| *r == resource.to_ascii_lowercase() && m.contains(&format!("Could not read {kind} at")))
+            .map(|(_, m)| m.clone())
+            .unwrap_or_else(|| panic!("no ACR-META-001 for {kind} at {resource}: {meta:#?}"))
+    };
+    let fw = message(&firewall(), "Microsoft.Network/azureFirewalls");
+    assert!(fw.contains("needs Microsoft.Network/azureFirewalls/read") && fw.contains("firewall hop"), "{fw}");
+    for kind in ["Microsoft.Network/dnsResolvers", "Microsoft.Network/dnsForwardingRulesets"] {
+        let m = message(&conn_scope, kind);
+        assert!(m.contains(&format!("needs {kind}/read")) && m.contains("DNS chain"), "{m}");
+    }
+    // Unread is not absent: no DNS chain or firewall finding is made from what could not be read.
+    let fired: BTreeSet<String> =
+        report["findings"].as_array().unwrap().iter().map(|f| f["rule"].as_str().unwrap().to_string()).collect();
+    for rule in ["ACR-DNS-005", "ACR-DNS-006", "ACR-FW-001"] {
+        assert!(!fired.contains(rule), "{rule}: {fired:?}");
+    }
 }
 
 #[test]
@@ -532,4 +551,38 @@ fn a_base_policy_chain_that_loops_is_read_once_per_policy() {
         assert_eq!(gets, 1, "{p}: {outside:#?}");
     }
     assert_eq!(outside.len(), hub_reads().len(), "{outside:#?}");
+}
+
+#[test]
+fn every_resolver_and_ruleset_of_a_listed_connectivity_subscription_is_kept_with_its_children() {
+    // A second region's resolver in the same connectivity subscription, in a VNet no spoke uses: a forwarding
+    // rule may target its inbound endpoint, so it is kept and its endpoints read, as in a scanned subscription.
+    let mut estate = landing_zone();
+    let west = format!("{}/dnsResolvers/dnsr-westus", conn());
+    let mut r = body("dnsresolver/2022-06-21/DnsResolver_Get.json");
+    r["id"] = json!(west);
+    r["name"] = json!("dnsr-westus");
+    r["location"] = json!("westus");
+    r["properties"]["virtualNetwork"]["id"] = json!(format!("{}/virtualNetworks/vnet-conn-westus", conn()));
+    push(&mut estate, "Microsoft.Network/dnsResolvers", r);
+    let mut inbound = body("dnsresolver/2022-07-01/InboundEndpoint_Get.json");
+    inbound["id"] = json!(format!("{west}/inboundEndpoints/in-westus"));
+    inbound["name"] = json!("in-westus");
+    inbound["properties"]["ipConfigurations"][0]["privateIpAddress"] = json!("10.40.2.4");
+    push_child(&mut estate, "Microsoft.Network/dnsResolvers/inboundEndpoints", &west, vec![inbound]);
+    let fake = FakeArm::start(&estate, Options::default());
+    let run = scan_fake_arm(&fake, &[], &["--fail-on", "none"]);
+    assert_eq!(run.code, 0, "stderr: {}", run.stderr);
+    let snap = run.snapshot.expect("snapshot saved");
+    assert_eq!(snap["errors"], json!([]));
+    assert_eq!(ids(&snap, "Microsoft.Network/dnsResolvers"), set(&[resolver(), west.clone()]));
+    assert_eq!(parents(&snap, "Microsoft.Network/dnsResolvers/inboundEndpoints"), set(&[resolver(), west.clone()]));
+    // Two resolvers still fit one page of the list; each resolver costs its two endpoint lists.
+    let mut want = hub_reads();
+    for child in ["inboundEndpoints", "outboundEndpoints"] {
+        want.insert(("GET".to_string(), format!("{west}/{child}").to_ascii_lowercase()));
+    }
+    let outside = outside_requests(&fake);
+    assert_eq!(outside.iter().cloned().collect::<BTreeSet<_>>(), want, "{outside:#?}");
+    assert_eq!(outside.len(), want.len(), "{outside:#?}");
 }

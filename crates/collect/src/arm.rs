@@ -146,25 +146,13 @@ impl Arm {
     /// GET a list and follow `nextLink` to the end; items exactly as ARM returned them. The token goes only to
     /// links on the endpoint's origin; a repeated link or more than `max_pages` pages fail the list.
     pub(crate) async fn list(&self, path: &str, api_version: &str) -> Result<Vec<Value>, ArmFailure> {
-        self.list_with(Method::Get, path, api_version).await
-    }
-
-    /// A list that ARM serves as a POST action on a resource (`{vnet}/listDnsResolvers`): the first page is a
-    /// POST with an empty body, the `nextLink` pages are GETs (as the SDKs follow them), with the same checks
-    /// as [`Arm::list`].
-    pub(crate) async fn post_list(&self, path: &str, api_version: &str) -> Result<Vec<Value>, ArmFailure> {
-        self.list_with(Method::Post, path, api_version).await
-    }
-
-    async fn list_with(&self, first: Method, path: &str, api_version: &str) -> Result<Vec<Value>, ArmFailure> {
         let mut url = self.url(path, api_version)?;
         let mut items = Vec::new();
         let mut seen: HashSet<String> = HashSet::new();
         let mut pages = 0usize;
         loop {
             seen.insert(url.as_str().to_string());
-            let method = if pages == 0 { first } else { Method::Get };
-            let page = self.send_with(method, url, None, pages > 0).await?;
+            let page = self.send_with(Method::Get, url, None, pages > 0).await?;
             pages += 1;
             if let Some(values) = page.get("value").and_then(Value::as_array) {
                 items.extend(values.iter().cloned());

@@ -8,9 +8,18 @@
 //!   holds, where that subnet's `ipConfigurations` name an Azure Firewall the lists did not return
 //!   (`.../azureFirewalls/{fw}/azureFirewallIpConfigurations/{c}`): the firewall is read by id;
 //! - a VNet's DNS server in a subnet delegated to `Microsoft.Network/dnsResolvers` (inbound endpoints live in
-//!   such subnets) of a VNet that no listed resolver sits in: the resolvers and forwarding rulesets of that VNet
-//!   are asked with the published by-VNet operations (`POST {vnet}/listDnsResolvers`,
-//!   `POST {vnet}/listDnsForwardingRulesets`, dnsresolver 2022-07-01), then read by id;
+//!   such subnets) of a VNet in a subscription the scan does not cover: the resolvers and forwarding rulesets of
+//!   that subscription are listed (`GET /subscriptions/{s}/providers/Microsoft.Network/dnsResolvers` and
+//!   `.../dnsForwardingRulesets`, paged), once per such subscription, exactly as in a scanned one. These are
+//!   reads, which Reader grants (`*/read`); the by-VNet operations (`POST {vnet}/listDnsResolvers`,
+//!   `.../listDnsForwardingRulesets`) would need `Microsoft.Network/virtualNetworks/listDnsResolvers/action`
+//!   and `.../listDnsForwardingRulesets/action`, which Reader does not grant
+//!   (<https://learn.microsoft.com/azure/role-based-access-control/built-in-roles/general#reader>), so they are
+//!   not used. Every resolver and ruleset of the subscription is kept, not only those of that VNet: which
+//!   rulesets apply to a VNet is said by their `virtualNetworkLinks`, read per ruleset anyway, and a forwarding
+//!   rule's target may be the inbound endpoint of another resolver of the same connectivity subscription (a
+//!   second region's hub), which the DNS chain then follows. That costs the endpoints and rules of a few more
+//!   resolvers and rulesets, and makes a listed connectivity subscription read exactly like a scanned one;
 //! - every firewall's policy and every policy's `basePolicy`, by id when the lists did not return them (a chain,
 //!   followed until no new policy appears), and the rule collection groups of every policy in play;
 //! - the public IPs of every firewall's IP configurations that the lists did not return, by id: traffic leaving
@@ -28,7 +37,8 @@
 //!
 //! Every read that fails (403, 404, network) and every reference that is not a valid id of its type becomes an
 //! `errors` entry naming the scope and the resource type, so analysis says `unknown`, never "absent". Requests
-//! grow with firewalls, policies, IP groups, resolvers and rulesets, not with NICs or subnets.
+//! grow with firewalls, policies, IP groups, resolvers, rulesets and the subscriptions outside the scan that hold
+//! a resolver's VNet, not with NICs or subnets.
 
 use super::arm::ArmFailure;
 use super::assemble::{id_of, Part};
@@ -48,11 +58,6 @@ const NETWORK: &str = "Microsoft.Network";
 /// <https://learn.microsoft.com/azure/dns/dns-private-resolver-overview#subnet-restrictions>, and Microsoft's
 /// template sample <https://learn.microsoft.com/azure/templates/microsoft.network/dnsresolvers/inboundendpoints>).
 const RESOLVER_DELEGATION: &str = "Microsoft.Network/dnsResolvers";
-
-/// The POST action listing the resolvers of a VNet (`DnsResolvers_ListByVirtualNetwork`, dnsresolver 2022-07-01).
-const LIST_RESOLVERS: &str = "listDnsResolvers";
-/// The POST action listing the rulesets linked to a VNet (`DnsForwardingRulesets_ListByVirtualNetwork`).
-const LIST_RULESETS: &str = "listDnsForwardingRulesets";
 
 /// The last segment of a type key (`Microsoft.Network/azureFirewalls` -> `azureFirewalls`).
 fn kind_of(t: &ResourceType) -> &'static str {
@@ -74,13 +79,19 @@ fn objects<'v>(v: &'v Value, pointer: &str) -> impl Iterator<Item = &'v Value> {
 pub(crate) struct Wanted {
     /// Firewall ids to read, in id order.
     pub firewalls: Vec<String>,
-    /// VNets whose resolvers and rulesets to ask for, in id order.
-    pub resolver_vnets: Vec<String>,
+    /// Subscriptions outside the scan whose resolvers and rulesets to list (lower-cased, in order).
+    pub resolver_subscriptions: Vec<String>,
+}
+
+/// The subscription of a VNet id already checked with [`is_resource_id`], lower-cased.
+fn subscription_of(vnet_id: &str) -> Option<String> {
+    vnet_id.split('/').nth(2).map(str::to_ascii_lowercase)
 }
 
 /// The addresses spokes send traffic or DNS queries to, found in the snapshot's VNets and route tables, and who
-/// holds them when the lists did not return it (see the module documentation). Pure, so it is tested alone.
-pub(crate) fn discover(vnets: &[Value], route_tables: &[Value], firewalls: &[Value], resolvers: &[Value]) -> Wanted {
+/// holds them when the lists did not return it (see the module documentation); `scanned` are the subscriptions
+/// whose hub types are listed already. Pure, so it is tested alone.
+pub(crate) fn discover(vnets: &[Value], route_tables: &[Value], firewalls: &[Value], scanned: &[String]) -> Wanted {
     let next_hops: BTreeSet<&str> = route_tables
         .iter()
         .flat_map(|t| objects(t, "/properties/routes"))
@@ -95,13 +106,9 @@ pub(crate) fn discover(vnets: &[Value], route_tables: &[Value], firewalls: &[Val
     let dns_servers: BTreeSet<&str> =
         vnets.iter().flat_map(|v| strings(v, "/properties/dhcpOptions/dnsServers")).collect();
     let listed_firewalls: BTreeSet<String> = firewalls.iter().map(|f| key(id_of(f))).collect();
-    let resolver_vnets: BTreeSet<String> = resolvers
-        .iter()
-        .filter_map(|r| r.pointer("/properties/virtualNetwork/id").and_then(Value::as_str))
-        .map(key)
-        .collect();
+    let scanned: BTreeSet<String> = scanned.iter().map(|s| s.to_ascii_lowercase()).collect();
     let mut wanted_firewalls: BTreeMap<String, String> = BTreeMap::new();
-    let mut wanted_vnets: BTreeMap<String, String> = BTreeMap::new();
+    let mut wanted_subscriptions: BTreeSet<String> = BTreeSet::new();
     for vnet in vnets {
         let vnet_id = id_of(vnet);
         for subnet in objects(vnet, "/properties/subnets") {
@@ -130,16 +137,18 @@ pub(crate) fn discover(vnets: &[Value], route_tables: &[Value], firewalls: &[Val
                     .map(|s| s.eq_ignore_ascii_case(RESOLVER_DELEGATION))
                     .unwrap_or(false)
             });
-            if dns_here
-                && delegated
-                && is_resource_id(vnet_id, NETWORK, kind_of(&TYPES.virtual_networks))
-                && !resolver_vnets.contains(&key(vnet_id))
-            {
-                wanted_vnets.entry(key(vnet_id)).or_insert_with(|| vnet_id.to_string());
+            // Only an inbound endpoint answers DNS in such a subnet; a route's next hop is never a resolver.
+            if dns_here && delegated && is_resource_id(vnet_id, NETWORK, kind_of(&TYPES.virtual_networks)) {
+                if let Some(s) = subscription_of(vnet_id).filter(|s| !scanned.contains(s)) {
+                    wanted_subscriptions.insert(s);
+                }
             }
         }
     }
-    Wanted { firewalls: wanted_firewalls.into_values().collect(), resolver_vnets: wanted_vnets.into_values().collect() }
+    Wanted {
+        firewalls: wanted_firewalls.into_values().collect(),
+        resolver_subscriptions: wanted_subscriptions.into_iter().collect(),
+    }
 }
 
 /// The policy a firewall uses and the base policy of a policy: the references a policy chain follows.
@@ -161,6 +170,12 @@ pub(crate) fn ip_group_refs(resource: &Value) -> Vec<&str> {
         .chain(policy)
         .flat_map(|r| strings(r, "/sourceIpGroups").chain(strings(r, "/destinationIpGroups")))
         .collect()
+}
+
+/// Resources with their first spelling kept, one per id (case-insensitive), in the order first seen.
+fn distinct(items: impl Iterator<Item = Value>) -> Vec<Value> {
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    items.filter(|v| id_of(v).is_empty() || seen.insert(key(id_of(v)))).collect()
 }
 
 /// References to read by id: not returned by the lists (`known`), first spelling kept, in id order.
@@ -233,10 +248,10 @@ impl Ctx<'_> {
             self.listed(&TYPES.dns_resolvers),
             self.listed(&TYPES.dns_forwarding_rulesets),
         );
-        let wanted = discover(vnets.items(TYPES.virtual_networks.key), &routes.1, &firewalls.1, &resolvers.1);
+        let wanted = discover(vnets.items(TYPES.virtual_networks.key), &routes.1, &firewalls.1, self.scanned());
         let (fw_part, dns_part) = futures::join!(
             self.firewall_chain(firewalls.1, policies.1, ip_groups.1, &public_ips.1, &wanted.firewalls),
-            self.resolver_chain(resolvers.1, rulesets.1, &wanted.resolver_vnets),
+            self.resolver_chain(resolvers.1, rulesets.1, &wanted.resolver_subscriptions),
         );
         let mut part = vnets;
         part.add(TYPES.route_tables.key, routes.1);
@@ -303,45 +318,21 @@ impl Ctx<'_> {
         part
     }
 
-    /// Resolvers and rulesets (listed, and those of the VNets spokes' DNS servers point into, asked by VNet and
-    /// read by id), then the endpoints of every resolver and the rules and links of every ruleset.
-    async fn resolver_chain(&self, mut resolvers: Vec<Value>, mut rulesets: Vec<Value>, vnets: &[String]) -> Part {
+    /// Resolvers and rulesets (listed in the scanned subscriptions, and in the subscriptions outside the scan
+    /// that hold a VNet spokes' DNS servers point into), then the endpoints of every resolver and the rules and
+    /// links of every ruleset. A list that fails is an error at that subscription for that type: every resolver
+    /// or ruleset there is unread, not absent.
+    async fn resolver_chain(&self, resolvers: Vec<Value>, rulesets: Vec<Value>, subscriptions: &[String]) -> Part {
         let mut part = Part::default();
-        let asked = join_all(vnets.iter().flat_map(|vnet| {
-            [(LIST_RESOLVERS, &TYPES.dns_resolvers), (LIST_RULESETS, &TYPES.dns_forwarding_rulesets)].into_iter().map(
-                move |(action, t)| {
-                    let arm = self.arm.clone();
-                    async move {
-                        (vnet.clone(), action, t, arm.post_list(&format!("{vnet}/{action}"), t.api_version).await)
-                    }
-                },
-            )
-        }))
-        .await;
-        let mut found: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
-        for (vnet, action, t, result) in asked {
-            match result {
-                // Both operations answer `{"value": [{"id": ...}]}` (`DnsResolver_ListByVirtualNetwork.json`,
-                // `DnsForwardingRuleset_ListByVirtualNetwork.json`, which adds `properties.virtualNetworkLink`).
-                Ok(items) => found.entry(t.key).or_default().extend(items.iter().map(|i| id_of(i).to_string())),
-                Err(mut f) => {
-                    // These are POST actions: Reader (`*/read`) does not grant them, so say which one failed.
-                    f.message = format!(
-                        "{} (asked with POST {action} on the VNet, which needs \
-                         Microsoft.Network/virtualNetworks/{action}/action)",
-                        f.message
-                    );
-                    part.error(&vnet, t.key, f)
-                }
-            }
-        }
-        for (t, listed) in [(&TYPES.dns_resolvers, &mut resolvers), (&TYPES.dns_forwarding_rulesets, &mut rulesets)] {
-            let known: BTreeSet<String> = listed.iter().map(|r| key(id_of(r))).collect();
-            let ids = found.get(t.key).map(Vec::as_slice).unwrap_or(&[]);
-            let unlisted = unknown_refs(ids.iter().map(String::as_str), &known);
-            let got = self.get_by_id(&unlisted, t, &mut part).await;
-            listed.extend(got);
-        }
+        let mut rulesets_part = Part::default();
+        let (more_resolvers, more_rulesets) = futures::join!(
+            self.list_branch_in(&TYPES.dns_resolvers, subscriptions, &mut part),
+            self.list_branch_in(&TYPES.dns_forwarding_rulesets, subscriptions, &mut rulesets_part),
+        );
+        part.merge(rulesets_part);
+        // The lists are of disjoint subscriptions; an item a server returns twice is still read once.
+        let resolvers = distinct(resolvers.into_iter().chain(more_resolvers));
+        let rulesets = distinct(rulesets.into_iter().chain(more_rulesets));
         let resolver_ids: Vec<&str> = resolvers.iter().map(id_of).filter(|id| !id.is_empty()).collect();
         let ruleset_ids: Vec<&str> = rulesets.iter().map(id_of).filter(|id| !id.is_empty()).collect();
         let (endpoints, rules) = futures::join!(
@@ -393,29 +384,63 @@ mod tests {
                    "addressPrefix": "0.0.0.0/0", "nextHopType": kind, "nextHopIpAddress": next_hop}}]}})
     }
 
+    /// The subscriptions the scan covers, in the spelling a user might give.
+    fn scanned(subs: &[&str]) -> Vec<String> {
+        subs.iter().map(|s| s.to_string()).collect()
+    }
+
+    const CONN: &str = "c0ffee00-0000-4000-8000-000000000001";
+
     #[test]
     fn a_next_hop_in_the_firewall_subnet_names_the_firewall_to_read() {
         let w = discover(&[hub_vnet(), spoke(&[])], &[route_table("10.0.1.4", "VirtualAppliance")], &[], &[]);
         assert_eq!(w.firewalls, vec![format!("{HUB}/azureFirewalls/fw-hub")]);
-        assert!(w.resolver_vnets.is_empty(), "a next hop does not make a DNS resolver lookup");
+        assert!(w.resolver_subscriptions.is_empty(), "a next hop does not make a DNS resolver lookup");
         // Listed already: nothing to read. Another next-hop type: nothing either.
         let listed = json!({"id": format!("{HUB}/azureFirewalls/FW-HUB")});
         let w = discover(&[hub_vnet()], &[route_table("10.0.1.4", "VirtualAppliance")], &[listed], &[]);
         assert_eq!(w, Wanted::default());
         let w = discover(&[hub_vnet()], &[route_table("10.0.1.4", "VirtualNetworkGateway")], &[], &[]);
         assert_eq!(w, Wanted::default());
+        // A next hop in the resolver's delegated subnet is not a DNS server: no resolver list.
+        let w = discover(&[hub_vnet(), spoke(&[])], &[route_table("10.0.2.4", "VirtualAppliance")], &[], &[]);
+        assert_eq!(w, Wanted::default());
     }
 
     #[test]
-    fn dns_servers_name_a_firewall_proxy_or_a_resolver_vnet_and_nothing_for_a_vm_or_on_premises() {
-        let w = discover(&[hub_vnet(), spoke(&["10.0.2.4", "10.0.1.4", "10.0.3.10", "192.168.0.53"])], &[], &[], &[]);
+    fn dns_servers_name_a_firewall_proxy_or_a_resolver_subscription_and_nothing_for_a_vm_or_on_premises() {
+        let dns = ["10.0.2.4", "10.0.1.4", "10.0.3.10", "192.168.0.53"];
+        let w = discover(&[hub_vnet(), spoke(&dns)], &[], &[], &scanned(&["s"]));
         assert_eq!(w.firewalls, vec![format!("{HUB}/azureFirewalls/fw-hub")]);
-        assert_eq!(w.resolver_vnets, vec![format!("{HUB}/virtualNetworks/vnet-hub")]);
-        // A resolver already listed in that VNet answers: no lookup.
-        let resolver = json!({"id": format!("{HUB}/dnsResolvers/r"),
-                              "properties": {"virtualNetwork": {"id": format!("{HUB}/virtualNetworks/VNET-HUB")}}});
-        let w = discover(&[hub_vnet(), spoke(&["10.0.2.4"])], &[], &[], &[resolver]);
+        assert_eq!(w.resolver_subscriptions, vec![CONN.to_string()], "the hub VNet's subscription, once");
+        // The hub's subscription is scanned (its resolvers and rulesets are listed already): nothing more to list,
+        // whatever the spelling of the subscription id.
+        let w = discover(&[hub_vnet(), spoke(&["10.0.2.4"])], &[], &[], &scanned(&[&CONN.to_ascii_uppercase()]));
         assert_eq!(w, Wanted::default());
+        // A DNS server in a subnet that is not delegated to the resolver service (a DNS VM): no resolver list.
+        let w = discover(&[hub_vnet(), spoke(&["10.0.3.10"])], &[], &[], &[]);
+        assert_eq!(w, Wanted::default());
+    }
+
+    #[test]
+    fn each_subscription_is_listed_once_whatever_the_number_of_vnets_and_servers() {
+        let mut second = hub_vnet();
+        second["id"] = json!(format!("{HUB}/virtualNetworks/vnet-hub-westus"));
+        second["properties"]["subnets"][1]["properties"]["addressPrefixes"] = json!(["10.1.2.0/28"]);
+        let mut other = hub_vnet();
+        other["id"] =
+            json!(format!("{}/virtualNetworks/vnet-hub", HUB.replace(CONN, "c0ffee00-0000-4000-8000-000000000009")));
+        other["properties"]["subnets"][1]["properties"]["addressPrefixes"] = json!(["10.2.2.0/28"]);
+        let w = discover(
+            &[hub_vnet(), second, other, spoke(&["10.0.2.4", "10.0.2.5", "10.1.2.4", "10.2.2.4"])],
+            &[],
+            &[],
+            &[],
+        );
+        assert_eq!(
+            w.resolver_subscriptions,
+            vec![CONN.to_string(), "c0ffee00-0000-4000-8000-000000000009".to_string()]
+        );
     }
 
     #[test]
@@ -427,6 +452,11 @@ mod tests {
         ]);
         vnet["id"] = json!(format!("{HUB}/virtualNetworks/vnet-hub/../x"));
         let w = discover(&[vnet, spoke(&["10.0.2.4", "10.0.1.4"])], &[], &[], &[]);
+        assert_eq!(w, Wanted::default());
+        // A subscription segment that is not safe never becomes a list path.
+        let mut vnet = hub_vnet();
+        vnet["id"] = json!(format!("{}/virtualNetworks/vnet-hub", HUB.replace(CONN, "x?y=1")));
+        let w = discover(&[vnet, spoke(&["10.0.2.4"])], &[], &[], &[]);
         assert_eq!(w, Wanted::default());
     }
 

@@ -139,10 +139,16 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// One subscription-scope list type over every subscription.
+    /// One subscription-scope list type over every scanned subscription.
     async fn list_everywhere(&self, list: SubscriptionList, part: &mut Part) -> Vec<Value> {
+        self.list_in(list, &self.subscriptions, part).await
+    }
+
+    /// One subscription-scope list type over `subscriptions`, all at once; a list that fails is an error at the
+    /// subscription's scope, so everything of that type there is unread, not absent.
+    async fn list_in(&self, list: SubscriptionList, subscriptions: &[String], part: &mut Part) -> Vec<Value> {
         let SubscriptionList { key: kind, path, api_version: api } = list;
-        let results = join_all(self.subscriptions.iter().map(|s| {
+        let results = join_all(subscriptions.iter().map(|s| {
             let arm = self.arm.clone();
             async move { (s.clone(), arm.list(&format!("/subscriptions/{s}/{path}"), api).await) }
         }))
@@ -167,6 +173,25 @@ impl Ctx<'_> {
             Some(list) => self.list_everywhere(list, part).await,
             None => Vec::new(),
         }
+    }
+
+    /// The subscription-scope list of a branch's own type in subscriptions the scan does not cover (the hub
+    /// branch's connectivity subscriptions), the same paged list as in a scanned one.
+    pub(crate) async fn list_branch_in(
+        &self,
+        t: &ResourceType,
+        subscriptions: &[String],
+        part: &mut Part,
+    ) -> Vec<Value> {
+        match SubscriptionList::of(t) {
+            Some(list) => self.list_in(list, subscriptions, part).await,
+            None => Vec::new(),
+        }
+    }
+
+    /// The scanned subscriptions.
+    pub(crate) fn scanned(&self) -> &[String] {
+        &self.subscriptions
     }
 
     /// Registries, then at once their replications, usages and role assignments, the service tags, and the

@@ -4,7 +4,10 @@
 #   ## What it does
 #   Reports every scope and resource type the snapshot could not read (403, throttling that outlasted the
 #   retries, a server error), as recorded in its `errors`, with the permission the read needs (for role
-#   assignments `Microsoft.Authorization/roleAssignments/read`), and every paired AKS cluster whose node subnets
+#   assignments `Microsoft.Authorization/roleAssignments/read`; for the hub types an Azure Firewall, its
+#   policies, rule collection groups and IP groups, a DNS Private Resolver, its endpoints, forwarding rulesets,
+#   their rules and VNet links, each type's `/read`, which Reader grants) and what stays unknown because of it
+#   (a firewall hop, a DNS chain), and every paired AKS cluster whose node subnets
 #   could not be found (a pool without `vnetSubnetID` and no scale set or VM in the node resource group naming
 #   a subnet): its paths are unknown, not clean.
 #
@@ -42,7 +45,11 @@ deny contains finding if {
 }
 
 # The permission a read of each resource type needs; for the rest, `<type>/read` is the ARM action (which
-# Reader grants through `*/read`).
+# Reader grants through `*/read`). That includes the hub types, whose read actions the networking operations
+# list spells exactly so (`Microsoft.Network/azureFirewalls/read`, `.../firewallPolicies/ruleCollectionGroups/read`,
+# `.../dnsResolvers/inboundEndpoints/read`, `.../dnsForwardingRulesets/virtualNetworkLinks/read`, ...:
+# https://learn.microsoft.com/azure/role-based-access-control/permissions/networking); the collector reads them
+# with GETs only.
 permissions := {
 	"microsoft.authorization/roleassignments": "Microsoft.Authorization/roleAssignments/read",
 	"microsoft.authorization/roledefinitions": "Microsoft.Authorization/roleDefinitions/read",
@@ -55,13 +62,31 @@ permission(e) := permissions[lower(e.resourceType)]
 
 permission(e) := sprintf("%s/read", [e.resourceType]) if not permissions[lower(e.resourceType)]
 
-consequence(e) := "whether clients may pull there is unknown, not denied" if {
-	lower(e.resourceType) in {"microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"}
+# What stays unknown when a type could not be read. A firewall, its policy (or a base policy), a rule collection
+# group or an IP group a rule names: whether the firewall on the path allows the pull. A resolver, its endpoints,
+# a forwarding ruleset, its rules or VNet links: what the custom DNS chain answers for the registry.
+consequences := {
+	"microsoft.authorization/roleassignments": "whether clients may pull there is unknown, not denied",
+	"microsoft.authorization/roledefinitions": "whether clients may pull there is unknown, not denied",
+	"microsoft.network/azurefirewalls": firewall_unknown,
+	"microsoft.network/firewallpolicies": firewall_unknown,
+	"microsoft.network/firewallpolicies/rulecollectiongroups": firewall_unknown,
+	"microsoft.network/ipgroups": firewall_unknown,
+	"microsoft.network/dnsresolvers": dns_chain_unknown,
+	"microsoft.network/dnsresolvers/inboundendpoints": dns_chain_unknown,
+	"microsoft.network/dnsresolvers/outboundendpoints": dns_chain_unknown,
+	"microsoft.network/dnsforwardingrulesets": dns_chain_unknown,
+	"microsoft.network/dnsforwardingrulesets/forwardingrules": dns_chain_unknown,
+	"microsoft.network/dnsforwardingrulesets/virtualnetworklinks": dns_chain_unknown,
 }
 
-consequence(e) := "rules stay silent on what was not read" if {
-	not lower(e.resourceType) in {"microsoft.authorization/roleassignments", "microsoft.authorization/roledefinitions"}
-}
+firewall_unknown := "the firewall hop of paths through an Azure Firewall there is unknown, not denied"
+
+dns_chain_unknown := "the DNS chain of VNets whose DNS servers resolve through there is unknown, not wrong"
+
+consequence(e) := consequences[lower(e.resourceType)]
+
+consequence(e) := "rules stay silent on what was not read" if not consequences[lower(e.resourceType)]
 
 deny contains finding if {
 	some c in input.clients

@@ -69,3 +69,49 @@ test_silent_when_subnets_are_known_or_the_cluster_is_unpaired if {
 	}
 	check.deny == set() with input as unpaired
 }
+
+hub_scope := "/subscriptions/c0ffee00-0000-4000-8000-000000000001"
+
+hub_error(kind) := {"scope": hub_scope, "resourceType": kind, "status": 403, "code": "AuthorizationFailed", "message": "denied"}
+
+test_an_unread_firewall_policy_group_or_ip_group_makes_the_firewall_hop_unknown if {
+	every kind in [
+		"Microsoft.Network/azureFirewalls",
+		"Microsoft.Network/firewallPolicies",
+		"Microsoft.Network/firewallPolicies/ruleCollectionGroups",
+		"Microsoft.Network/ipGroups",
+	] {
+		some f in check.deny with input as {"errors": [hub_error(kind)]}
+		contains(f.msg, sprintf("needs %s/read there", [kind]))
+		contains(f.msg, "the firewall hop of paths through an Azure Firewall there is unknown, not denied")
+		f.evidence.permission == sprintf("%s/read", [kind])
+	}
+}
+
+test_an_unread_resolver_or_ruleset_makes_the_dns_chain_unknown if {
+	every kind in [
+		"Microsoft.Network/dnsResolvers",
+		"Microsoft.Network/dnsResolvers/inboundEndpoints",
+		"Microsoft.Network/dnsResolvers/outboundEndpoints",
+		"Microsoft.Network/dnsForwardingRulesets",
+		"Microsoft.Network/dnsForwardingRulesets/forwardingRules",
+		"Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks",
+	] {
+		some f in check.deny with input as {"errors": [hub_error(kind)]}
+		contains(f.msg, sprintf("needs %s/read there", [kind]))
+		contains(f.msg, "the DNS chain of VNets whose DNS servers resolve through there is unknown, not wrong")
+		not contains(f.msg, "firewall hop")
+	}
+}
+
+test_the_hub_type_is_matched_ignoring_case if {
+	some f in check.deny with input as {"errors": [hub_error("microsoft.network/DNSFORWARDINGRULESETS")]}
+	contains(f.msg, "DNS chain")
+}
+
+test_other_types_keep_the_generic_consequence if {
+	some f in check.deny with input as {"errors": [hub_error("Microsoft.Network/privateDnsZones")]}
+	contains(f.msg, "rules stay silent on what was not read")
+	not contains(f.msg, "DNS chain")
+	not contains(f.msg, "firewall hop")
+}
