@@ -80,6 +80,24 @@ impl IpSet {
         }
     }
 
+    /// The addresses from `lo` to `hi` inclusive (an Azure Firewall / IP group range `a-b`); `None` when the ends
+    /// are of different families or out of order.
+    pub fn range(lo: IpAddr, hi: IpAddr) -> Option<IpSet> {
+        let (a, b) = match (lo, hi) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => (v4(a), v4(b)),
+            (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b)),
+            _ => return None,
+        };
+        if a > b {
+            return None;
+        }
+        let set = IpSet { ranges: vec![(a, b)] };
+        Some(match lo {
+            IpAddr::V4(_) => set,
+            IpAddr::V6(_) => set.intersection(&IpSet::all_of(AddressFamily::Ipv6)),
+        })
+    }
+
     /// Build from arbitrary inclusive ranges (normalised).
     fn from_ranges(mut ranges: Vec<(u128, u128)>) -> IpSet {
         ranges.sort_unstable();
