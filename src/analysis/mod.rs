@@ -42,6 +42,7 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
         cloud,
         endpoints_by_vnet: net::endpoint_routes::EndpointsByVnet::new(model),
         responders: responders::Responders::new(model),
+        firewalls: Default::default(),
     };
     let mut pairs = pairs;
     let mut all_paths = Vec::new();

@@ -16,7 +16,7 @@ pub use pair::{
     ApplianceRouteFacts, Grant, GroupGrant, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts, RbacFacts,
 };
 pub use path::{
-    DecidingRule, DestinationFacts, DnsFacts, Endpoint, FirewallFacts, LevelVerdict, NsgPathFacts, NsgVerdict,
+    AzureFirewallFacts, DecidingRule, FirewallRuleFacts, DestinationFacts, DnsFacts, Endpoint, FirewallFacts, LevelVerdict, NsgPathFacts, NsgVerdict,
     PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,
 };
 pub use registry::{
