@@ -55,7 +55,7 @@ fn docs_rules_md_is_generated_from_the_metadata_and_up_to_date() {
 }
 
 #[test]
-fn the_catalogue_has_all_27_rules() {
+fn the_catalogue_has_all_29_rules() {
     let out = acr_audit().args(["rules", "list", "--format", "json"]).output().unwrap();
     let rules: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let mut ids: Vec<&str> = rules.as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -65,6 +65,7 @@ fn the_catalogue_has_all_27_rules() {
     expected.extend((1..=4).map(|i| format!("ACR-DNS-{i:03}")));
     expected.extend((1..=8).map(|i| format!("ACR-NET-{i:03}")));
     expected.extend((1..=4).map(|i| format!("ACR-IAM-{i:03}")));
+    expected.extend((1..=2).map(|i| format!("ACR-FW-{i:03}")));
     expected.push("ACR-META-001".into());
     expected.sort();
     assert_eq!(ids, expected);

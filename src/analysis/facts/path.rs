@@ -242,10 +242,14 @@ pub struct AzureFirewallFacts {
     pub policy: Option<String>,
     /// The policy and its base policies, root ancestor first (rule collections are met in this order).
     pub policy_chain: Vec<String>,
+    /// The names of the rule collection groups of the firewall's own policy, by priority.
+    pub rule_collection_groups: Vec<String>,
     /// `allow`, `deny` or `unknown`.
     pub verdict: AzureFirewallVerdict,
     /// A deny (or an allow before a deny) covers only part of the client's addresses or of the destination.
     pub partial: bool,
+    /// The client's source addresses checked against the rules' sources (up to five prefixes).
+    pub sources: Vec<String>,
     /// The name checked (the TLS SNI); `*.blob.core.windows.net` for a storage endpoint whose account is unknown.
     pub fqdn: String,
     /// The destination port checked (TCP).

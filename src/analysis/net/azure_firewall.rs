@@ -137,6 +137,8 @@ pub struct CompiledFirewall {
     pub chain: Vec<String>,
     /// Whether the DNS proxy is on (FQDNs in network rules are reliable).
     pub dns_proxy: bool,
+    /// The rule collection groups of the firewall's own policy, by priority (where a new allow can go).
+    pub groups: Vec<String>,
     /// Why the rules cannot be evaluated at all (a policy or rule collection group not read).
     pub unreadable: Option<String>,
     policies: Vec<Rc<CompiledPolicy>>,
@@ -200,6 +202,7 @@ impl FirewallCache {
                 policy: None,
                 chain: vec![],
                 dns_proxy,
+                groups: vec![],
                 unreadable: None,
                 policies: vec![Rc::new(compile_classic(model, resolver, fw))],
             };
@@ -250,7 +253,10 @@ impl FirewallCache {
             }
             compiled.push(c);
         }
-        CompiledFirewall { policy: Some(policy_ref.id.clone()), chain, dns_proxy, unreadable, policies: compiled }
+        let mut groups: Vec<_> = model.rule_collection_groups(&policy_ref.id).unwrap_or_default().iter().collect();
+        groups.sort_by_key(|g| g.properties.priority);
+        let groups = groups.into_iter().map(|g| g.name.clone()).collect();
+        CompiledFirewall { policy: Some(policy_ref.id.clone()), chain, dns_proxy, groups, unreadable, policies: compiled }
     }
 }
 
