@@ -2,8 +2,9 @@
 
 use super::pair::PeeringFacts;
 use super::vocabulary::{
-    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsStatus, EndpointKind,
-    EndpointService, FirewallVerdict, AzureFirewallVerdict, FirewallRuleKind, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
+    Access, AddressFamily, AzureFirewallVerdict, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsStatus,
+    EndpointKind, EndpointService, FirewallRuleKind, FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict,
+    NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
 

@@ -256,7 +256,14 @@ impl FirewallCache {
         let mut groups: Vec<_> = model.rule_collection_groups(&policy_ref.id).unwrap_or_default().iter().collect();
         groups.sort_by_key(|g| g.properties.priority);
         let groups = groups.into_iter().map(|g| g.name.clone()).collect();
-        CompiledFirewall { policy: Some(policy_ref.id.clone()), chain, dns_proxy, groups, unreadable, policies: compiled }
+        CompiledFirewall {
+            policy: Some(policy_ref.id.clone()),
+            chain,
+            dns_proxy,
+            groups,
+            unreadable,
+            policies: compiled,
+        }
     }
 }
 
@@ -803,15 +810,19 @@ pub fn egress(model: &Model, fw: &AzureFirewall) -> Result<FirewallEgress, Strin
         let nat = model
             .nat_gateway(&nat_ref.id)
             .ok_or_else(|| format!("NAT gateway {} of the firewall's subnet is not in the snapshot", nat_ref.id))?;
-        let mut out = FirewallEgress { source: format!("NAT gateway {} of AzureFirewallSubnet", nat.name), ..Default::default() };
+        let mut out =
+            FirewallEgress { source: format!("NAT gateway {} of AzureFirewallSubnet", nat.name), ..Default::default() };
         for r in &nat.properties.public_ip_addresses {
             let ip = model.public_ip_address(&r.id).and_then(|ip| ip.properties.ip_address.clone());
-            out.ips.push(ip.ok_or_else(|| format!("public IP {} of NAT gateway {} is not in the snapshot", r.id, nat.name))?);
+            out.ips.push(
+                ip.ok_or_else(|| format!("public IP {} of NAT gateway {} is not in the snapshot", r.id, nat.name))?,
+            );
         }
         for r in &nat.properties.public_ip_prefixes {
             let prefix = model.public_ip_prefix(&r.id).and_then(|x| x.properties.ip_prefix.clone());
-            out.prefixes
-                .push(prefix.ok_or_else(|| format!("public IP prefix {} of NAT gateway {} is not in the snapshot", r.id, nat.name))?);
+            out.prefixes.push(prefix.ok_or_else(|| {
+                format!("public IP prefix {} of NAT gateway {} is not in the snapshot", r.id, nat.name)
+            })?);
         }
         return Ok(out);
     }

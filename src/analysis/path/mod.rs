@@ -19,8 +19,8 @@ mod route;
 
 use super::endpoints::CloudSuffixes;
 use super::facts::{
-    AddressFamily, ApplianceRouteFacts, AzureFirewallVerdict, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, DnsStatus, Endpoint,
-    EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
+    AddressFamily, ApplianceRouteFacts, AzureFirewallVerdict, BlockedAt, ClientFacts, DestinationFacts, DnsFacts,
+    DnsStatus, Endpoint, EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
 };
 use super::net::azure_firewall::FirewallCache;
 use super::net::endpoint_routes::{interface_endpoint_routes, EndpointsByVnet};

@@ -25,8 +25,8 @@
 
 use super::Judgement;
 use crate::analysis::facts::{
-    AzureFirewallFacts, BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict, NextHopType,
-    PublicNetworkAccess, Reachable, RegistryFacts, RouteFacts, RouteHop,
+    AzureFirewallFacts, BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict,
+    NextHopType, PublicNetworkAccess, Reachable, RegistryFacts, RouteFacts, RouteHop,
 };
 use crate::analysis::net::ipset::IpSet;
 
@@ -96,10 +96,11 @@ pub(super) fn hop(
     }
     let allowed =
         registry.ip_rules.iter().filter_map(|r| IpSet::parse_prefix(r)).fold(IpSet::empty(), |a, b| a.union(&b));
-    let mut unparsed: Vec<&str> = Vec::new();
+    let mut unparsed: Vec<String> = Vec::new();
     let mut judged = 0usize;
     let mut partial: Vec<String> = Vec::new();
-    for ip in &client.egress_ips {
+    let (ips, prefixes) = (f.egress_ips.clone(), f.egress_prefixes.clone());
+    for ip in &ips {
         if IpSet::is_ipv6_text(ip) {
             f.other_family.push(ip.clone());
             continue;
@@ -111,10 +112,10 @@ pub(super) fn hop(
                     f.uncovered_ips.push(ip.clone());
                 }
             }
-            None => unparsed.push(ip),
+            None => unparsed.push(ip.clone()),
         }
     }
-    for prefix in &client.egress_prefixes {
+    for prefix in &prefixes {
         if IpSet::is_ipv6_text(prefix) {
             f.other_family.push(prefix.clone());
             continue;
@@ -134,7 +135,7 @@ pub(super) fn hop(
                     }
                 }
             }
-            None => unparsed.push(prefix),
+            None => unparsed.push(prefix.clone()),
         }
     }
     if !f.uncovered_ips.is_empty() || !f.uncovered_prefixes.is_empty() {

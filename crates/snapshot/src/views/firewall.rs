@@ -154,7 +154,12 @@ classic_rule_collection!(
     ClassicApplicationRule,
     "application"
 );
-classic_rule_collection!(ClassicNetworkRuleCollection, ClassicNetworkRuleCollectionProperties, ClassicNetworkRule, "network");
+classic_rule_collection!(
+    ClassicNetworkRuleCollection,
+    ClassicNetworkRuleCollectionProperties,
+    ClassicNetworkRule,
+    "network"
+);
 
 /// `{"type": "Allow" | "Deny" | "Dnat"}`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -385,4 +390,3 @@ pub struct IpGroupProperties {
     /// Addresses, CIDRs and ranges.
     pub ip_addresses: Vec<String>,
 }
-

@@ -87,7 +87,9 @@ fn decide(m: &Model, fqdn: &str) -> Decision {
 fn rule_name(d: &Decision) -> String {
     match d {
         Decision::Allow { rules } => format!("allow:{}", rules.last().unwrap().rule),
-        Decision::Deny { rule: Some(r), partial } => format!("deny:{}{}", r.rule, if *partial { ":partial" } else { "" }),
+        Decision::Deny { rule: Some(r), partial } => {
+            format!("deny:{}{}", r.rule, if *partial { ":partial" } else { "" })
+        }
         Decision::Deny { rule: None, partial } => format!("deny:-{}", if *partial { ":partial" } else { "" }),
         Decision::Unknown { .. } => "unknown".into(),
     }
@@ -100,7 +102,12 @@ fn groups_then_collections_by_priority_first_match_decides() {
         &[(
             "p",
             vec![
-                group("p", "late", 300, vec![collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])]),
+                group(
+                    "p",
+                    "late",
+                    300,
+                    vec![collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])],
+                ),
                 group(
                     "p",
                     "early",
@@ -126,8 +133,24 @@ fn parent_policy_collections_come_first_whatever_their_priority() {
     let m = model(
         &[("base", None), ("child", Some("base"))],
         &[
-            ("base", vec![group("base", "base-rules", 65000, vec![collection("deny", 65000, "Deny", vec![app_rule("no-acr", &["*.azurecr.io"], &["*"])])])]),
-            ("child", vec![group("child", "child-rules", 100, vec![collection("allow", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])])]),
+            (
+                "base",
+                vec![group(
+                    "base",
+                    "base-rules",
+                    65000,
+                    vec![collection("deny", 65000, "Deny", vec![app_rule("no-acr", &["*.azurecr.io"], &["*"])])],
+                )],
+            ),
+            (
+                "child",
+                vec![group(
+                    "child",
+                    "child-rules",
+                    100,
+                    vec![collection("allow", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])],
+                )],
+            ),
         ],
         json!({}),
         json!([]),
@@ -145,8 +168,23 @@ fn network_rules_before_application_rules() {
         &[(
             "p",
             vec![
-                group("p", "apps", 100, vec![collection("deny-apps", 100, "Deny", vec![app_rule("no-acr", &["*.azurecr.io"], &["*"])])]),
-                group("p", "net", 500, vec![collection("allow-net", 100, "Allow", vec![net_rule("acr-tag", &["AzureContainerRegistry.EastUS"], &["10.10.0.0/16"])])]),
+                group(
+                    "p",
+                    "apps",
+                    100,
+                    vec![collection("deny-apps", 100, "Deny", vec![app_rule("no-acr", &["*.azurecr.io"], &["*"])])],
+                ),
+                group(
+                    "p",
+                    "net",
+                    500,
+                    vec![collection(
+                        "allow-net",
+                        100,
+                        "Allow",
+                        vec![net_rule("acr-tag", &["AzureContainerRegistry.EastUS"], &["10.10.0.0/16"])],
+                    )],
+                ),
             ],
         )],
         json!({}),
@@ -159,7 +197,15 @@ fn network_rules_before_application_rules() {
 fn no_matching_rule_is_deny() {
     let m = model(
         &[("p", None)],
-        &[("p", vec![group("p", "g", 100, vec![collection("c", 100, "Allow", vec![app_rule("mcr", &["mcr.microsoft.com"], &["*"])])])])],
+        &[(
+            "p",
+            vec![group(
+                "p",
+                "g",
+                100,
+                vec![collection("c", 100, "Allow", vec![app_rule("mcr", &["mcr.microsoft.com"], &["*"])])],
+            )],
+        )],
         json!({}),
         json!([]),
     );
@@ -215,7 +261,15 @@ fn an_unread_ip_group_or_service_tag_is_unknown_not_absent() {
     assert!(cause.contains("could not be read"), "{cause}");
     let m = model(
         &[("p", None)],
-        &[("p", vec![group("p", "g", 100, vec![collection("c", 100, "Deny", vec![net_rule("t", &["Storage.WestUS"], &["*"])])])])],
+        &[(
+            "p",
+            vec![group(
+                "p",
+                "g",
+                100,
+                vec![collection("c", 100, "Deny", vec![net_rule("t", &["Storage.WestUS"], &["*"])])],
+            )],
+        )],
         json!({}),
         json!([]),
     );
@@ -273,7 +327,12 @@ fn fqdn_tags_aks_does_not_cover_registries_unknown_tags_are_unknown() {
 fn terminate_tls_is_carried_on_the_deciding_rule() {
     let mut r = app_rule("acr", &["*.azurecr.io"], &["*"]);
     r["terminateTLS"] = json!(true);
-    let m = model(&[("p", None)], &[("p", vec![group("p", "g", 100, vec![collection("c", 100, "Allow", vec![r])])])], json!({}), json!([]));
+    let m = model(
+        &[("p", None)],
+        &[("p", vec![group("p", "g", 100, vec![collection("c", 100, "Allow", vec![r])])])],
+        json!({}),
+        json!([]),
+    );
     let Decision::Allow { rules } = decide(&m, "contoso.azurecr.io") else { panic!() };
     assert!(rules[0].terminate_tls);
 }
