@@ -119,13 +119,130 @@ struct CompiledRule {
     unevaluable: Option<String>,
 }
 
-/// Every rule of one policy (its own, not inherited), per kind, in processing order.
+/// Every rule of one policy (its own, not inherited), per kind, in processing order, with indexes that find the
+/// rules that may apply to a flow without scanning all of them (a policy can hold thousands).
 #[derive(Debug, Default)]
 struct CompiledPolicy {
     network: Vec<CompiledRule>,
     application: Vec<CompiledRule>,
+    network_index: RuleIndex,
+    application_index: RuleIndex,
     /// Why the policy's rules are not all known (a rule collection group not read).
     unreadable: Option<String>,
+}
+
+impl CompiledPolicy {
+    /// Build the indexes once the rules are in order.
+    fn index(mut self) -> CompiledPolicy {
+        self.network_index = RuleIndex::of(&self.network);
+        self.application_index = RuleIndex::of(&self.application);
+        self
+    }
+}
+
+/// Finds the rules of one kind that may match a flow: a superset, in processing order. Each candidate is then
+/// judged in full, so the index only ever saves work, never changes an answer.
+#[derive(Debug, Default)]
+struct RuleIndex {
+    /// Rules to check for every flow: `*` destinations or names, unresolved parts, FQDN tags acr-audit does not
+    /// know, web categories, URLs.
+    always: Vec<u32>,
+    /// Exact names (target FQDNs, destination FQDNs).
+    exact: HashMap<String, Vec<u32>>,
+    /// `*X` patterns by `X`.
+    wild: HashMap<String, Vec<u32>>,
+    /// Every name pattern reversed (without its `*`), for wildcard endpoint names (`*.blob.core.windows.net`).
+    reversed: std::collections::BTreeMap<String, Vec<u32>>,
+    /// Network rules by the IPv4 `/8` blocks their destination addresses touch.
+    blocks: HashMap<u8, Vec<u32>>,
+    /// Network rules whose destinations span many blocks or hold IPv6.
+    wide: Vec<u32>,
+}
+
+impl RuleIndex {
+    fn of(rules: &[CompiledRule]) -> RuleIndex {
+        let mut ix = RuleIndex::default();
+        for (i, r) in rules.iter().enumerate() {
+            let i = i as u32;
+            let push = |m: &mut HashMap<String, Vec<u32>>, k: &str| m.entry(k.to_string()).or_default().push(i);
+            let names = if r.origin.kind == RuleKind::Network { &r.destination_fqdns } else { &r.target_fqdns };
+            let unknown_tag =
+                r.fqdn_tags.iter().any(|t| !TAGS_WITHOUT_REGISTRIES.iter().any(|k| k.eq_ignore_ascii_case(t)));
+            let mut always = r.unevaluable.is_some() || unknown_tag || names.iter().any(|n| n == "*");
+            for n in names.iter().filter(|n| *n != "*") {
+                let bare = n.strip_prefix('*').unwrap_or(n);
+                if n.starts_with('*') {
+                    push(&mut ix.wild, bare);
+                } else {
+                    push(&mut ix.exact, n);
+                }
+                ix.reversed.entry(bare.chars().rev().collect()).or_default().push(i);
+            }
+            if r.origin.kind == RuleKind::Network {
+                let d = &r.destination;
+                if d.any || !d.unresolved.is_empty() {
+                    always = true;
+                } else if !d.set.is_empty() {
+                    match d.set.v4_blocks(16) {
+                        Some(blocks) => blocks.into_iter().for_each(|b| ix.blocks.entry(b).or_default().push(i)),
+                        None => ix.wide.push(i),
+                    }
+                }
+            }
+            if always {
+                ix.always.push(i);
+            }
+        }
+        ix
+    }
+
+    /// Candidate rule positions for a flow to `name` (normalised) and `destination`, ascending.
+    fn candidates(&self, name: &str, destination: &IpSet, network: bool) -> Vec<u32> {
+        let mut out = self.always.clone();
+        let mut add = |v: Option<&Vec<u32>>| {
+            if let Some(v) = v {
+                out.extend_from_slice(v);
+            }
+        };
+        if let Some(suffix) = name.strip_prefix('*') {
+            // Any name ending in `suffix`: `*X` patterns with `suffix` ending in `X`, and every pattern ending in
+            // `suffix` (those match some names of it).
+            for (i, _) in suffix.char_indices() {
+                add(self.wild.get(&suffix[i..]));
+            }
+            let rev: String = suffix.chars().rev().collect();
+            for (k, v) in self.reversed.range(rev.clone()..) {
+                if !k.starts_with(&rev) {
+                    break;
+                }
+                add(Some(v));
+            }
+        } else {
+            add(self.exact.get(name));
+            for (i, _) in name.char_indices().skip(1) {
+                add(self.wild.get(&name[i..]));
+            }
+        }
+        if network {
+            match destination.v4_blocks(256) {
+                Some(blocks) => {
+                    for b in blocks {
+                        add(self.blocks.get(&b));
+                    }
+                    add(Some(&self.wide));
+                }
+                None => {
+                    for v in self.blocks.values() {
+                        add(Some(v));
+                    }
+                    add(Some(&self.wide));
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
 }
 
 /// A firewall's rules in processing order, ready to judge flows.
@@ -204,7 +321,7 @@ impl FirewallCache {
                 dns_proxy,
                 groups: vec![],
                 unreadable: None,
-                policies: vec![Rc::new(compile_classic(model, resolver, fw))],
+                policies: vec![Rc::new(compile_classic(model, resolver, fw).index())],
             };
         };
         // The base chain, the firewall's own policy first while walking; reversed below (root first).
@@ -243,7 +360,7 @@ impl FirewallCache {
             let c = match self.policies.get(&key) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = Rc::new(compile_policy(model, resolver, policy));
+                    let c = Rc::new(compile_policy(model, resolver, policy).index());
                     self.policies.insert(key, c.clone());
                     c
                 }
@@ -349,7 +466,7 @@ fn compile_policy_rule(
 ) -> CompiledRule {
     let source = addresses(resolver, ips, &rule.source_addresses, &rule.source_ip_groups);
     let destination = addresses(resolver, ips, &rule.destination_addresses, &rule.destination_ip_groups);
-    let lower = |v: &[String]| v.iter().map(|s| s.trim().to_ascii_lowercase()).collect::<Vec<_>>();
+    let lower = |v: &[String]| v.iter().map(|s| normalise_fqdn(s)).collect::<Vec<_>>();
     let https_443 = rule.protocols.iter().any(|p| {
         p.protocol_type.as_deref().map(|t| t.eq_ignore_ascii_case("Https")).unwrap_or(false)
             && p.port.unwrap_or(443) == 443
@@ -400,7 +517,7 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
                 allow: is_allow(Some(&c.properties.action.kind)),
                 source: addresses(resolver, &mut ips, &rule.source_addresses, &rule.source_ip_groups),
                 destination: addresses(resolver, &mut ips, &rule.destination_addresses, &rule.destination_ip_groups),
-                destination_fqdns: rule.destination_fqdns.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+                destination_fqdns: rule.destination_fqdns.iter().map(|s| normalise_fqdn(s)).collect(),
                 tcp_443: protocols_tcp(&rule.protocols) && ports_443(&rule.destination_ports),
                 https_443: false,
                 target_fqdns: vec![],
@@ -436,7 +553,7 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
                 destination_fqdns: vec![],
                 tcp_443: false,
                 https_443,
-                target_fqdns: rule.target_fqdns.iter().map(|s| s.trim().to_ascii_lowercase()).collect(),
+                target_fqdns: rule.target_fqdns.iter().map(|s| normalise_fqdn(s)).collect(),
                 fqdn_tags: rule.fqdn_tags.clone(),
                 unevaluable: None,
             });
@@ -561,6 +678,10 @@ fn cover(cond: &Addresses, set: &IpSet) -> Cover {
     if cond.any {
         return Cover::All;
     }
+    // Most rules miss most flows: decide that without allocating.
+    if cond.unresolved.is_empty() && !cond.set.intersects(set) {
+        return Cover::None;
+    }
     let inside = cond.set.intersection(set);
     if inside == *set && !set.is_empty() {
         return Cover::All;
@@ -589,8 +710,16 @@ pub enum FqdnMatch {
 /// A target FQDN pattern against a name: exact (case-insensitive), `*` (everything), or a leading `*` matching
 /// anything to its left (<https://learn.microsoft.com/azure/firewall/firewall-faq>).
 pub fn fqdn_match(pattern: &str, name: &str) -> FqdnMatch {
-    let p = pattern.trim().trim_end_matches('.').to_ascii_lowercase();
-    let n = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    fqdn_match_normalised(&normalise_fqdn(pattern), &normalise_fqdn(name))
+}
+
+/// Lower case, no trailing dot: how patterns are stored and names compared.
+fn normalise_fqdn(s: &str) -> String {
+    s.trim().trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// [`fqdn_match`] on normalised text (no allocation: it runs once per rule per flow).
+fn fqdn_match_normalised(p: &str, n: &str) -> FqdnMatch {
     if p == "*" {
         return FqdnMatch::Yes;
     }
@@ -635,11 +764,22 @@ impl CompiledFirewall {
                 rule: None,
             };
         }
+        let name = normalise_fqdn(flow.fqdn);
+        let flow = Flow { fqdn: &name, ..flow };
         let mut remaining = flow.destination.clone();
         let mut allowed: Vec<Rc<RuleOrigin>> = Vec::new();
         let mut some_allowed = false;
-        let network = self.policies.iter().flat_map(|p| p.network.iter());
-        let application = self.policies.iter().flat_map(|p| p.application.iter());
+        // Network rules of every policy of the chain (root first), then application rules; each policy's
+        // candidates in its own order.
+        let network = self.policies.iter().flat_map(|p| {
+            p.network_index.candidates(flow.fqdn, flow.destination, true).into_iter().map(move |i| &p.network[i as usize])
+        });
+        let application = self.policies.iter().flat_map(|p| {
+            p.application_index
+                .candidates(flow.fqdn, flow.destination, false)
+                .into_iter()
+                .map(move |i| &p.application[i as usize])
+        });
         for rule in network.chain(application) {
             let step = match rule.origin.kind {
                 RuleKind::Network => self.network_step(rule, flow, &remaining),
@@ -679,7 +819,7 @@ impl CompiledFirewall {
             Cover::All => true,
             Cover::Part(_) => false,
         };
-        let fqdn_hit = rule.destination_fqdns.iter().map(|f| fqdn_match(f, flow.fqdn)).max_by_key(|m| match m {
+        let fqdn_hit = rule.destination_fqdns.iter().map(|f| fqdn_match_normalised(f, flow.fqdn)).max_by_key(|m| match m {
             FqdnMatch::No => 0,
             FqdnMatch::Maybe => 1,
             FqdnMatch::Yes => 2,
@@ -737,7 +877,7 @@ fn application_step(rule: &CompiledRule, flow: Flow<'_>, remaining: &IpSet) -> S
     };
     let mut hit = FqdnMatch::No;
     for f in &rule.target_fqdns {
-        match fqdn_match(f, flow.fqdn) {
+        match fqdn_match_normalised(f, flow.fqdn) {
             FqdnMatch::Yes => {
                 hit = FqdnMatch::Yes;
                 break;

@@ -132,6 +132,30 @@ impl IpSet {
         self.ranges.is_empty()
     }
 
+    /// The IPv4 `/8` blocks (first octets) the set touches, ascending; `None` when it holds IPv6 addresses or
+    /// touches more than `max` blocks. Used to index rules by destination.
+    pub fn v4_blocks(&self, max: usize) -> Option<Vec<u8>> {
+        let mut out: Vec<u8> = Vec::new();
+        for &(lo, hi) in &self.ranges {
+            if lo < V4_BASE || hi > V4_END {
+                return None;
+            }
+            let (a, b) = (((lo - V4_BASE) >> 24) as u8, ((hi - V4_BASE) >> 24) as u8);
+            if usize::from(b - a) >= max {
+                return None;
+            }
+            for x in a..=b {
+                if out.last() != Some(&x) {
+                    out.push(x);
+                }
+            }
+            if out.len() > max {
+                return None;
+            }
+        }
+        Some(out)
+    }
+
     /// Number of addresses, saturating at `u64::MAX` (an IPv6 prefix can hold more).
     pub fn len(&self) -> u64 {
         let total = self.ranges.iter().fold(0u128, |acc, (lo, hi)| acc.saturating_add((hi - lo).saturating_add(1)));

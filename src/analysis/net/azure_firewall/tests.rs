@@ -388,3 +388,29 @@ fn egress_is_the_firewall_public_ip_unless_a_nat_gateway_holds_its_subnet() {
         assert_eq!(e.ips, vec![want.to_string()]);
     }
 }
+
+#[test]
+fn a_deny_on_part_of_the_destination_denies_part_and_an_allow_on_part_does_not_allow() {
+    // The registry tag is 20.42.66.0/23 + 20.62.128.0/26: a network deny on the first prefix only.
+    let m = model(
+        &[("p", None)],
+        &[(
+            "p",
+            vec![
+                group("p", "g", 100, vec![collection("deny-some", 100, "Deny", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])]),
+                group("p", "h", 200, vec![collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])]),
+            ],
+        )],
+        json!({}),
+        json!([]),
+    );
+    assert_eq!(rule_name(&decide(&m, "contoso.azurecr.io")), "deny:some:partial");
+    // An allow on the same part, then nothing: the rest meets no rule.
+    let m = model(
+        &[("p", None)],
+        &[("p", vec![group("p", "g", 100, vec![collection("allow-some", 100, "Allow", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])])])],
+        json!({}),
+        json!([]),
+    );
+    assert_eq!(rule_name(&decide(&m, "contoso.azurecr.io")), "deny:-:partial");
+}
