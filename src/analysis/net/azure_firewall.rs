@@ -61,14 +61,14 @@ pub enum RuleKind {
 /// Where a rule sits: enough to name it in a finding and to write the fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleOrigin {
-    /// The policy defining it (`None` for classic rules).
-    pub policy: Option<String>,
+    /// The policy defining it (`None` for classic rules). Shared by the policy's rules.
+    pub policy: Option<Rc<str>>,
     /// Its rule collection group (`None` for classic rules).
-    pub group: Option<String>,
+    pub group: Option<Rc<str>>,
     /// The group's priority.
     pub group_priority: Option<u32>,
     /// Its rule collection.
-    pub collection: String,
+    pub collection: Rc<str>,
     /// The collection's priority.
     pub collection_priority: u32,
     /// The rule's name.
@@ -76,7 +76,7 @@ pub struct RuleOrigin {
     /// Network or application.
     pub kind: RuleKind,
     /// `Allow` / `Deny` as Azure spells it.
-    pub action: String,
+    pub action: Rc<str>,
     /// An application rule with `terminateTLS`.
     pub terminate_tls: bool,
 }
@@ -117,6 +117,26 @@ struct CompiledRule {
     fqdn_tags: Vec<String>,
     /// Application rules: web categories or target URLs (not evaluable offline).
     unevaluable: Option<String>,
+}
+
+impl CompiledRule {
+    /// Whether the rule can ever match a flow to a registry on TCP 443 (or be unknown for one): rules for other
+    /// ports and protocols, and application rules naming only FQDN tags without registries, are left out at
+    /// compile time. They could never decide a pull, and a policy can hold thousands of them.
+    fn may_match(&self) -> bool {
+        match self.origin.kind {
+            RuleKind::Network => self.tcp_443,
+            RuleKind::Application => {
+                self.https_443
+                    && (!self.target_fqdns.is_empty()
+                        || self.unevaluable.is_some()
+                        || self
+                            .fqdn_tags
+                            .iter()
+                            .any(|t| !TAGS_WITHOUT_REGISTRIES.iter().any(|k| k.eq_ignore_ascii_case(t))))
+            }
+        }
+    }
 }
 
 /// Every rule of one policy (its own, not inherited), per kind, in processing order, with indexes that find the
@@ -418,7 +438,9 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
     let mut groups: Vec<_> = groups.iter().collect();
     groups.sort_by_key(|g| g.properties.priority);
     let mut ips = IpGroups::new(model);
+    let policy_id: Rc<str> = Rc::from(policy.id.as_str());
     for group in groups {
+        let group_name: Rc<str> = Rc::from(group.name.as_str());
         let mut collections: Vec<_> = group.properties.rule_collections.iter().collect();
         collections.sort_by_key(|c| c.priority);
         for collection in collections {
@@ -426,7 +448,8 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                 continue; // NAT collections: see the module doc.
             }
             let allow = is_allow(collection.action.as_ref().map(|a| a.kind.as_str()));
-            let action = collection.action.as_ref().map(|a| a.kind.clone()).unwrap_or_default();
+            let action: Rc<str> = Rc::from(collection.action.as_ref().map(|a| a.kind.as_str()).unwrap_or_default());
+            let collection_name: Rc<str> = Rc::from(collection.name.as_str());
             for rule in &collection.rules {
                 let kind = if rule.rule_type.eq_ignore_ascii_case("NetworkRule") {
                     RuleKind::Network
@@ -436,10 +459,10 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                     continue;
                 };
                 let origin = Rc::new(RuleOrigin {
-                    policy: Some(policy.id.clone()),
-                    group: Some(group.name.clone()),
+                    policy: Some(policy_id.clone()),
+                    group: Some(group_name.clone()),
                     group_priority: Some(group.properties.priority),
-                    collection: collection.name.clone(),
+                    collection: collection_name.clone(),
                     collection_priority: collection.priority,
                     rule: rule.name.clone(),
                     kind,
@@ -447,6 +470,9 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                     terminate_tls: kind == RuleKind::Application && rule.terminate_tls.unwrap_or(false),
                 });
                 let compiled = compile_policy_rule(resolver, &mut ips, rule, origin, allow);
+                if !compiled.may_match() {
+                    continue;
+                }
                 match kind {
                     RuleKind::Network => out.network.push(compiled),
                     RuleKind::Application => out.application.push(compiled),
@@ -500,16 +526,18 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
     let mut network: Vec<_> = p.network_rule_collections.iter().collect();
     network.sort_by_key(|c| c.properties.priority);
     for c in network {
+        let (collection, action): (Rc<str>, Rc<str>) =
+            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
         for rule in &c.properties.rules {
             let origin = Rc::new(RuleOrigin {
                 policy: None,
                 group: None,
                 group_priority: None,
-                collection: c.name.clone(),
+                collection: collection.clone(),
                 collection_priority: c.properties.priority,
                 rule: rule.name.clone(),
                 kind: RuleKind::Network,
-                action: c.properties.action.kind.clone(),
+                action: action.clone(),
                 terminate_tls: false,
             });
             out.network.push(CompiledRule {
@@ -529,16 +557,18 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
     let mut application: Vec<_> = p.application_rule_collections.iter().collect();
     application.sort_by_key(|c| c.properties.priority);
     for c in application {
+        let (collection, action): (Rc<str>, Rc<str>) =
+            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
         for rule in &c.properties.rules {
             let origin = Rc::new(RuleOrigin {
                 policy: None,
                 group: None,
                 group_priority: None,
-                collection: c.name.clone(),
+                collection: collection.clone(),
                 collection_priority: c.properties.priority,
                 rule: rule.name.clone(),
                 kind: RuleKind::Application,
-                action: c.properties.action.kind.clone(),
+                action: action.clone(),
                 terminate_tls: false,
             });
             let https_443 = rule.protocols.iter().any(|p| {

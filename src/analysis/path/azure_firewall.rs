@@ -88,17 +88,17 @@ pub(super) fn hop(
 
 fn rule_facts(r: &RuleOrigin) -> FirewallRuleFacts {
     FirewallRuleFacts {
-        policy: r.policy.clone(),
-        rule_collection_group: r.group.clone(),
+        policy: r.policy.as_deref().map(str::to_string),
+        rule_collection_group: r.group.as_deref().map(str::to_string),
         group_priority: r.group_priority,
-        collection: r.collection.clone(),
+        collection: r.collection.to_string(),
         collection_priority: r.collection_priority,
         rule: r.rule.clone(),
         kind: match r.kind {
             RuleKind::Network => FirewallRuleKind::Network,
             RuleKind::Application => FirewallRuleKind::Application,
         },
-        action: r.action.clone(),
+        action: r.action.to_string(),
     }
 }
 
