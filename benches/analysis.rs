@@ -261,6 +261,9 @@ fn generate(path: &Path) -> Value {
            "firewall_rules": firewalls * groups_per_policy * collections_per_group * rules_per_collection})
 }
 
+/// Firewalls, policies, rule collection groups (children), IP groups, public IPs.
+type FirewallEstate = (Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>);
+
 /// The private address of hub firewall `i` (in the hub VNet's `AzureFirewallSubnet`).
 fn fw_ip(i: usize) -> String {
     format!("10.0.0.{}", 4 + i)
@@ -277,7 +280,7 @@ fn firewall_estate(
     groups: usize,
     collections: usize,
     rules: usize,
-) -> (Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>) {
+) -> FirewallEstate {
     let policy_id = |i: usize| nw(0, "firewallPolicies", &format!("afwp-{i}"));
     let ipg_id = |i: usize| nw(0, "ipGroups", &format!("ipg-{i}"));
     let ip_groups: Vec<Value> = (0..100)

@@ -802,7 +802,10 @@ impl CompiledFirewall {
         // Network rules of every policy of the chain (root first), then application rules; each policy's
         // candidates in its own order.
         let network = self.policies.iter().flat_map(|p| {
-            p.network_index.candidates(flow.fqdn, flow.destination, true).into_iter().map(move |i| &p.network[i as usize])
+            p.network_index
+                .candidates(flow.fqdn, flow.destination, true)
+                .into_iter()
+                .map(move |i| &p.network[i as usize])
         });
         let application = self.policies.iter().flat_map(|p| {
             p.application_index
@@ -849,11 +852,12 @@ impl CompiledFirewall {
             Cover::All => true,
             Cover::Part(_) => false,
         };
-        let fqdn_hit = rule.destination_fqdns.iter().map(|f| fqdn_match_normalised(f, flow.fqdn)).max_by_key(|m| match m {
-            FqdnMatch::No => 0,
-            FqdnMatch::Maybe => 1,
-            FqdnMatch::Yes => 2,
-        });
+        let fqdn_hit =
+            rule.destination_fqdns.iter().map(|f| fqdn_match_normalised(f, flow.fqdn)).max_by_key(|m| match m {
+                FqdnMatch::No => 0,
+                FqdnMatch::Maybe => 1,
+                FqdnMatch::Yes => 2,
+            });
         let part = match cover(&rule.destination, remaining) {
             Cover::All => remaining.clone(),
             Cover::Part(p) => p,

@@ -397,8 +397,18 @@ fn a_deny_on_part_of_the_destination_denies_part_and_an_allow_on_part_does_not_a
         &[(
             "p",
             vec![
-                group("p", "g", 100, vec![collection("deny-some", 100, "Deny", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])]),
-                group("p", "h", 200, vec![collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])]),
+                group(
+                    "p",
+                    "g",
+                    100,
+                    vec![collection("deny-some", 100, "Deny", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])],
+                ),
+                group(
+                    "p",
+                    "h",
+                    200,
+                    vec![collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])])],
+                ),
             ],
         )],
         json!({}),
@@ -408,7 +418,15 @@ fn a_deny_on_part_of_the_destination_denies_part_and_an_allow_on_part_does_not_a
     // An allow on the same part, then nothing: the rest meets no rule.
     let m = model(
         &[("p", None)],
-        &[("p", vec![group("p", "g", 100, vec![collection("allow-some", 100, "Allow", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])])])],
+        &[(
+            "p",
+            vec![group(
+                "p",
+                "g",
+                100,
+                vec![collection("allow-some", 100, "Allow", vec![net_rule("some", &["20.42.66.0/23"], &["*"])])],
+            )],
+        )],
         json!({}),
         json!([]),
     );
