@@ -116,6 +116,7 @@ fn allowed_through_the_firewall_the_registry_judges_the_firewall_public_ip() {
     assert_eq!(p["azure_firewall"]["verdict"], "allow");
     assert_eq!(p["azure_firewall"]["deciding_rule"]["rule"], "registries-rule");
     assert_eq!(p["firewall"]["egress_ips"], json!(["20.85.20.10"]));
+    assert!(p["firewall"]["reason"].as_str().unwrap().contains("through Azure Firewall afw-hub-eastus"), "{p:#}");
     assert_eq!(p["blocked_at"], "firewall");
 
     // With the firewall's address allowed, the userDefinedRouting cluster gets a real verdict: reachable.

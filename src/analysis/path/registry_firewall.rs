@@ -143,6 +143,9 @@ pub(super) fn hop(
         let mut uncovered: Vec<&str> = f.uncovered_ips.iter().map(String::as_str).collect();
         uncovered.extend(f.uncovered_prefixes.iter().map(String::as_str));
         f.reason = format!("no IP rule covers {}", uncovered.join(", "));
+        if let Some(fw) = through_firewall {
+            f.reason.push_str(&format!(" (traffic through Azure Firewall {} leaves from {})", fw.name, fw.egress));
+        }
         if !partial.is_empty() {
             f.reason.push_str(&format!(" ({})", partial.join("; ")));
         }
