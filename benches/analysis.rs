@@ -1,5 +1,8 @@
-//! Path-analysis benchmark: 5,000 NSGs × 50 rules, 2,000 VNets, 500 AKS clusters, 200 registries and a
-//! service-tag list the size of Azure's public one (~2,600 tags, ~45,000 IPv4 prefixes).
+//! Path-analysis benchmark: 5,000 NSGs × 50 rules, 2,000 VNets, 500 AKS clusters, 200 registries, a service-tag
+//! list the size of Azure's public one (~2,600 tags, ~45,000 IPv4 prefixes), and 50 hub Azure Firewalls, each
+//! with its own policy of 20 rule collection groups × 20 collections × 20 rules (8,000 rules; 40 of the 50
+//! policies inherit one of the other 10, so their firewalls meet 16,000 rules) that every cluster's route
+//! table sends its registry traffic to.
 //!
 //! `cargo bench --bench analysis` prints the figures and writes `target/bench-analysis.json`.
 //! The measured child loads the snapshot, builds the model, then times `analyse` alone.
@@ -77,6 +80,7 @@ fn nw(rg: usize, kind: &str, name: &str) -> String {
 fn generate(path: &Path) -> Value {
     let mut rng = Lcg(42);
     let (nsgs, rules_per_nsg, vnets, clusters, registries, zones) = (5_000, 50, 2_000, 500, 200, 300);
+    let (firewalls, groups_per_policy, collections_per_group, rules_per_collection) = (50, 20, 20, 20);
 
     // Service tags: regional tags of many services in many regions, sized like the public list.
     let services = [
@@ -153,9 +157,8 @@ fn generate(path: &Path) -> Value {
         .collect();
     let rt_list: Vec<Value> = (0..vnets)
         .map(|i| json!({"id": rt_id(i), "name": format!("rt-{i}"), "properties": {"disableBgpRoutePropagation": true, "routes": [
-            {"id": format!("{}/routes/default", rt_id(i)), "name": "default", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": "10.0.0.4"}},
-            {"id": format!("{}/routes/storage", rt_id(i)), "name": "storage", "properties": {"addressPrefix": "Storage.Eastus", "nextHopType": if i % 40 == 0 {"None"} else {"Internet"}}},
-            {"id": format!("{}/routes/acr", rt_id(i)), "name": "acr", "properties": {"addressPrefix": "AzureContainerRegistry.Eastus", "nextHopType": "Internet"}}]}}))
+            {"id": format!("{}/routes/default", rt_id(i)), "name": "default", "properties": {"addressPrefix": "0.0.0.0/0", "nextHopType": "VirtualAppliance", "nextHopIpAddress": fw_ip(i % firewalls)}},
+            {"id": format!("{}/routes/storage", rt_id(i)), "name": "storage", "properties": {"addressPrefix": "Storage.Eastus", "nextHopType": if i % 40 == 0 {"None"} else {"Internet"}}}]}}))
         .collect();
     let vnet_list: Vec<Value> = (0..vnets)
         .map(|i| {
@@ -222,6 +225,14 @@ fn generate(path: &Path) -> Value {
         {"id": format!("{}/replications/westeurope", reg_id(r)), "location": REGIONS[1 + r % 3]}]})
         })
         .collect();
+    let (fw_list, policy_list, rcgs, ip_groups, pips) = firewall_estate(
+        &mut rng,
+        &tag_names,
+        firewalls,
+        groups_per_policy,
+        collections_per_group,
+        rules_per_collection,
+    );
     let doc = json!({
         "schema": "acr-audit/snapshot/v1",
         "metadata": {"subscriptions": [{"subscriptionId": "22222222-3333-4444-8555-666666666666"}]},
@@ -229,17 +240,134 @@ fn generate(path: &Path) -> Value {
             "Microsoft.Network/networkSecurityGroups": nsg_list, "Microsoft.Network/routeTables": rt_list,
             "Microsoft.Network/virtualNetworks": vnet_list, "Microsoft.ContainerRegistry/registries": reg_list,
             "Microsoft.Network/privateEndpoints": pe_list, "Microsoft.Network/networkInterfaces": nic_list,
-            "Microsoft.ContainerService/managedClusters": cluster_list, "Microsoft.Network/privateDnsZones": zone_list},
+            "Microsoft.ContainerService/managedClusters": cluster_list, "Microsoft.Network/privateDnsZones": zone_list,
+            "Microsoft.Network/azureFirewalls": fw_list, "Microsoft.Network/firewallPolicies": policy_list,
+            "Microsoft.Network/ipGroups": ip_groups, "Microsoft.Network/publicIPAddresses": pips},
         "children": {
             "Microsoft.Network/privateDnsZones/virtualNetworkLinks": [{"parentId": zone_id(0), "value": links}],
             "Microsoft.Network/privateDnsZones/A": [{"parentId": zone_id(0), "value": records}],
             "Microsoft.Authorization/roleAssignments": assignments,
-            "Microsoft.ContainerRegistry/registries/replications": replications},
+            "Microsoft.ContainerRegistry/registries/replications": replications,
+            "Microsoft.Network/firewallPolicies/ruleCollectionGroups": rcgs},
         "serviceTags": [{"cloud": "Public", "changeNumber": "1", "values": tags}],
     });
     let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
     serde_json::to_writer(&mut f, &doc).expect("write");
     f.flush().expect("flush");
     json!({"nsgs": nsgs, "rules_per_nsg": rules_per_nsg, "vnets": vnets, "clusters": clusters, "registries": registries,
-           "private_dns_zones": zones, "service_tags": tag_names.len(), "service_tag_prefixes": total_prefixes})
+           "private_dns_zones": zones, "service_tags": tag_names.len(), "service_tag_prefixes": total_prefixes,
+           "azure_firewalls": firewalls, "firewall_policies": firewalls, "rule_collection_groups_per_policy": groups_per_policy,
+           "collections_per_group": collections_per_group, "rules_per_collection": rules_per_collection,
+           "firewall_rules": firewalls * groups_per_policy * collections_per_group * rules_per_collection})
+}
+
+/// Firewalls, policies, rule collection groups (children), IP groups, public IPs.
+type FirewallEstate = (Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>, Vec<Value>);
+
+/// The private address of hub firewall `i` (in the hub VNet's `AzureFirewallSubnet`).
+fn fw_ip(i: usize) -> String {
+    format!("10.0.0.{}", 4 + i)
+}
+
+/// 50 firewalls with their policies (policies 10.. inherit policy `i % 10`), rule collection groups, IP groups and
+/// public IPs. Rules mix application rules (exact and wildcard FQDNs, FQDN tags), network rules (CIDRs, ranges,
+/// service tags, IP groups, port lists) and both actions; the last collection of each policy's last group allows
+/// the registries for most policies, so verdicts differ (allow, deny by rule, no rule matched).
+fn firewall_estate(
+    rng: &mut Lcg,
+    tag_names: &[String],
+    firewalls: usize,
+    groups: usize,
+    collections: usize,
+    rules: usize,
+) -> FirewallEstate {
+    let policy_id = |i: usize| nw(0, "firewallPolicies", &format!("afwp-{i}"));
+    let ipg_id = |i: usize| nw(0, "ipGroups", &format!("ipg-{i}"));
+    let ip_groups: Vec<Value> = (0..100)
+        .map(|i| json!({"id": ipg_id(i), "name": format!("ipg-{i}"), "properties": {"ipAddresses":
+            [format!("10.{}.0.0/16", i * 2 % 250), format!("10.{}.0.0-10.{}.255.255", (i * 2 + 1) % 250, (i * 2 + 1) % 250)]}}))
+        .collect();
+    let pips: Vec<Value> = (0..firewalls)
+        .map(|i| {
+            json!({"id": nw(0, "publicIPAddresses", &format!("pip-afw-{i}")), "name": format!("pip-afw-{i}"),
+            "properties": {"ipAddress": format!("20.1.{}.10", i % 250)}})
+        })
+        .collect();
+    let fw_list: Vec<Value> = (0..firewalls)
+        .map(|i| {
+            json!({"id": nw(0, "azureFirewalls", &format!("afw-{i}")), "name": format!("afw-{i}"), "location": "eastus",
+            "properties": {"sku": {"name": "AZFW_VNet", "tier": "Standard"}, "firewallPolicy": {"id": policy_id(i)},
+              "ipConfigurations": [{"name": "ipconfig", "properties": {"privateIPAddress": fw_ip(i),
+                "subnet": {"id": format!("{}/subnets/AzureFirewallSubnet", nw(0, "virtualNetworks", "vnet-0"))},
+                "publicIPAddress": {"id": nw(0, "publicIPAddresses", &format!("pip-afw-{i}"))}}}]}})
+        })
+        .collect();
+    let policy_list: Vec<Value> = (0..firewalls)
+        .map(|i| {
+            let mut p = json!({"id": policy_id(i), "name": format!("afwp-{i}"), "location": "eastus", "properties": {
+                "ruleCollectionGroups": (0..groups).map(|g| json!({"id": format!("{}/ruleCollectionGroups/rcg-{g}", policy_id(i))})).collect::<Vec<_>>(),
+                "dnsSettings": {"enableProxy": i % 2 == 0}}});
+            if i >= 10 {
+                p["properties"]["basePolicy"] = json!({"id": policy_id(i % 10)});
+            }
+            p
+        })
+        .collect();
+    let mut rcgs = Vec::new();
+    for i in 0..firewalls {
+        let mut value = Vec::new();
+        for g in 0..groups {
+            let mut cols = Vec::new();
+            for c in 0..collections {
+                let network = (g + c) % 2 == 0;
+                let rule_list: Vec<Value> = (0..rules)
+                    .map(|r| {
+                        let source = match rng.below(4) {
+                            0 => json!({"sourceAddresses": [format!("10.{}.0.0/16", rng.below(250))]}),
+                            1 => json!({"sourceIpGroups": [ipg_id(rng.below(100) as usize)]}),
+                            2 => json!({"sourceAddresses": [format!("10.{}.{}.0/24", rng.below(250), rng.below(256))]}),
+                            _ => json!({"sourceAddresses": ["192.168.0.0/16"]}),
+                        };
+                        let mut rule = if network {
+                            let dest = match rng.below(3) {
+                                0 => json!({"destinationAddresses": [tag_names[rng.below(tag_names.len() as u32) as usize]]}),
+                                1 => json!({"destinationAddresses": (0..3).map(|_| format!("20.{}.{}.0/24", rng.below(200), rng.below(256))).collect::<Vec<_>>()}),
+                                _ => json!({"destinationFqdns": [format!("api{}.example.com", rng.below(1000))]}),
+                            };
+                            let mut n = json!({"ruleType": "NetworkRule", "name": format!("n{g}-{c}-{r}"), "ipProtocols": ["TCP"],
+                                "destinationPorts": ["443", "8443-8445"]});
+                            n.as_object_mut().expect("object").extend(dest.as_object().expect("object").clone());
+                            n
+                        } else {
+                            let target = match rng.below(3) {
+                                0 => json!({"targetFqdns": [format!("svc{}.example.com", rng.below(1000)), format!("*.team{}.example.org", rng.below(1000))]}),
+                                1 => json!({"targetFqdns": [format!("acr{}.azurecr.io", rng.below(400))]}),
+                                _ => json!({"fqdnTags": ["AzureKubernetesService"]}),
+                            };
+                            let mut a = json!({"ruleType": "ApplicationRule", "name": format!("a{g}-{c}-{r}"),
+                                "protocols": [{"protocolType": "Https", "port": 443}]});
+                            a.as_object_mut().expect("object").extend(target.as_object().expect("object").clone());
+                            a
+                        };
+                        rule.as_object_mut().expect("object").extend(source.as_object().expect("object").clone());
+                        rule
+                    })
+                    .collect();
+                let last = g + 1 == groups && c + 1 == collections;
+                let mut rule_list = rule_list;
+                if last && i % 5 != 0 {
+                    rule_list.push(json!({"ruleType": "ApplicationRule", "name": "registries", "sourceAddresses": ["10.0.0.0/8"],
+                        "protocols": [{"protocolType": "Https", "port": 443}], "targetFqdns": ["*.azurecr.io", "*.blob.core.windows.net"]}));
+                }
+                cols.push(json!({"ruleCollectionType": "FirewallPolicyFilterRuleCollection", "name": format!("col-{c}"),
+                    "priority": 100 + c * 10, "action": {"type": if rng.below(5) == 0 && !last {"Deny"} else {"Allow"}}, "rules": rule_list}));
+            }
+            value.push(
+                json!({"id": format!("{}/ruleCollectionGroups/rcg-{g}", policy_id(i)), "name": format!("rcg-{g}"),
+                "properties": {"priority": 100 + g * 100, "ruleCollections": cols}}),
+            );
+        }
+        rcgs.push(json!({"parentId": policy_id(i), "value": value}));
+    }
+    (fw_list, policy_list, rcgs, ip_groups, pips)
 }

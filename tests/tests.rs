@@ -10,6 +10,7 @@ mod it {
 
     mod analysis_hops;
     mod analysis_props;
+    mod azure_firewall;
     mod bad_input;
     mod ci_outputs;
     mod corpus;

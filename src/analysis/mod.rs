@@ -43,6 +43,7 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
         endpoints_by_vnet: net::endpoint_routes::EndpointsByVnet::new(model),
         responders: responders::Responders::new(model),
         dns_answers: std::collections::HashMap::new(),
+        firewalls: Default::default(),
     };
     let mut pairs = pairs;
     let mut all_paths = Vec::new();

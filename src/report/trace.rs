@@ -7,8 +7,8 @@
 
 use super::escape::{mermaid_id, mermaid_label, terminal as t};
 use crate::analysis::{
-    BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsChain, DnsChainHop, DnsStatus, NsgVerdictKind, PairFacts,
-    PathFacts, Reachable,
+    AzureFirewallFacts, AzureFirewallVerdict, BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsChain, DnsChainHop,
+    DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -148,6 +148,9 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 writeln!(out, "                 denied: {}", list(&v.denied_examples))?;
             }
         }
+        if let Some(fw) = &p.azure_firewall {
+            writeln!(out, "{}{}", step("Azure FW"), azure_firewall_line(fw))?;
+        }
         if let Some(pe) = &p.private_endpoint {
             let side = |s: &Option<crate::analysis::PeeringSideFacts>| {
                 s.as_ref().map(|x| format!("{} {}", t(last(&x.id)), x.state)).unwrap_or_else(|| "missing".into())
@@ -251,6 +254,48 @@ fn dns_label(p: &PathFacts) -> String {
     label
 }
 
+/// The Azure Firewall hop: firewall, policy, verdict on the FQDN and port, and the rule that decided.
+fn azure_firewall_line(fw: &AzureFirewallFacts) -> String {
+    let policy =
+        fw.policy.as_deref().map(|p| format!("policy {}", t(last(p)))).unwrap_or_else(|| "classic rules".into());
+    let decided = match (&fw.deciding_rule, fw.verdict) {
+        (Some(r), _) => format!(
+            ": by {} rule {} (collection {} priority {}{})",
+            r.kind,
+            t(&r.rule),
+            t(&r.collection),
+            r.collection_priority,
+            r.rule_collection_group
+                .as_deref()
+                .map(|g| format!(", group {} of {}", t(g), opt(r.policy.as_deref().map(last))))
+                .unwrap_or_default()
+        ),
+        (None, AzureFirewallVerdict::Deny) => ": no rule matched (deny by default)".into(),
+        (None, _) => String::new(),
+    };
+    let mut line = format!(
+        "{} {} ({policy}): {}{} TCP {} to {}{decided}",
+        t(&fw.name),
+        t(&fw.next_hop_ip),
+        fw.verdict,
+        if fw.partial { " (part of the flows)" } else { "" },
+        fw.port,
+        t(&fw.fqdn)
+    );
+    if let Some(cause) = &fw.cause {
+        line.push_str(&format!(": {}", t(cause)));
+    }
+    if fw.tls_inspection {
+        line.push_str("; TLS inspected: clients must trust the firewall's CA");
+    }
+    if fw.egress_known {
+        let mut addrs = fw.egress_ips.clone();
+        addrs.extend(fw.egress_prefixes.iter().cloned());
+        line.push_str(&format!("; leaves from {}", list(&addrs)));
+    }
+    line
+}
+
 /// Mermaid flowchart: one chain per path, the blocking hop styled `blocked` (red).
 pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "flowchart LR")?;
@@ -258,7 +303,7 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
     writeln!(out, "  classDef ok fill:#dfd,stroke:#393")?;
     writeln!(out, "  client[\"{}\"]", mermaid_label(&pair.client_name))?;
     for (i, p) in paths.iter().enumerate() {
-        let hops: Vec<(BlockedAt, String)> = vec![
+        let mut hops: Vec<(BlockedAt, String)> = vec![
             // Each hop a path can be blocked at, in the order traffic meets them.
             (BlockedAt::Dns, dns_label(p)),
             (
@@ -278,6 +323,15 @@ pub fn render_mermaid(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write
             (BlockedAt::Nsg, format!("NSG: {}", p.nsg.verdict)),
             (BlockedAt::Firewall, format!("firewall: {}", p.firewall.verdict)),
         ];
+        // An Azure Firewall on the path sits between the NSGs and the registry firewall.
+        if let Some(fw) = &p.azure_firewall {
+            let rule = match (&fw.deciding_rule, fw.verdict) {
+                (Some(r), _) => format!(" by {}", r.rule),
+                (None, AzureFirewallVerdict::Deny) => " (no rule matched)".into(),
+                _ => String::new(),
+            };
+            hops.insert(4, (BlockedAt::AzureFirewall, format!("Azure Firewall {}: {}{rule}", fw.name, fw.verdict)));
+        }
         let mut prev = "client".to_string();
         for (name, label) in &hops {
             let node = mermaid_id(&format!("p{i}_{name}")).into_owned();

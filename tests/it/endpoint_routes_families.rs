@@ -52,7 +52,7 @@ fn private_paths(e: &Evaluation) -> Vec<&PathFacts> {
     paths
 }
 
-/// A user route `10.0.0.0/16 -> next_hop` on the AKS subnet (the hub VNet, where the private endpoint lives),
+/// A user route `10.0.0.0/16 -> next_hop` (an appliance at 10.0.2.4, not the hub Azure Firewall) on the AKS subnet (the hub VNet, where the private endpoint lives),
 /// with the endpoint subnet's `privateEndpointNetworkPolicies` set to `policy` (left out when `None`).
 fn hub_route_estate(next_hop: &str, policy: Option<&str>) -> Value {
     let route = format!("{}/routes/hub", route_table());
@@ -62,7 +62,7 @@ fn hub_route_estate(next_hop: &str, policy: Option<&str>) -> Value {
     }
     let mut s = clean_with(json!({"resources": {
         "Microsoft.Network/routeTables": {route_table(): {"properties": {"routes": {route.clone(): {
-            "name": "hub", "properties": {"addressPrefix": "10.0.0.0/16", "nextHopType": next_hop, "nextHopIpAddress": "10.0.0.4"}}}}}},
+            "name": "hub", "properties": {"addressPrefix": "10.0.0.0/16", "nextHopType": next_hop, "nextHopIpAddress": "10.0.2.4"}}}}}},
         "Microsoft.Network/virtualNetworks": {hub_vnet(): {"properties": {"subnets": {
             format!("{}/subnets/snet-private-endpoints", hub_vnet()): {"properties": subnet_props}}}}}
     }}));

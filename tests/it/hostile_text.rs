@@ -225,8 +225,8 @@ fn markdown_escapes_cells_code_spans_summaries_fences_and_mermaid() {
     assert_eq!(code, 1, "{err}");
     assert_markdown_is_inert("markdown", &md);
     let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
-    // The hostile unreadable scope adds ACR-META-001 to the demo's six findings.
-    assert_eq!(headings, ["## acr-audit: 7 finding(s)", "### How to fix", "### Broken paths"], "only our headings");
+    // The hostile unreadable scope adds ACR-META-001 to the demo's seven findings.
+    assert_eq!(headings, ["## acr-audit: 8 finding(s)", "### How to fix", "### Broken paths"], "only our headings");
     // Every finding row keeps its five cells: data pipes are escaped.
     for row in md.lines().filter(|l| l.starts_with("| ") && l.contains("ACR-")) {
         let separators = row.replace("\\|", "").matches('|').count();
@@ -276,7 +276,7 @@ fn junit_stays_well_formed_xml_with_xml_illegal_characters_in_names() {
         .flat_map(|s| s.test_cases.iter())
         .filter(|c| !matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
         .collect();
-    assert_eq!(failures.len(), 7, "every finding (the demo's six and ACR-META-001) is still a failed case");
+    assert_eq!(failures.len(), 8, "every finding (the demo's seven and ACR-META-001) is still a failed case");
     for illegal in ['\u{0}', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{e}', '\u{1f}', '\u{fffe}', '\u{ffff}', '\u{1b}'] {
         assert!(!xml.contains(illegal), "raw {illegal:?} in the XML");
     }

@@ -100,6 +100,13 @@ fn by_id<'a>(list: &'a mut Value, id_part: &str) -> &'a mut Value {
 /// The landing zone (see the module documentation).
 fn landing_zone() -> Value {
     let mut e = read_json(&path("fixtures/demo/snapshot.json"));
+    // The demo keeps its own hub firewall in the application subscription; this landing zone's hub is in the
+    // connectivity subscription instead, so the demo's firewall, policies and their groups are taken out.
+    for kind in ["Microsoft.Network/azureFirewalls", "Microsoft.Network/firewallPolicies", "Microsoft.Network/ipGroups"]
+    {
+        e["resources"].as_object_mut().unwrap().remove(kind);
+    }
+    e["children"].as_object_mut().unwrap().remove("Microsoft.Network/firewallPolicies/ruleCollectionGroups");
     let subnet = |name: &str| format!("{}/subnets/{name}", hub_vnet());
     // The hub VNet: `VirtualNetworkGet` (2024-07-01) with the firewall subnet (its IP configuration names the
     // firewall, as ARM lists a subnet's users) and the resolver's delegated subnets, whose delegation is the one

@@ -27,13 +27,18 @@ fn text_trace_shows_the_blocking_hops_of_the_demo() {
         trace(&["fixtures/demo/snapshot.json", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
     assert_eq!(code, 1, "{text}");
     assert!(
-        text.contains("login contosoprodacr.azurecr.io [eastus] from subnet snet-aks-nodes: BLOCKED at firewall"),
+        text.contains("login contosoprodacr.azurecr.io [eastus] from subnet snet-aks-nodes: BLOCKED at azure_firewall"),
         "{text}"
     );
     assert!(text.contains("public address (no privatelink zone linked to the client VNet)"), "{text}");
     assert!(text.contains("VirtualAppliance 10.0.0.4 via default-via-firewall"), "{text}");
     assert!(
         text.contains("nsg-aks-nodes Outbound at client_subnet: allow by Allow AllowAcrOutbound (priority 100)"),
+        "{text}"
+    );
+    // The hub firewall's hop, between the NSG and the registry firewall, names its verdict and why.
+    assert!(
+        text.contains("5 Azure FW     afw-hub-eastus 10.0.0.4 (policy afwp-hub-eastus): deny TCP 443 to contosoprodacr.azurecr.io: no rule matched (deny by default); leaves from 20.85.20.10"),
         "{text}"
     );
     assert!(text.contains("public network access is disabled"), "{text}");
@@ -65,8 +70,11 @@ fn json_trace_carries_pair_and_path_facts() {
         assert_eq!(p["destination"]["service_tag"], "AzureContainerRegistry.EastUS");
         assert_eq!(p["route"]["hops"][0]["next_hop_type"], "VirtualAppliance");
         assert_eq!(p["nsg"]["verdict"], "allow");
+        assert_eq!(p["azure_firewall"]["verdict"], "deny");
+        assert_eq!(p["azure_firewall"]["deciding_rule"], serde_json::Value::Null, "no rule matched");
+        assert_eq!(p["azure_firewall"]["policy_chain"].as_array().unwrap().len(), 2, "base policy first");
         assert_eq!(p["firewall"]["verdict"], "blocked");
-        assert_eq!(p["blocked_at"], "firewall");
+        assert_eq!(p["blocked_at"], "azure_firewall");
     }
     assert_eq!(paths[1]["endpoint"]["fqdn"], "contosoprodacr.eastus.data.azurecr.io");
 }
@@ -76,7 +84,11 @@ fn mermaid_marks_the_blocking_hop_red() {
     let (_, text) = trace_demo("mermaid");
     assert!(text.starts_with("flowchart LR"), "{text}");
     assert!(text.contains("classDef blocked fill:#f66"), "{text}");
-    assert!(text.contains("class p0_firewall blocked"), "{text}");
+    assert!(
+        text.contains("p0_nsg --> p0_azure_firewall[\"Azure Firewall afw-hub-eastus: deny (no rule matched)\"]"),
+        "{text}"
+    );
+    assert!(text.contains("class p0_azure_firewall blocked"), "{text}");
 }
 
 #[test]

@@ -3,7 +3,9 @@
 # description: |
 #   ## What it does
 #   For each client path to a registry endpoint, notes the user-defined route that sends it to a
-#   `VirtualAppliance` (typically Azure Firewall in the hub).
+#   `VirtualAppliance` whose rules acr-audit cannot evaluate: a network virtual appliance, or an Azure
+#   Firewall that is not in the snapshot or whose policy could not be read. Azure Firewalls in the snapshot
+#   are evaluated instead (ACR-FW-001).
 #
 #   ## Why is this bad?
 #   It is not wrong in itself, but the appliance becomes part of the pull path: its rules must allow TCP 443 to
@@ -30,6 +32,7 @@ import rego.v1
 deny contains finding if {
 	some pair in input.pairs
 	some route in pair.appliance_routes
+	object.get(route, "evaluated_by_firewall", null) == null
 	finding := {
 		"msg": sprintf(
 			"Traffic from %s to registry %s goes through appliance %s (route %s): it must allow TCP 443 to %s",

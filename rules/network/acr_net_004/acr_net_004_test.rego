@@ -19,3 +19,8 @@ test_one_finding_per_pair_and_route if {
 test_silent_without_an_appliance if {
 	check.deny == set() with input as inp([])
 }
+
+test_silent_when_an_azure_firewall_evaluated_the_route if {
+	route := {"route": "/rt/routes/default", "route_name": "default", "next_hop_ip": "10.0.0.4", "fqdns": ["contoso.azurecr.io"], "evaluated_by_firewall": "/fw/afw-hub"}
+	check.deny == set() with input as inp([route])
+}

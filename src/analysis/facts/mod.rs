@@ -16,8 +16,8 @@ pub use pair::{
     ApplianceRouteFacts, Grant, GroupGrant, PairEndpointFacts, PairFacts, PeeringFacts, PeeringSideFacts, RbacFacts,
 };
 pub use path::{
-    DecidingRule, DestinationFacts, DnsChain, DnsChainHop, DnsFacts, Endpoint, FirewallFacts, LevelVerdict,
-    NsgPathFacts, NsgVerdict, PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,
+    AzureFirewallFacts, DecidingRule, DestinationFacts, DnsChain, DnsChainHop, DnsFacts, Endpoint, FirewallFacts,
+    FirewallRuleFacts, LevelVerdict, NsgPathFacts, NsgVerdict, PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,
 };
 pub use registry::{
     DnsRecordFacts, LayerEndpointFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts,

@@ -37,6 +37,9 @@ pub struct ApplianceRouteFacts {
     pub next_hop_ip: Option<String>,
     /// Endpoint names whose traffic it carries (sorted).
     pub fqdns: Vec<String>,
+    /// The Azure Firewall at the next hop when every path through the route had its rules evaluated (verdict
+    /// `allow` or `deny`, see `paths[_].azure_firewall`); null for other appliances and unevaluable firewalls.
+    pub evaluated_by_firewall: Option<String>,
 }
 
 /// `input.pairs[_].private_endpoints[_]`.

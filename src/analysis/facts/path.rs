@@ -2,9 +2,9 @@
 
 use super::pair::PeeringFacts;
 use super::vocabulary::{
-    Access, AddressFamily, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer, DnsResponder, DnsStatus,
-    EndpointKind, EndpointService, FirewallVerdict, NextHopType, NsgLevel, NsgPathVerdict, NsgVerdictKind, Reachable,
-    RouteOrigin,
+    Access, AddressFamily, AzureFirewallVerdict, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer,
+    DnsResponder, DnsStatus, EndpointKind, EndpointService, FirewallRuleKind, FirewallVerdict, NextHopType, NsgLevel,
+    NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
 
@@ -260,6 +260,75 @@ pub struct FirewallFacts {
     pub other_family: Vec<String>,
 }
 
+/// The Azure Firewall rule that decided a path (or one that allowed it).
+#[derive(Debug, Clone, Serialize)]
+pub struct FirewallRuleFacts {
+    /// The firewall policy defining it; null for classic rules.
+    pub policy: Option<String>,
+    /// Its rule collection group (name); null for classic rules.
+    pub rule_collection_group: Option<String>,
+    /// The group's priority.
+    pub group_priority: Option<u32>,
+    /// Its rule collection (name).
+    pub collection: String,
+    /// The collection's priority.
+    pub collection_priority: u32,
+    /// The rule's name.
+    pub rule: String,
+    /// `network` or `application`.
+    pub kind: FirewallRuleKind,
+    /// The collection's action as Azure spells it (`Allow`, `Deny`).
+    pub action: String,
+}
+
+/// An Azure Firewall that the path's route sends (part of) the destination to.
+#[derive(Debug, Clone, Serialize)]
+pub struct AzureFirewallFacts {
+    /// Firewall id.
+    pub firewall: String,
+    /// Firewall name.
+    pub name: String,
+    /// The firewall's private address the route points to.
+    pub next_hop_ip: String,
+    /// The route sending the traffic there.
+    pub route: String,
+    /// `all` of the destination goes through the firewall, or `some`.
+    pub coverage: Coverage,
+    /// The firewall policy in force; null for classic rules.
+    pub policy: Option<String>,
+    /// The policy and its base policies, root ancestor first (rule collections are met in this order).
+    pub policy_chain: Vec<String>,
+    /// The names of the rule collection groups of the firewall's own policy, by priority.
+    pub rule_collection_groups: Vec<String>,
+    /// `allow`, `deny` or `unknown`.
+    pub verdict: AzureFirewallVerdict,
+    /// A deny (or an allow before a deny) covers only part of the client's addresses or of the destination.
+    pub partial: bool,
+    /// The client's source addresses checked against the rules' sources (up to five prefixes).
+    pub sources: Vec<String>,
+    /// The name checked (the TLS SNI); `*.blob.core.windows.net` for a storage endpoint whose account is unknown.
+    pub fqdn: String,
+    /// The destination port checked (TCP).
+    pub port: u16,
+    /// The rule that decided: the deny, or the last allow; null when no rule matched (deny by default) or when
+    /// the verdict is unknown without a rule.
+    pub deciding_rule: Option<FirewallRuleFacts>,
+    /// The allowing rule terminates TLS (Premium TLS inspection): clients must trust the firewall's CA.
+    pub tls_inspection: bool,
+    /// The firewall's DNS proxy is on.
+    pub dns_proxy: bool,
+    /// Why the verdict is `unknown`.
+    pub cause: Option<String>,
+    /// The public addresses traffic leaving through the firewall is SNATed to.
+    pub egress_ips: Vec<String>,
+    /// Public ranges (a NAT gateway's prefixes on `AzureFirewallSubnet`).
+    pub egress_prefixes: Vec<String>,
+    /// Whose those addresses are, or why they are not known.
+    pub egress: String,
+    /// The egress addresses are known.
+    pub egress_known: bool,
+}
+
 /// One client subnet × registry endpoint path.
 #[derive(Debug, Clone, Serialize)]
 pub struct PathFacts {
@@ -285,12 +354,14 @@ pub struct PathFacts {
     pub route: RouteFacts,
     /// NSGs.
     pub nsg: NsgPathFacts,
+    /// The Azure Firewall the route sends the traffic through, when the next hop is one in the snapshot.
+    pub azure_firewall: Option<AzureFirewallFacts>,
     /// The private endpoint, for private paths.
     pub private_endpoint: Option<PrivateEndpointHop>,
     /// The registry firewall.
     pub firewall: FirewallFacts,
     /// `yes`, `no`, `partial` or `unknown`.
     pub reachable: Reachable,
-    /// The first hop that blocks: `dns`, `peering`, `route`, `nsg`, `firewall`; null when reachable.
+    /// The first hop that blocks: `dns`, `peering`, `route`, `nsg`, `azure_firewall`, `firewall`; null when reachable.
     pub blocked_at: Option<BlockedAt>,
 }

@@ -335,8 +335,26 @@ closed_vocabulary! {
 }
 
 closed_vocabulary! {
+    /// An Azure Firewall's verdict on a path.
+    AzureFirewallVerdict { Allow = "allow", Deny = "deny", Unknown = "unknown" }
+}
+
+closed_vocabulary! {
+    /// The kind of an Azure Firewall rule.
+    FirewallRuleKind { Network = "network", Application = "application" }
+}
+
+closed_vocabulary! {
     /// The first hop of a path that blocks it.
-    BlockedAt { Dns = "dns", Peering = "peering", Route = "route", Nsg = "nsg", Firewall = "firewall" }
+    BlockedAt {
+        Dns = "dns",
+        Peering = "peering",
+        Route = "route",
+        Nsg = "nsg",
+        /// An Azure Firewall the route sends the traffic through.
+        AzureFirewall = "azure_firewall",
+        Firewall = "firewall",
+    }
 }
 
 #[cfg(test)]

@@ -80,6 +80,24 @@ impl IpSet {
         }
     }
 
+    /// The addresses from `lo` to `hi` inclusive (an Azure Firewall / IP group range `a-b`); `None` when the ends
+    /// are of different families or out of order.
+    pub fn range(lo: IpAddr, hi: IpAddr) -> Option<IpSet> {
+        let (a, b) = match (lo, hi) {
+            (IpAddr::V4(a), IpAddr::V4(b)) => (v4(a), v4(b)),
+            (IpAddr::V6(a), IpAddr::V6(b)) => (u128::from(a), u128::from(b)),
+            _ => return None,
+        };
+        if a > b {
+            return None;
+        }
+        let set = IpSet { ranges: vec![(a, b)] };
+        Some(match lo {
+            IpAddr::V4(_) => set,
+            IpAddr::V6(_) => set.intersection(&IpSet::all_of(AddressFamily::Ipv6)),
+        })
+    }
+
     /// Build from arbitrary inclusive ranges (normalised).
     fn from_ranges(mut ranges: Vec<(u128, u128)>) -> IpSet {
         ranges.sort_unstable();
@@ -112,6 +130,30 @@ impl IpSet {
     /// No address.
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
+    }
+
+    /// The IPv4 `/8` blocks (first octets) the set touches, ascending; `None` when it holds IPv6 addresses or
+    /// touches more than `max` blocks. Used to index rules by destination.
+    pub fn v4_blocks(&self, max: usize) -> Option<Vec<u8>> {
+        let mut out: Vec<u8> = Vec::new();
+        for &(lo, hi) in &self.ranges {
+            if lo < V4_BASE || hi > V4_END {
+                return None;
+            }
+            let (a, b) = (((lo - V4_BASE) >> 24) as u8, ((hi - V4_BASE) >> 24) as u8);
+            if usize::from(b - a) >= max {
+                return None;
+            }
+            for x in a..=b {
+                if out.last() != Some(&x) {
+                    out.push(x);
+                }
+            }
+            if out.len() > max {
+                return None;
+            }
+        }
+        Some(out)
     }
 
     /// Number of addresses, saturating at `u64::MAX` (an IPv6 prefix can hold more).

@@ -3,6 +3,7 @@
 //! longest-prefix match ([`routes`]) and the private endpoint host routes a VNet sees ([`endpoint_routes`]).
 //! Pure functions over the model; nothing here knows about paths or rules.
 
+pub mod azure_firewall;
 pub mod endpoint_routes;
 pub mod ipset;
 pub mod nsg;

@@ -314,7 +314,8 @@ fn firewall_dns_proxy_on_forwards_to_azure_dns_in_its_vnet_or_to_its_servers() {
     assert_eq!(p.dns.chains[0].hops[0].configured_by.as_deref(), Some(policy().as_str()));
 
     let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
-    policies[0]["properties"]["dnsSettings"]["servers"] = json!([INBOUND_IP]);
+    let own = policies.len() - 1; // this estate's policy, pushed after the demo's own hub policies
+    policies[own]["properties"]["dnsSettings"]["servers"] = json!([INBOUND_IP]);
     let f = facts(&s);
     let p = login(&f);
     assert_eq!(p.dns.status, DnsStatus::Private);
@@ -322,7 +323,8 @@ fn firewall_dns_proxy_on_forwards_to_azure_dns_in_its_vnet_or_to_its_servers() {
 
     // 168.63.129.16 among the proxy's servers is Azure DNS from the firewall's VNet.
     let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
-    policies[0]["properties"]["dnsSettings"]["servers"] = json!(["168.63.129.16"]);
+    let own = policies.len() - 1; // this estate's policy, pushed after the demo's own hub policies
+    policies[own]["properties"]["dnsSettings"]["servers"] = json!(["168.63.129.16"]);
     let f = facts(&s);
     let p = login(&f);
     assert_eq!(p.dns.status, DnsStatus::Private, "{:?}", p.dns);
@@ -336,7 +338,8 @@ fn firewall_dns_proxy_off_answers_nothing_and_blocks_at_dns() {
     spoke_dns(&mut s, &[FIREWALL_IP]);
     link_zone_to_hub(&mut s);
     let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
-    policies[0]["properties"]["dnsSettings"] = json!({"servers": [], "enableProxy": false});
+    let own = policies.len() - 1; // this estate's policy, pushed after the demo's own hub policies
+    policies[own]["properties"]["dnsSettings"] = json!({"servers": [], "enableProxy": false});
     let f = facts(&s);
     let p = login(&f);
     assert_eq!(p.dns.status, DnsStatus::NoAnswer, "{:?}", p.dns);
@@ -351,8 +354,9 @@ fn a_classic_firewall_reads_its_dns_proxy_from_additional_properties() {
     spoke_dns(&mut s, &[FIREWALL_IP]);
     link_zone_to_hub(&mut s);
     let fws = s["resources"]["Microsoft.Network/azureFirewalls"].as_array_mut().unwrap();
-    fws[0]["properties"].as_object_mut().unwrap().remove("firewallPolicy");
-    fws[0]["properties"]["additionalProperties"] =
+    let own = fws.len() - 1; // this estate's firewall, pushed after the demo's hub firewall
+    fws[own]["properties"].as_object_mut().unwrap().remove("firewallPolicy");
+    fws[own]["properties"]["additionalProperties"] =
         json!({"Network.DNS.EnableProxy": "true", "Network.DNS.Servers": format!("{DNS_VM_IP}, {INBOUND_IP}")});
     let f = facts(&s);
     let p = login(&f);
@@ -370,7 +374,8 @@ fn a_classic_firewall_reads_its_dns_proxy_from_additional_properties() {
 
 fn fws_proxy_off(s: &mut Value) {
     let fws = s["resources"]["Microsoft.Network/azureFirewalls"].as_array_mut().unwrap();
-    fws[0]["properties"]["additionalProperties"] = json!({});
+    let own = fws.len() - 1; // this estate's firewall, pushed after the demo's hub firewall
+    fws[own]["properties"]["additionalProperties"] = json!({});
 }
 
 #[test]
@@ -466,7 +471,8 @@ fn servers_that_answer_differently_make_the_answer_unknown_and_a_dead_server_is_
     link_zone_to_hub(&mut s);
     spoke_dns(&mut s, &[FIREWALL_IP, INBOUND_IP]);
     let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
-    policies[0]["properties"]["dnsSettings"]["enableProxy"] = json!(false);
+    let own = policies.len() - 1; // this estate's policy, pushed after the demo's own hub policies
+    policies[own]["properties"]["dnsSettings"]["enableProxy"] = json!(false);
     let f = facts(&s);
     let p = login(&f);
     assert_eq!(p.dns.status, DnsStatus::Private);
@@ -480,8 +486,9 @@ fn a_child_policy_inherits_the_dns_proxy_of_its_base_policy() {
     link_zone_to_hub(&mut s);
     let base = format!("{}/providers/Microsoft.Network/firewallPolicies/fwpol-base", rg());
     let policies = s["resources"]["Microsoft.Network/firewallPolicies"].as_array_mut().unwrap();
-    policies[0]["properties"].as_object_mut().unwrap().remove("dnsSettings");
-    policies[0]["properties"]["basePolicy"] = json!({"id": base});
+    let own = policies.len() - 1; // this estate's policy, pushed after the demo's own hub policies
+    policies[own]["properties"].as_object_mut().unwrap().remove("dnsSettings");
+    policies[own]["properties"]["basePolicy"] = json!({"id": base});
     policies.push(json!({"id": base, "name": "fwpol-base", "type": "Microsoft.Network/firewallPolicies",
         "location": "eastus", "properties": {"dnsSettings": {"servers": [], "enableProxy": false}}}));
     let p = login(&facts(&s)).clone();

@@ -2,12 +2,14 @@
 //!
 //! Each hop is a file with one entry point, `hop(..) -> <hop facts>`, and one `judge(&facts) -> Judgement`:
 //! [`dns`] (name resolution), [`destination`] (the addresses after DNS), [`route`] (effective routes),
-//! [`private_endpoint`] (the endpoint and the peering to it), [`nsg`] (NSGs on the way out and in), and
-//! [`registry_firewall`] (public access and IP rules). This file composes them: it computes each hop, in the
+//! [`private_endpoint`] (the endpoint and the peering to it), [`nsg`] (NSGs on the way out and in),
+//! [`azure_firewall`] (an Azure Firewall the route sends the traffic through), and [`registry_firewall`] (public
+//! access and IP rules). This file composes them: it computes each hop, in the
 //! order their inputs need, then reads their judgements in the order traffic meets them. The first hop that
 //! blocks names where the path breaks. Adding a hop (an appliance firewall, a DNS chain) is a new file, one
 //! line computing it, and one line judging it.
 
+mod azure_firewall;
 mod destination;
 mod dns;
 mod dns_chain;
@@ -18,9 +20,10 @@ mod route;
 
 use super::endpoints::CloudSuffixes;
 use super::facts::{
-    AddressFamily, ApplianceRouteFacts, BlockedAt, ClientFacts, DestinationFacts, DnsFacts, DnsStatus, Endpoint,
-    EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
+    AddressFamily, ApplianceRouteFacts, AzureFirewallVerdict, BlockedAt, ClientFacts, DestinationFacts, DnsFacts,
+    DnsStatus, Endpoint, EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
 };
+use super::net::azure_firewall::FirewallCache;
 use super::net::endpoint_routes::{interface_endpoint_routes, EndpointsByVnet};
 use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
@@ -40,6 +43,8 @@ pub(crate) struct PathContext<'m, 'r> {
     /// DNS answers already worked out, by client VNet, registry and name: every subnet and client of a VNet
     /// gets the same answer, so its DNS chain is followed once.
     pub dns_answers: std::collections::HashMap<String, DnsFacts>,
+    /// Azure Firewall rules compiled once per firewall and policy.
+    pub firewalls: FirewallCache,
 }
 
 /// What every hop of one client subnet shares: the subnet, its VNet, its effective routes, the client's source
@@ -201,13 +206,15 @@ fn one_path(
     let route = route::hop(subnet, &dest_set);
     let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns);
     let nsg = nsg::hop(ctx, client, subnet, &source, &dest_set, private_endpoint.as_ref());
-    let firewall = registry_firewall::hop(registry, client, &dns, &route);
+    let azure_firewall = azure_firewall::hop(ctx, subnet, &source, &dest_set, endpoint, &route);
+    let firewall = registry_firewall::hop(registry, client, &dns, &route, azure_firewall.as_ref());
     let (reachable, blocked_at) = verdict(&[
         dns::judge(&dns),
         private_endpoint::judge(private_endpoint.as_ref()),
         destination::judge(&destination),
         route::judge(&route),
         nsg::judge(&nsg),
+        azure_firewall::judge(azure_firewall.as_ref()),
         registry_firewall::judge(&firewall),
     ]);
     PathFacts {
@@ -222,6 +229,7 @@ fn one_path(
         destination,
         route,
         nsg,
+        azure_firewall,
         private_endpoint,
         firewall,
         reachable,
@@ -230,11 +238,18 @@ fn one_path(
 }
 
 /// The `VirtualAppliance` routes among a pair's paths, each with the endpoint names it carries (grouped here,
-/// in Rust, so rules do not join paths with pairs).
+/// in Rust, so rules do not join paths with pairs), and the Azure Firewall that evaluated every path through it.
 pub(crate) fn appliance_routes(paths: &[PathFacts]) -> Vec<ApplianceRouteFacts> {
     let mut out: Vec<ApplianceRouteFacts> = Vec::new();
+    // Per route: whether every path through it had an Azure Firewall verdict other than unknown.
+    let mut evaluated: Vec<bool> = Vec::new();
     for p in paths {
         for h in p.route.hops.iter().filter(|h| h.next_hop_type == NextHopType::VirtualAppliance) {
+            let by = p
+                .azure_firewall
+                .as_ref()
+                .filter(|f| f.route == h.route && f.verdict != AzureFirewallVerdict::Unknown)
+                .map(|f| f.firewall.clone());
             let i = match out.iter().position(|r| r.route == h.route) {
                 Some(i) => i,
                 None => {
@@ -243,17 +258,25 @@ pub(crate) fn appliance_routes(paths: &[PathFacts]) -> Vec<ApplianceRouteFacts> 
                         route_name: h.route_name.clone(),
                         next_hop_ip: h.next_hop_ip.clone(),
                         fqdns: Vec::new(),
+                        evaluated_by_firewall: by.clone(),
                     });
+                    evaluated.push(true);
                     out.len() - 1
                 }
             };
+            if by.is_none() || by != out[i].evaluated_by_firewall {
+                evaluated[i] = false;
+            }
             if !out[i].fqdns.contains(&p.endpoint.fqdn) {
                 out[i].fqdns.push(p.endpoint.fqdn.clone());
             }
         }
     }
-    for r in &mut out {
+    for (r, all) in out.iter_mut().zip(evaluated) {
         r.fqdns.sort();
+        if !all {
+            r.evaluated_by_firewall = None;
+        }
     }
     out
 }

@@ -18,17 +18,26 @@
 //! to next hop virtual appliance or virtual network gateway >> NAT gateway >> Instance-level public IP address
 //! on a virtual machine >> load balancer outbound rules", <https://learn.microsoft.com/azure/nat-gateway/nat-overview>):
 //! traffic the route hop sends there leaves from the appliance's address, which ARM does not tie to the client,
-//! so the verdict for it is `unknown`, never judged on the client's own egress.
+//! so the verdict for it is `unknown`, never judged on the client's own egress. The exception is an Azure
+//! Firewall in the snapshot: traffic it lets through is source-NATed to its public IPs (or its subnet's NAT
+//! gateway's), which ARM does show, so those are judged instead of the client's
+//! ([`crate::analysis::net::azure_firewall::egress`]).
 
 use super::Judgement;
 use crate::analysis::facts::{
-    BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict, NextHopType,
-    PublicNetworkAccess, Reachable, RegistryFacts, RouteFacts, RouteHop,
+    AzureFirewallFacts, BlockedAt, ClientFacts, DefaultAction, DnsFacts, DnsStatus, FirewallFacts, FirewallVerdict,
+    NextHopType, PublicNetworkAccess, Reachable, RegistryFacts, RouteFacts, RouteHop,
 };
 use crate::analysis::net::ipset::IpSet;
 
 /// The registry firewall's verdict on the client's egress addresses.
-pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts, route: &RouteFacts) -> FirewallFacts {
+pub(super) fn hop(
+    registry: &RegistryFacts,
+    client: &ClientFacts,
+    dns: &DnsFacts,
+    route: &RouteFacts,
+    azure_firewall: Option<&AzureFirewallFacts>,
+) -> FirewallFacts {
     let mut f = FirewallFacts {
         verdict: FirewallVerdict::Allowed,
         reason: String::new(),
@@ -52,11 +61,24 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
         f.reason = "public network access from all networks".into();
         return f;
     }
+    // Traffic through an Azure Firewall in the snapshot leaves from the firewall's SNAT addresses.
+    let through_firewall = azure_firewall.filter(|fw| fw.egress_known);
     let appliance: Vec<&RouteHop> = route
         .hops
         .iter()
         .filter(|h| matches!(h.next_hop_type, NextHopType::VirtualAppliance | NextHopType::VirtualNetworkGateway))
+        .filter(|h| through_firewall.map(|fw| fw.route != h.route).unwrap_or(true))
         .collect();
+    let direct = route.hops.iter().any(|h| h.next_hop_type == NextHopType::Internet);
+    if let Some(fw) = through_firewall {
+        if direct {
+            f.egress_ips.extend(fw.egress_ips.iter().cloned());
+            f.egress_prefixes.extend(fw.egress_prefixes.iter().cloned());
+        } else {
+            f.egress_ips = fw.egress_ips.clone();
+            f.egress_prefixes = fw.egress_prefixes.clone();
+        }
+    }
     let appliance_text = appliance
         .iter()
         .map(|h| match &h.next_hop_ip {
@@ -65,7 +87,7 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
         })
         .collect::<Vec<_>>()
         .join(", ");
-    if !appliance.is_empty() && !route.hops.iter().any(|h| h.next_hop_type == NextHopType::Internet) {
+    if !appliance.is_empty() && !direct && through_firewall.is_none() {
         f.verdict = FirewallVerdict::Unknown;
         f.reason = format!(
             "the registry allows selected networks only, and the traffic leaves through {appliance_text}: the public address it leaves from is not known from ARM"
@@ -74,10 +96,11 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
     }
     let allowed =
         registry.ip_rules.iter().filter_map(|r| IpSet::parse_prefix(r)).fold(IpSet::empty(), |a, b| a.union(&b));
-    let mut unparsed: Vec<&str> = Vec::new();
+    let mut unparsed: Vec<String> = Vec::new();
     let mut judged = 0usize;
     let mut partial: Vec<String> = Vec::new();
-    for ip in &client.egress_ips {
+    let (ips, prefixes) = (f.egress_ips.clone(), f.egress_prefixes.clone());
+    for ip in &ips {
         if IpSet::is_ipv6_text(ip) {
             f.other_family.push(ip.clone());
             continue;
@@ -89,10 +112,10 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
                     f.uncovered_ips.push(ip.clone());
                 }
             }
-            None => unparsed.push(ip),
+            None => unparsed.push(ip.clone()),
         }
     }
-    for prefix in &client.egress_prefixes {
+    for prefix in &prefixes {
         if IpSet::is_ipv6_text(prefix) {
             f.other_family.push(prefix.clone());
             continue;
@@ -112,7 +135,7 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
                     }
                 }
             }
-            None => unparsed.push(prefix),
+            None => unparsed.push(prefix.clone()),
         }
     }
     if !f.uncovered_ips.is_empty() || !f.uncovered_prefixes.is_empty() {
@@ -120,12 +143,17 @@ pub(super) fn hop(registry: &RegistryFacts, client: &ClientFacts, dns: &DnsFacts
         let mut uncovered: Vec<&str> = f.uncovered_ips.iter().map(String::as_str).collect();
         uncovered.extend(f.uncovered_prefixes.iter().map(String::as_str));
         f.reason = format!("no IP rule covers {}", uncovered.join(", "));
+        if let Some(fw) = through_firewall {
+            f.reason.push_str(&format!(" (traffic through Azure Firewall {} leaves from {})", fw.name, fw.egress));
+        }
         if !partial.is_empty() {
             f.reason.push_str(&format!(" ({})", partial.join("; ")));
         }
         return f;
     }
-    let mut unknown: Vec<String> = client.egress_unknown.iter().cloned().collect();
+    // The client's own egress matters only for traffic that leaves directly.
+    let mut unknown: Vec<String> =
+        if through_firewall.is_some() && !direct { vec![] } else { client.egress_unknown.iter().cloned().collect() };
     if !appliance.is_empty() {
         unknown.push(format!("part of the traffic leaves through {appliance_text}"));
     }
