@@ -87,6 +87,7 @@ fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: P
                     .as_ref()
                     .map(|v| model.virtual_network(v).map(|n| n.id.clone()).unwrap_or(v.clone())),
                 peering,
+                transit: None,
             });
         }
     }

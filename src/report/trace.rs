@@ -155,9 +155,22 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
             let side = |s: &Option<crate::analysis::PeeringSideFacts>| {
                 s.as_ref().map(|x| format!("{} {}", t(last(&x.id)), x.state)).unwrap_or_else(|| "missing".into())
             };
+            // Through a hub appliance, the peering judged is the appliance VNet's: say so.
+            let (from, near) = match &pe.transit {
+                Some(tr) => (
+                    format!(
+                        "from {} (through {} {}) ",
+                        opt(tr.vnet.as_deref().map(last)),
+                        opt(tr.appliance.as_deref().map(last)),
+                        t(&tr.next_hop_ip)
+                    ),
+                    "appliance side",
+                ),
+                None => (String::new(), "client side"),
+            };
             writeln!(
                 out,
-                "{}to {} in {}: {} (client side {}, endpoint side {})",
+                "{}{from}to {} in {}: {} ({near} {}, endpoint side {})",
                 step("Peering"),
                 t(last(&pe.id)),
                 opt(pe.vnet.as_deref().map(last)),

@@ -286,12 +286,37 @@ fn a_private_endpoint_in_an_unpeered_vnet_falls_to_the_none_system_route() {
     let mut s = clean();
     for v in resources(&mut s, "Microsoft.Network/virtualNetworks") {
         v["properties"]["virtualNetworkPeerings"] = json!([]);
+        // Without the spoke's route table: its user 0.0.0.0/0 route would remove the private-range routes.
+        for subnet in v["properties"]["subnets"].as_array_mut().unwrap() {
+            subnet["properties"].as_object_mut().unwrap().remove("routeTable");
+        }
     }
     let f = prod(&s);
     let login = path_of(&f, "login");
     assert_eq!(login.route.hops[0].next_hop_type.as_str(), "None");
     assert_eq!(login.route.hops[0].address_prefix, "10.0.0.0/8");
     assert_eq!(login.private_endpoint.as_ref().unwrap().peering.status.as_str(), "not_peered");
+    assert_eq!(login.blocked_at.map(|b| b.as_str()), Some("peering"));
+}
+
+/// Hub-and-spoke: with its peerings gone, the spoke's `0.0.0.0/0` user route (which removes the private-range
+/// `None` routes) sends the endpoint's address to the hub firewall, which the spoke cannot reach either: the
+/// break is the spoke-to-hub peering, named through the appliance.
+#[test]
+fn a_private_endpoint_behind_an_unreachable_hub_appliance_is_blocked_at_the_spoke_to_hub_peering() {
+    let mut s = clean();
+    for v in resources(&mut s, "Microsoft.Network/virtualNetworks") {
+        v["properties"]["virtualNetworkPeerings"] = json!([]);
+    }
+    let f = prod(&s);
+    let login = path_of(&f, "login");
+    assert_eq!(login.route.hops[0].next_hop_type.as_str(), "VirtualAppliance");
+    assert_eq!(login.route.hops[0].address_prefix, "0.0.0.0/0");
+    let pe = login.private_endpoint.as_ref().unwrap();
+    let transit = pe.transit.as_ref().expect("the endpoint is reached through the appliance");
+    assert_eq!(transit.client_to_appliance.as_str(), "not_peered");
+    assert!(transit.appliance.as_deref().unwrap_or("").contains("/azureFirewalls/"), "{transit:?}");
+    assert_eq!(pe.peering.status.as_str(), "not_peered");
     assert_eq!(login.blocked_at.map(|b| b.as_str()), Some("peering"));
 }
 

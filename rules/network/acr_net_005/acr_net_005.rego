@@ -6,6 +6,10 @@
 #   it: either the client's DNS resolves the registry to that endpoint, or the registry accepts private traffic
 #   only and none of its endpoints is in, or peered with, the client VNet.
 #
+#   Hub-and-spoke: when the client subnet's routes send the endpoint's address to a virtual appliance (a hub
+#   firewall), the traffic reaches the endpoint from the appliance's VNet (`transit`), so that VNet's peering is
+#   judged instead: peering is not transitive, but an appliance forwards between spokes.
+#
 #   ## Why is this bad?
 #   The private IP is unreachable: the client's effective route for it is the `None` system route (or a route
 #   to nowhere), and connections time out.
@@ -16,6 +20,7 @@
 # related_resources:
 #   - https://learn.microsoft.com/azure/virtual-network/virtual-network-peering-overview
 #   - https://learn.microsoft.com/azure/container-registry/container-registry-private-link
+#   - https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke
 # custom:
 #   id: ACR-NET-005
 #   severity: high
@@ -34,7 +39,8 @@ import rego.v1
 deny contains finding if {
 	some path in input.paths
 	path.private_endpoint.peering.status == "not_peered"
-	finding := finding_for(path.client, path.client_name, path.registry, client_vnet(path.subnet), path.private_endpoint.vnet, path.private_endpoint.id)
+	[vnet, endpoint_vnet] := unpeered(path)
+	finding := finding_for(path.client, path.client_name, path.registry, vnet, endpoint_vnet, path.private_endpoint.id)
 }
 
 # Public access is off and no endpoint of the registry is in, or peered with, the client VNet.
@@ -44,11 +50,37 @@ deny contains finding if {
 	reg.public_network_access == "Disabled"
 	count(pair.private_endpoints) > 0
 	some vnet in {ep.client_vnet | some ep in pair.private_endpoints}
-	reachable := [ep | some ep in pair.private_endpoints; ep.client_vnet == vnet; ep.peering.status != "not_peered"]
+	reachable := [ep | some ep in pair.private_endpoints; ep.client_vnet == vnet; reaches(ep)]
 	count(reachable) == 0
 	not h.unread("Microsoft.Network/virtualNetworks")
 	ep := [e | some e in pair.private_endpoints; e.client_vnet == vnet][0]
 	finding := finding_for(pair.client, pair.client_name, pair.registry, vnet, ep.endpoint_vnet, ep.private_endpoint)
+}
+
+# Directly, or from the VNet of the appliance the client's routes send the endpoint's address to.
+reaches(ep) if ep.peering.status != "not_peered"
+
+reaches(ep) if {
+	ep.transit != null
+	ep.transit.peering.status != "not_peered"
+}
+
+# The two VNets the missing peering lies between: the client's and the endpoint's; through a hub appliance, the
+# client's and the appliance's when the client cannot reach the appliance, else the appliance's and the endpoint's.
+unpeered(path) := [client_vnet(path.subnet), path.private_endpoint.vnet] if {
+	object.get(path.private_endpoint, "transit", null) == null
+}
+
+unpeered(path) := [client_vnet(path.subnet), t.vnet] if {
+	t := object.get(path.private_endpoint, "transit", null)
+	t != null
+	t.client_to_appliance == "not_peered"
+}
+
+unpeered(path) := [t.vnet, path.private_endpoint.vnet] if {
+	t := object.get(path.private_endpoint, "transit", null)
+	t != null
+	t.client_to_appliance != "not_peered"
 }
 
 client_vnet(subnet) := substring(subnet, 0, indexof(lower(subnet), "/subnets/"))

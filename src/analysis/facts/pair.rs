@@ -53,6 +53,19 @@ pub struct PairEndpointFacts {
     pub endpoint_vnet: Option<String>,
     /// How the two VNets connect.
     pub peering: PeeringFacts,
+    /// When the client's paths reach this endpoint through a virtual appliance (hub-and-spoke), the appliance
+    /// and the peering from its VNet (taken from the paths' `private_endpoint.transit`).
+    pub transit: Option<PairTransitFacts>,
+}
+
+/// A pair's private endpoint reached through a virtual appliance: where from, and how that VNet reaches it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PairTransitFacts {
+    /// The appliance and its VNet.
+    #[serde(flatten)]
+    pub via: super::path::TransitFacts,
+    /// The peering from the appliance's VNet to the endpoint's VNet.
+    pub peering: PeeringFacts,
 }
 
 /// Peering between a client VNet and a private endpoint VNet.

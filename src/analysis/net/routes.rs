@@ -3,7 +3,7 @@
 //!
 //! System routes: the VNet's address space -> `VnetLocal`; each `Connected` peering's remote space ->
 //! `VNetPeering`; `0.0.0.0/0` -> `Internet`; the private ranges 10/8, 172.16/12, 192.168/16 and 100.64/10 ->
-//! `None`. User routes from the subnet's route table override them; on an equal prefix a user route wins, and
+//! `None`, unless a user route for `0.0.0.0/0` removes them. User routes from the subnet's route table override them; on an equal prefix a user route wins, and
 //! an explicit user prefix wins over one expanded from a service tag (Azure's documented precedence,
 //! <https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#how-azure-selects-a-route>).
 //! BGP routes are not visible in ARM and are not modelled.
@@ -138,8 +138,23 @@ impl EffectiveRoutes {
     ) -> EffectiveRoutes {
         let mut routes = EffectiveRoutes::default();
         routes.insert_text("0.0.0.0/0", system("0.0.0.0/0", NextHopType::Internet, "default"));
-        for p in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] {
-            routes.insert_text(p, system(p, NextHopType::None, "private-range"));
+        // A user route for 0.0.0.0/0 removes the private-range `None` routes: "Azure removed the routes for the
+        // 10.0.0.0/8, 192.168.0.0/16, and 100.64.0.0/10 address prefixes from the Subnet1 route table when the
+        // user-defined route for the 0.0.0.0/0 address prefix was added" (the routing example of
+        // <https://learn.microsoft.com/azure/virtual-network/virtual-networks-udr-overview#routing-example>). That
+        // is what lets a hub-and-spoke spoke reach other spokes and on-premises ranges through the hub firewall.
+        let user_default = route_table
+            .map(|t| {
+                t.properties
+                    .routes
+                    .iter()
+                    .any(|r| r.properties.address_prefix.as_deref().map(str::trim) == Some("0.0.0.0/0"))
+            })
+            .unwrap_or(false);
+        if !user_default {
+            for p in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"] {
+                routes.insert_text(p, system(p, NextHopType::None, "private-range"));
+            }
         }
         if let Some(v) = vnet {
             for p in &v.properties.address_space.address_prefixes {
@@ -395,6 +410,22 @@ mod tests {
     fn hop_to_endpoint(t: &EffectiveRoutes) -> (String, String) {
         let e = t.lookup_ip("10.0.1.5".parse().unwrap()).unwrap();
         (e.next_hop_type.as_str().to_string(), e.address_prefix.clone())
+    }
+
+    /// The routing example of the UDR overview: a user `0.0.0.0/0` route removes the private-range `None` routes,
+    /// so another spoke's address (10.2.1.4, outside every peering) goes to the appliance, not to `None`; a
+    /// narrower user route leaves them in place.
+    #[test]
+    fn a_user_default_route_removes_the_private_range_none_routes() {
+        let hop = |t: &EffectiveRoutes, ip: &str| {
+            let e = t.lookup_ip(ip.parse().unwrap()).unwrap();
+            (e.next_hop_type.as_str().to_string(), e.address_prefix.clone())
+        };
+        let t = with_endpoint(&[("0.0.0.0/0", "VirtualAppliance")], EndpointRoutePolicy::Disabled);
+        assert_eq!(hop(&t, "10.2.1.4"), ("VirtualAppliance".into(), "0.0.0.0/0".into()));
+        assert_eq!(hop(&t, "192.168.7.1"), ("VirtualAppliance".into(), "0.0.0.0/0".into()));
+        let t = with_endpoint(&[("20.0.0.0/8", "VirtualAppliance")], EndpointRoutePolicy::Disabled);
+        assert_eq!(hop(&t, "10.2.1.4"), ("None".into(), "10.0.0.0/8".into()));
     }
 
     const ENABLED_16: EndpointRoutePolicy = EndpointRoutePolicy::RouteTableEnabled { vnet_prefix_len: Some(16) };

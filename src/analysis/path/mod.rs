@@ -21,7 +21,8 @@ mod route;
 use super::endpoints::CloudSuffixes;
 use super::facts::{
     AddressFamily, ApplianceRouteFacts, AzureFirewallVerdict, BlockedAt, ClientFacts, DestinationFacts, DnsFacts,
-    DnsStatus, Endpoint, EndpointKind, NextHopType, PathFacts, Reachable, RegistryFacts,
+    DnsStatus, Endpoint, EndpointKind, NextHopType, PairEndpointFacts, PairTransitFacts, PathFacts, Reachable,
+    RegistryFacts,
 };
 use super::net::azure_firewall::FirewallCache;
 use super::net::endpoint_routes::{interface_endpoint_routes, EndpointsByVnet};
@@ -29,7 +30,7 @@ use super::net::ipset::IpSet;
 use super::net::routes::EffectiveRoutes;
 use super::net::tags::{AddressResolver, VnetContext};
 use super::responders::Responders;
-use crate::model::{Model, RouteTable, SubnetRef, VirtualNetwork};
+use crate::model::{id_key, Model, RouteTable, SubnetRef, VirtualNetwork};
 
 /// Inputs shared by every path of one analysis.
 pub(crate) struct PathContext<'m, 'r> {
@@ -204,7 +205,7 @@ fn one_path(
     let destination = destination::of_family(destination, &dest_set);
     let source = subnet.source.family(family);
     let route = route::hop(subnet, &dest_set);
-    let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns);
+    let private_endpoint = private_endpoint::hop(ctx, subnet, registry, &dns, &route);
     let nsg = nsg::hop(ctx, client, subnet, &source, &dest_set, private_endpoint.as_ref());
     let azure_firewall = azure_firewall::hop(ctx, subnet, &source, &dest_set, endpoint, &route);
     let firewall = registry_firewall::hop(registry, client, &dns, &route, azure_firewall.as_ref());
@@ -234,6 +235,23 @@ fn one_path(
         firewall,
         reachable,
         blocked_at,
+    }
+}
+
+/// Record on the pair's private endpoints which are reached through a virtual appliance (from the paths'
+/// `private_endpoint.transit`), so pair-level rules judge the appliance VNet's peering, not the client VNet's.
+pub(crate) fn endpoint_transits(paths: &[PathFacts], endpoints: &mut [PairEndpointFacts]) {
+    for p in paths {
+        let Some(hop) = &p.private_endpoint else { continue };
+        let Some(via) = &hop.transit else { continue };
+        let client_vnet = crate::model::vnet_key_of_subnet(&p.subnet).unwrap_or_default();
+        for ep in endpoints.iter_mut().filter(|e| {
+            e.transit.is_none()
+                && id_key(&e.private_endpoint) == id_key(&hop.id)
+                && id_key(&e.client_vnet) == client_vnet
+        }) {
+            ep.transit = Some(PairTransitFacts { via: via.clone(), peering: hop.peering.clone() });
+        }
     }
 }
 

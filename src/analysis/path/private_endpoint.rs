@@ -1,13 +1,26 @@
 //! The private endpoint hop: for a name that resolves privately, the registry's private endpoint that serves
-//! the address, its connection state, and how the client VNet reaches the endpoint's VNet (peering).
+//! the address, its connection state, and how the traffic's VNet reaches the endpoint's VNet (peering).
+//!
+//! Hub-and-spoke: spokes are peered with the hub only, and a user route (`0.0.0.0/0`, or the endpoint's prefix)
+//! sends traffic to a virtual appliance in the hub (Azure Firewall), which forwards it to the endpoint in
+//! another spoke. Peering is not transitive ("VNet peering connections are non-transitive … traffic can be routed
+//! through a network virtual appliance or a gateway in the hub",
+//! <https://learn.microsoft.com/azure/architecture/networking/architecture/hub-spoke>), so when the route hop
+//! sends the endpoint's address to a `VirtualAppliance`, the client must reach the appliance (its VNet, or one
+//! peered with it: a next hop it cannot reach drops the traffic) and the endpoint must be reachable from the
+//! appliance's VNet, not from the client's: that is the peering judged, and the fact names the appliance
+//! (`transit`). An appliance
+//! address in no VNet of the snapshot leaves the peering `unknown`, never `not_peered`.
 
 use super::{dns, Judgement, PathContext, SubnetContext};
 use crate::analysis::facts::{
-    BlockedAt, DnsFacts, DnsStatus, PeeringFacts, PeeringSideFacts, PeeringState, PeeringStatus, PrivateEndpointHop,
-    Reachable, RegistryFacts,
+    BlockedAt, DnsFacts, DnsStatus, NextHopType, PeeringFacts, PeeringSideFacts, PeeringState, PeeringStatus,
+    PrivateEndpointHop, Reachable, RegistryFacts, RouteFacts, TransitFacts,
 };
+use crate::analysis::net::ipset::IpSet;
 use crate::analysis::peering::peering_between;
-use crate::model::vnet_key_of_subnet;
+use crate::analysis::responders::Responder;
+use crate::model::{id_key, vnet_key_of_subnet, Model, VirtualNetwork};
 
 /// The private endpoint a private answer lands on: the one whose NIC (or DNS configuration) holds one of the
 /// record's addresses, else the registry's first. `None` for public and unresolved answers.
@@ -16,6 +29,7 @@ pub(super) fn hop(
     subnet: &SubnetContext<'_>,
     registry: &RegistryFacts,
     dns: &DnsFacts,
+    route: &RouteFacts,
 ) -> Option<PrivateEndpointHop> {
     if dns.status != DnsStatus::Private {
         return None;
@@ -27,9 +41,24 @@ pub(super) fn hop(
         .iter()
         .find(|pe| dns::endpoint_addresses(model, &pe.id).iter().any(|ip| dns.addresses.contains(ip)));
     let pe = serving.or(registry.private_endpoints.first())?;
-    let peering = match &pe.vnet_id {
-        Some(v) => peering_between(model, &client_vnet, v),
-        None => PeeringFacts::unknown(),
+    let mut transit = transit(ctx, route);
+    let peering = match (&mut transit, &pe.vnet_id) {
+        (None, Some(v)) => peering_between(model, &client_vnet, v),
+        // The client must reach the appliance first (a next hop it cannot reach drops the traffic), then the
+        // appliance's VNet the endpoint.
+        (Some(t), v) => match t.vnet.as_deref().map(id_key) {
+            Some(appliance_vnet) => {
+                let first = peering_between(model, &client_vnet, &appliance_vnet);
+                t.client_to_appliance = first.status;
+                match (first.status, v) {
+                    (PeeringStatus::NotPeered | PeeringStatus::Unknown, _) => first,
+                    (_, Some(v)) => peering_between(model, &appliance_vnet, v),
+                    (_, None) => PeeringFacts::unknown(),
+                }
+            }
+            None => PeeringFacts::unknown(),
+        },
+        (None, None) => PeeringFacts::unknown(),
     };
     Some(PrivateEndpointHop {
         id: pe.id.clone(),
@@ -37,6 +66,48 @@ pub(super) fn hop(
         vnet: pe.vnet_id.as_ref().map(|v| model.virtual_network(v).map(|n| n.id.clone()).unwrap_or(v.clone())),
         status: pe.status.clone(),
         peering,
+        transit,
+    })
+}
+
+/// The appliance the route hop sends the endpoint's address to, and the VNet it forwards from.
+fn transit(ctx: &PathContext<'_, '_>, route: &RouteFacts) -> Option<TransitFacts> {
+    let hop = route.hops.iter().find(|h| h.next_hop_type == NextHopType::VirtualAppliance)?;
+    let ip = hop.next_hop_ip.clone().unwrap_or_default();
+    let model = ctx.model;
+    let (appliance, vnet) = match ctx.responders.at(&ip) {
+        Some(Responder::AzureFirewall(fw)) => {
+            let subnet = fw.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref());
+            (Some(fw.id.clone()), subnet.and_then(|s| model.vnet_of_subnet(&s.id)).or_else(|| vnet_holding(model, &ip)))
+        }
+        Some(Responder::Nic(nic)) => {
+            let subnet = nic.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref());
+            (
+                Some(nic.id.clone()),
+                subnet.and_then(|s| model.vnet_of_subnet(&s.id)).or_else(|| vnet_holding(model, &ip)),
+            )
+        }
+        _ => (None, vnet_holding(model, &ip)),
+    };
+    Some(TransitFacts {
+        next_hop_ip: ip,
+        route: hop.route.clone(),
+        appliance,
+        vnet: vnet.map(|v| v.id.clone()),
+        client_to_appliance: PeeringStatus::Unknown,
+    })
+}
+
+/// The VNet whose address space holds `ip`.
+fn vnet_holding<'m>(model: &'m Model, ip: &str) -> Option<&'m VirtualNetwork> {
+    let ip = IpSet::parse_prefix(ip)?;
+    model.virtual_networks.iter().find(|v| {
+        v.properties
+            .address_space
+            .address_prefixes
+            .iter()
+            .filter_map(|p| IpSet::parse_prefix(p))
+            .any(|s| s.contains_set(&ip))
     })
 }
 
