@@ -26,6 +26,7 @@ mod it {
     mod hostile_endpoints;
     mod hostile_text;
     mod identity_modes;
+    mod landing_zone;
     mod normalisation;
     mod null_members;
     mod output_files;

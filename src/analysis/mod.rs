@@ -54,9 +54,9 @@ pub fn analyse(model: &Model, selection: &Selection) -> Facts {
             continue;
         };
         let endpoints = endpoints::registry_endpoints(registry, cloud);
-        let pair_paths = path::pair_paths(&mut ctx, client, registry, &endpoints);
+        let (pair_paths, transits) = path::pair_paths(&mut ctx, client, registry, &endpoints);
         pair.appliance_routes = path::appliance_routes(&pair_paths);
-        path::endpoint_transits(&pair_paths, &mut pair.private_endpoints);
+        path::endpoint_transits(&transits, &mut pair.private_endpoints);
         all_paths.extend(pair_paths);
     }
     Facts {

@@ -228,6 +228,14 @@ fn resolve(
     registry: &RegistryFacts,
     facts: &mut DnsFacts,
 ) {
+    // The public name is an alias of the `privatelink` name only once the registry has a private endpoint ("When
+    // you create a private endpoint, the DNS CNAME resource record for the resource is updated to an alias in a
+    // subdomain with the prefix privatelink", <https://learn.microsoft.com/azure/private-link/private-endpoint-dns>):
+    // without one, a linked `privatelink` zone is never asked, whatever it holds, and the answer is public. A
+    // connection the registry lists counts even when its endpoint is outside the snapshot.
+    if registry.private_endpoints.is_empty() && registry.private_endpoint_connections.is_empty() {
+        return;
+    }
     let linked = model.private_dns_zones.iter().filter(|z| z.name.eq_ignore_ascii_case(zone_name)).find_map(|z| {
         let link = model
             .zone_links(&z.id)?

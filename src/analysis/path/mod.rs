@@ -144,10 +144,12 @@ pub(crate) fn pair_paths(
     client: &ClientFacts,
     registry: &RegistryFacts,
     endpoints: &[Endpoint],
-) -> Vec<PathFacts> {
+) -> (Vec<PathFacts>, Vec<EndpointTransit>) {
     let mut out = Vec::new();
+    let mut transits = Vec::new();
     for subnet_id in &client.subnet_ids {
         let subnet = SubnetContext::new(ctx, client, subnet_id);
+        transits.extend(subnet_transits(ctx, &subnet, registry));
         // A login server that resolves to a private endpoint redirects layer downloads to the data endpoints
         // that endpoint serves: the layer paths follow the login path's answer (`endpoints` lists it first).
         let mut through_private_endpoint = false;
@@ -165,7 +167,7 @@ pub(crate) fn pair_paths(
             out.extend(paths);
         }
     }
-    out
+    (out, transits)
 }
 
 /// The paths from one subnet to one endpoint: one per address family that both the destination and the
@@ -238,19 +240,44 @@ fn one_path(
     }
 }
 
-/// Record on the pair's private endpoints which are reached through a virtual appliance (from the paths'
-/// `private_endpoint.transit`), so pair-level rules judge the appliance VNet's peering, not the client VNet's.
-pub(crate) fn endpoint_transits(paths: &[PathFacts], endpoints: &mut [PairEndpointFacts]) {
-    for p in paths {
-        let Some(hop) = &p.private_endpoint else { continue };
-        let Some(via) = &hop.transit else { continue };
-        let client_vnet = crate::model::vnet_key_of_subnet(&p.subnet).unwrap_or_default();
+/// A registry private endpoint reached from a client subnet through a virtual appliance: (endpoint id, client
+/// VNet key, the appliance and the peering from its VNet).
+pub(crate) type EndpointTransit = (String, String, PairTransitFacts);
+
+/// For each of the registry's private endpoints, whether the client subnet's routes send its addresses to a
+/// virtual appliance, and how the appliance's VNet reaches it. Worked out from the routes alone, whatever the
+/// client's DNS answers (an unknown answer must not make a reachable endpoint look unpeered).
+fn subnet_transits(
+    ctx: &mut PathContext<'_, '_>,
+    subnet: &SubnetContext<'_>,
+    registry: &RegistryFacts,
+) -> Vec<EndpointTransit> {
+    let client_vnet = crate::model::vnet_key_of_subnet(&subnet.subnet_id).unwrap_or_default();
+    let mut out = Vec::new();
+    for pe in &registry.private_endpoints {
+        let dest = dns::endpoint_addresses(ctx.model, &pe.id)
+            .iter()
+            .filter_map(|a| IpSet::parse_prefix(a))
+            .fold(IpSet::empty(), |a, b| a.union(&b));
+        if dest.is_empty() {
+            continue;
+        }
+        let route = route::hop(subnet, &dest);
+        if let (peering, Some(via)) = private_endpoint::reach(ctx, &client_vnet, pe.vnet_id.as_deref(), &route) {
+            out.push((pe.id.clone(), client_vnet.clone(), PairTransitFacts { via, peering }));
+        }
+    }
+    out
+}
+
+/// Record on the pair's private endpoints which are reached through a virtual appliance, so pair-level rules
+/// judge the appliance VNet's peering, not the client VNet's.
+pub(crate) fn endpoint_transits(transits: &[EndpointTransit], endpoints: &mut [PairEndpointFacts]) {
+    for (pe, client_vnet, transit) in transits {
         for ep in endpoints.iter_mut().filter(|e| {
-            e.transit.is_none()
-                && id_key(&e.private_endpoint) == id_key(&hop.id)
-                && id_key(&e.client_vnet) == client_vnet
+            e.transit.is_none() && id_key(&e.private_endpoint) == id_key(pe) && id_key(&e.client_vnet) == *client_vnet
         }) {
-            ep.transit = Some(PairTransitFacts { via: via.clone(), peering: hop.peering.clone() });
+            ep.transit = Some(transit.clone());
         }
     }
 }

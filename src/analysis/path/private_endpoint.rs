@@ -41,14 +41,33 @@ pub(super) fn hop(
         .iter()
         .find(|pe| dns::endpoint_addresses(model, &pe.id).iter().any(|ip| dns.addresses.contains(ip)));
     let pe = serving.or(registry.private_endpoints.first())?;
+    let (peering, transit) = reach(ctx, &client_vnet, pe.vnet_id.as_deref(), route);
+    Some(PrivateEndpointHop {
+        id: pe.id.clone(),
+        subnet: pe.subnet_id.clone(),
+        vnet: pe.vnet_id.as_ref().map(|v| model.virtual_network(v).map(|n| n.id.clone()).unwrap_or(v.clone())),
+        status: pe.status.clone(),
+        peering,
+        transit,
+    })
+}
+
+/// How traffic from `client_vnet` (lower-cased id) reaches an endpoint in `endpoint_vnet`, given the route hop
+/// for the endpoint's addresses: directly by peering, or through the appliance the route sends them to (the
+/// client must reach the appliance's VNet, then that VNet the endpoint's).
+pub(super) fn reach(
+    ctx: &PathContext<'_, '_>,
+    client_vnet: &str,
+    endpoint_vnet: Option<&str>,
+    route: &RouteFacts,
+) -> (PeeringFacts, Option<TransitFacts>) {
+    let model = ctx.model;
     let mut transit = transit(ctx, route);
-    let peering = match (&mut transit, &pe.vnet_id) {
-        (None, Some(v)) => peering_between(model, &client_vnet, v),
-        // The client must reach the appliance first (a next hop it cannot reach drops the traffic), then the
-        // appliance's VNet the endpoint.
+    let peering = match (&mut transit, endpoint_vnet) {
+        (None, Some(v)) => peering_between(model, client_vnet, v),
         (Some(t), v) => match t.vnet.as_deref().map(id_key) {
             Some(appliance_vnet) => {
-                let first = peering_between(model, &client_vnet, &appliance_vnet);
+                let first = peering_between(model, client_vnet, &appliance_vnet);
                 t.client_to_appliance = first.status;
                 match (first.status, v) {
                     (PeeringStatus::NotPeered | PeeringStatus::Unknown, _) => first,
@@ -60,14 +79,7 @@ pub(super) fn hop(
         },
         (None, None) => PeeringFacts::unknown(),
     };
-    Some(PrivateEndpointHop {
-        id: pe.id.clone(),
-        subnet: pe.subnet_id.clone(),
-        vnet: pe.vnet_id.as_ref().map(|v| model.virtual_network(v).map(|n| n.id.clone()).unwrap_or(v.clone())),
-        status: pe.status.clone(),
-        peering,
-        transit,
-    })
+    (peering, transit)
 }
 
 /// The appliance the route hop sends the endpoint's address to, and the VNet it forwards from.
