@@ -73,6 +73,10 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
                 opt(d.zone.as_deref().map(last)),
                 opt(p.endpoint.private_link_record.as_deref())
             ),
+            // No private endpoint serves the name: it has no privatelink alias, whatever zones are linked.
+            DnsStatus::Public if d.zone.is_none() && d.expected_addresses.is_empty() => {
+                "public address (no private endpoint of the registry serves this name)".into()
+            }
             DnsStatus::Public if !d.chains.is_empty() => format!(
                 "public address (no privatelink zone linked to VNet {}, where the DNS chain resolves)",
                 opt(d.resolved_in.as_deref().map(last))
