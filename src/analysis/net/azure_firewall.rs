@@ -37,6 +37,19 @@
 //!
 //! Anything that cannot be read (a policy, its rule collection groups, an IP group, a service tag the snapshot
 //! lacks) makes the verdict `unknown` when the rule it sits in could decide the flow: unknown is not absent.
+//!
+//! Order that cannot be known: the API requires only `ruleCollectionType` of a policy rule collection, so a rule
+//! collection group or collection can come without `priority` (the published example
+//! `FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert` has such a collection), and a classic collection
+//! without `priority` or `action`. acr-audit never guesses the place or the outcome: such a collection's rules are
+//! compiled at the earliest place they could hold (a group without priority before every group of its policy, a
+//! collection without priority before every collection of its group; within the processing order of its rule
+//! type and policy, which does not depend on priorities), and when one of them could decide the flow (it matches
+//! the part of the flow still undecided, even for some client addresses, or is itself unknown) the verdict is
+//! `unknown`, naming the group or collection. Rules that decide before that place decide as usual; a rule of such
+//! a collection that cannot match the flow there cannot match it at any later place (the undecided part only
+//! shrinks), so it changes nothing. A filter collection without `action` is treated the same way: its order is
+//! known, its outcome is not.
 
 use super::ipset::IpSet;
 use super::tags::AddressResolver;
@@ -69,8 +82,8 @@ pub struct RuleOrigin {
     pub group_priority: Option<u32>,
     /// Its rule collection.
     pub collection: Rc<str>,
-    /// The collection's priority.
-    pub collection_priority: u32,
+    /// The collection's priority (`None` when the collection has none: see the module doc).
+    pub collection_priority: Option<u32>,
     /// The rule's name.
     pub rule: String,
     /// Network or application.
@@ -103,6 +116,9 @@ impl Addresses {
 struct CompiledRule {
     origin: Rc<RuleOrigin>,
     allow: bool,
+    /// Why the rule's place in the order or its action is not known (a group or collection without `priority`,
+    /// a collection without `action`): a flow it could decide is `unknown`. Shared by the collection's rules.
+    undetermined: Option<Rc<str>>,
     source: Addresses,
     destination: Addresses,
     /// Network rules: destination FQDNs, lower-cased.
@@ -435,6 +451,7 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
             out.unreadable = Some(unread_cause(model, &referenced.id, GROUP_TYPE, "rule collection group"));
         }
     }
+    // `None` sorts first: a group or collection without priority goes to the earliest place it could hold.
     let mut groups: Vec<_> = groups.iter().collect();
     groups.sort_by_key(|g| g.properties.priority);
     let mut ips = IpGroups::new(model);
@@ -450,6 +467,24 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
             let allow = is_allow(collection.action.as_ref().map(|a| a.kind.as_str()));
             let action: Rc<str> = Rc::from(collection.action.as_ref().map(|a| a.kind.as_str()).unwrap_or_default());
             let collection_name: Rc<str> = Rc::from(collection.name.as_str());
+            let undetermined: Option<Rc<str>> = if group.properties.priority.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection group {} of firewall policy {} has no priority: its place among the policy's groups is not known",
+                    group.name, policy.name
+                )))
+            } else if collection.priority.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection {} (group {} of firewall policy {}) has no priority: its place among the group's collections is not known",
+                    collection.name, group.name, policy.name
+                )))
+            } else if collection.action.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection {} (group {} of firewall policy {}) has no action: whether it allows or denies is not known",
+                    collection.name, group.name, policy.name
+                )))
+            } else {
+                None
+            };
             for rule in &collection.rules {
                 let kind = if rule.rule_type.eq_ignore_ascii_case("NetworkRule") {
                     RuleKind::Network
@@ -461,7 +496,7 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                 let origin = Rc::new(RuleOrigin {
                     policy: Some(policy_id.clone()),
                     group: Some(group_name.clone()),
-                    group_priority: Some(group.properties.priority),
+                    group_priority: group.properties.priority,
                     collection: collection_name.clone(),
                     collection_priority: collection.priority,
                     rule: rule.name.clone(),
@@ -469,7 +504,7 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                     action: action.clone(),
                     terminate_tls: kind == RuleKind::Application && rule.terminate_tls.unwrap_or(false),
                 });
-                let compiled = compile_policy_rule(resolver, &mut ips, rule, origin, allow);
+                let compiled = compile_policy_rule(resolver, &mut ips, rule, origin, allow, undetermined.clone());
                 if !compiled.may_match() {
                     continue;
                 }
@@ -489,6 +524,7 @@ fn compile_policy_rule(
     rule: &PolicyRule,
     origin: Rc<RuleOrigin>,
     allow: bool,
+    undetermined: Option<Rc<str>>,
 ) -> CompiledRule {
     let source = addresses(resolver, ips, &rule.source_addresses, &rule.source_ip_groups);
     let destination = addresses(resolver, ips, &rule.destination_addresses, &rule.destination_ip_groups);
@@ -507,6 +543,7 @@ fn compile_policy_rule(
     CompiledRule {
         origin,
         allow,
+        undetermined,
         source,
         destination,
         destination_fqdns: lower(&rule.destination_fqdns),
@@ -518,7 +555,28 @@ fn compile_policy_rule(
     }
 }
 
-/// Classic collections: network collections by priority, then application collections by priority.
+/// A classic collection's name, action, whether it allows, and why its place or outcome is not known.
+fn classic_collection(
+    name: &str,
+    what: &str,
+    priority: &Option<u32>,
+    action: &Option<crate::model::RuleAction>,
+) -> (Rc<str>, Rc<str>, bool, Option<Rc<str>>) {
+    let kind = action.as_ref().map(|a| a.kind.as_str());
+    let undetermined = if priority.is_none() {
+        Some(format!(
+            "classic {what} rule collection {name} has no priority: its place among the collections is not known"
+        ))
+    } else if kind.is_none() {
+        Some(format!("classic {what} rule collection {name} has no action: whether it allows or denies is not known"))
+    } else {
+        None
+    };
+    (Rc::from(name), Rc::from(kind.unwrap_or_default()), is_allow(kind), undetermined.map(Rc::from))
+}
+
+/// Classic collections: network collections by priority, then application collections by priority (`None`
+/// first: the earliest place a collection without priority could hold, see the module doc).
 fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &AzureFirewall) -> CompiledPolicy {
     let mut out = CompiledPolicy::default();
     let mut ips = IpGroups::new(model);
@@ -526,8 +584,8 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
     let mut network: Vec<_> = p.network_rule_collections.iter().collect();
     network.sort_by_key(|c| c.properties.priority);
     for c in network {
-        let (collection, action): (Rc<str>, Rc<str>) =
-            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
+        let (collection, action, allow, undetermined) =
+            classic_collection(&c.name, "network", &c.properties.priority, &c.properties.action);
         for rule in &c.properties.rules {
             let origin = Rc::new(RuleOrigin {
                 policy: None,
@@ -542,7 +600,8 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
             });
             out.network.push(CompiledRule {
                 origin,
-                allow: is_allow(Some(&c.properties.action.kind)),
+                allow,
+                undetermined: undetermined.clone(),
                 source: addresses(resolver, &mut ips, &rule.source_addresses, &rule.source_ip_groups),
                 destination: addresses(resolver, &mut ips, &rule.destination_addresses, &rule.destination_ip_groups),
                 destination_fqdns: rule.destination_fqdns.iter().map(|s| normalise_fqdn(s)).collect(),
@@ -557,8 +616,8 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
     let mut application: Vec<_> = p.application_rule_collections.iter().collect();
     application.sort_by_key(|c| c.properties.priority);
     for c in application {
-        let (collection, action): (Rc<str>, Rc<str>) =
-            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
+        let (collection, action, allow, undetermined) =
+            classic_collection(&c.name, "application", &c.properties.priority, &c.properties.action);
         for rule in &c.properties.rules {
             let origin = Rc::new(RuleOrigin {
                 policy: None,
@@ -577,7 +636,8 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
             }) || (!rule.fqdn_tags.is_empty() && rule.protocols.is_empty());
             out.application.push(CompiledRule {
                 origin,
-                allow: is_allow(Some(&c.properties.action.kind)),
+                allow,
+                undetermined: undetermined.clone(),
                 source: addresses(resolver, &mut ips, &rule.source_addresses, &rule.source_ip_groups),
                 destination: Addresses::default(),
                 destination_fqdns: vec![],
@@ -818,6 +878,10 @@ impl CompiledFirewall {
                 RuleKind::Network => self.network_step(rule, flow, &remaining),
                 RuleKind::Application => application_step(rule, flow, &remaining),
             };
+            if let (Some(why), Step::Match { .. } | Step::Unknown(_)) = (&rule.undetermined, &step) {
+                // It could decide the flow, at a place or with an outcome not known (see the module doc).
+                return Decision::Unknown { cause: why.to_string(), rule: Some(rule.origin.clone()) };
+            }
             match step {
                 Step::Skip => {}
                 Step::Unknown(cause) => return Decision::Unknown { cause, rule: Some(rule.origin.clone()) },

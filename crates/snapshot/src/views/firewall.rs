@@ -120,7 +120,7 @@ pub struct HubPublicIpAddress {
 /// Declares a classic rule collection type and its properties for one rule type: concrete types rather than a
 /// generic, because a generic field with a default cannot derive its JSON Schema.
 macro_rules! classic_rule_collection {
-    ($collection:ident, $properties:ident, $rule:ident, $what:literal) => {
+    ($collection:ident, $properties:ident, $rule:ident, $what:literal, $what_type:literal) => {
         #[doc = concat!("A classic ", $what, " rule collection embedded in a firewall.")]
         #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
         pub struct $collection {
@@ -134,13 +134,14 @@ macro_rules! classic_rule_collection {
             pub properties: $properties,
         }
 
-        #[doc = concat!("`properties` of a classic ", $what, " rule collection. `priority` and `action` are required: they decide the order and the outcome.")]
-        #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+        #[doc = concat!("`properties` of a classic ", $what, " rule collection. `priority` and `action` decide the order and the outcome, but the API does not mark them required (`AzureFirewall", $what_type, "RuleCollectionPropertiesFormat`, network 2024-05-01): a collection lacking either is loaded, and the firewall verdict for flows it could decide is `unknown`.")]
+        #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+        #[serde(default)]
         pub struct $properties {
             /// 100 (first) to 65000.
-            pub priority: u32,
+            pub priority: Option<u32>,
             /// `Allow` / `Deny`.
-            pub action: RuleAction,
+            pub action: Option<RuleAction>,
             /// The rules.
             #[serde(default)]
             pub rules: Vec<$rule>,
@@ -152,13 +153,15 @@ classic_rule_collection!(
     ClassicApplicationRuleCollection,
     ClassicApplicationRuleCollectionProperties,
     ClassicApplicationRule,
-    "application"
+    "application",
+    "Application"
 );
 classic_rule_collection!(
     ClassicNetworkRuleCollection,
     ClassicNetworkRuleCollectionProperties,
     ClassicNetworkRule,
-    "network"
+    "network",
+    "Network"
 );
 
 /// `{"type": "Allow" | "Deny" | "Dnat"}`.
@@ -302,18 +305,23 @@ pub struct RuleCollectionGroup {
     pub properties: RuleCollectionGroupProperties,
 }
 
-/// `properties` of a rule collection group. `priority` is required.
+/// `properties` of a rule collection group. `priority` decides the group's order but the API does not mark it
+/// required: a group without it is loaded, and the firewall verdict for flows its rules could decide is `unknown`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleCollectionGroupProperties {
     /// 100 (first) to 65000.
-    pub priority: u32,
+    #[serde(default)]
+    pub priority: Option<u32>,
     /// Its rule collections.
     #[serde(default)]
     pub rule_collections: Vec<PolicyRuleCollection>,
 }
 
-/// A rule collection of a policy. `ruleCollectionType` and `priority` are required.
+/// A rule collection of a policy. Only `ruleCollectionType` is required (the discriminator of
+/// `FirewallPolicyRuleCollection`); the published example `FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert`
+/// has a collection without `priority`. A collection without a priority (or a filter collection without an action)
+/// is loaded, and the firewall verdict for flows its rules could decide is `unknown`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyRuleCollection {
@@ -323,7 +331,8 @@ pub struct PolicyRuleCollection {
     #[serde(default)]
     pub name: String,
     /// 100 (first) to 65000.
-    pub priority: u32,
+    #[serde(default)]
+    pub priority: Option<u32>,
     /// `Allow` / `Deny` (`DNAT` for NAT collections).
     #[serde(default)]
     pub action: Option<RuleAction>,
