@@ -179,15 +179,15 @@ pub struct ClassicApplicationRule {
     /// Name.
     pub name: String,
     /// `Http:80`, `Https:443`, `Mssql:1433`.
-    pub protocols: Vec<ApplicationRuleProtocol>,
+    pub protocols: Box<[ApplicationRuleProtocol]>,
     /// FQDNs, `*` wildcards allowed.
-    pub target_fqdns: Vec<String>,
+    pub target_fqdns: Box<[String]>,
     /// FQDN tags (`AzureKubernetesService`, `WindowsUpdate`, ...).
-    pub fqdn_tags: Vec<String>,
+    pub fqdn_tags: Box<[String]>,
     /// Source addresses: `*`, addresses, CIDRs, ranges `a-b`.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP groups.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
 }
 
 /// A classic network rule.
@@ -197,19 +197,19 @@ pub struct ClassicNetworkRule {
     /// Name.
     pub name: String,
     /// `TCP`, `UDP`, `ICMP`, `Any`.
-    pub protocols: Vec<String>,
+    pub protocols: Box<[String]>,
     /// Source addresses.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP groups.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
     /// Destination addresses: `*`, addresses, CIDRs, ranges, service tags.
-    pub destination_addresses: Vec<String>,
+    pub destination_addresses: Box<[String]>,
     /// Destination IP groups.
-    pub destination_ip_groups: Vec<String>,
+    pub destination_ip_groups: Box<[String]>,
     /// Destination FQDNs (need the DNS proxy).
-    pub destination_fqdns: Vec<String>,
+    pub destination_fqdns: Box<[String]>,
     /// Ports and ranges.
-    pub destination_ports: Vec<String>,
+    pub destination_ports: Box<[String]>,
 }
 
 /// `{"protocolType": "Https", "port": 443}`.
@@ -343,6 +343,8 @@ pub struct PolicyRuleCollection {
 
 /// A rule of a policy rule collection: `ruleType` `ApplicationRule`, `NetworkRule` or `NatRule`, each using the
 /// fields of its kind.
+// Lists are boxed slices rather than `Vec`s: a policy can hold thousands of rules with a dozen short lists each,
+// and a `Vec` read from JSON keeps room for four items however many it holds (see docs/performance.md).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PolicyRule {
@@ -351,29 +353,29 @@ pub struct PolicyRule {
     /// Name.
     pub name: String,
     /// Source addresses: `*`, addresses, CIDRs, ranges `a-b`.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP group ids.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
     /// Network rules: destination addresses, CIDRs, ranges, service tags.
-    pub destination_addresses: Vec<String>,
+    pub destination_addresses: Box<[String]>,
     /// Network rules: destination IP group ids.
-    pub destination_ip_groups: Vec<String>,
+    pub destination_ip_groups: Box<[String]>,
     /// Network rules: destination FQDNs (need the DNS proxy).
-    pub destination_fqdns: Vec<String>,
+    pub destination_fqdns: Box<[String]>,
     /// Network and NAT rules: ports and ranges.
-    pub destination_ports: Vec<String>,
+    pub destination_ports: Box<[String]>,
     /// Network and NAT rules: `TCP`, `UDP`, `ICMP`, `Any`.
-    pub ip_protocols: Vec<String>,
+    pub ip_protocols: Box<[String]>,
     /// Application rules: `Http:80`, `Https:443`.
-    pub protocols: Vec<ApplicationRuleProtocol>,
+    pub protocols: Box<[ApplicationRuleProtocol]>,
     /// Application rules: FQDNs, `*` wildcards allowed.
-    pub target_fqdns: Vec<String>,
+    pub target_fqdns: Box<[String]>,
     /// Application rules: URLs (Premium, with TLS inspection).
-    pub target_urls: Vec<String>,
+    pub target_urls: Box<[String]>,
     /// Application rules: FQDN tags.
-    pub fqdn_tags: Vec<String>,
+    pub fqdn_tags: Box<[String]>,
     /// Application rules: web categories.
-    pub web_categories: Vec<String>,
+    pub web_categories: Box<[String]>,
     /// Application rules: TLS inspection (Premium).
     #[serde(rename = "terminateTLS")]
     pub terminate_tls: Option<bool>,
