@@ -12,7 +12,7 @@ mod common;
 use acr_audit::analysis::{analyse, Selection};
 use acr_audit::model::Model;
 use acr_audit::snapshot::load_snapshot;
-use common::{best_of, env_num, ms, peak_rss_mb, publish, CHILD_ENV, FILE_ENV};
+use common::{best_of, env_num, ms, peak_rss_mb, publish, rss_mb, CHILD_ENV, FILE_ENV};
 use serde_json::{json, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -43,11 +43,14 @@ fn child(path: &Path) -> Value {
     let t = Instant::now();
     let model = Model::from_snapshot(load_snapshot(path).expect("load"));
     let load = ms(t);
+    // Where the memory goes: the peak while loading (bytes and typed snapshot together) and what the model holds.
+    let (load_peak, model_rss) = (peak_rss_mb(), rss_mb());
     let t = Instant::now();
     let facts = analyse(&model, &Selection::default());
     let analysis = ms(t);
     json!({
         "load_ms": load, "analysis_ms": analysis, "total_ms": analysis, "peak_rss_mb": peak_rss_mb(),
+        "load_peak_rss_mb": load_peak, "model_rss_mb": model_rss,
         "pairs": facts.pairs.len(), "paths": facts.paths.len(),
         "reachable": histogram(facts.paths.iter().map(|p| format!("{}{}", p.reachable, p.blocked_at.map(|b| format!(" at {b}")).unwrap_or_default()))),
     })

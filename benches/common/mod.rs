@@ -35,10 +35,20 @@ pub fn best_of(runs: usize, mode: &str, file: &Path) -> Value {
 
 /// Peak resident set size of this process in MB, from /proc (Linux).
 pub fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Current resident set size of this process in MB, from /proc (Linux).
+#[allow(dead_code)] // used by some benchmarks only
+pub fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)

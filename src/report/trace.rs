@@ -281,7 +281,7 @@ fn azure_firewall_line(fw: &AzureFirewallFacts) -> String {
             r.kind,
             t(&r.rule),
             t(&r.collection),
-            r.collection_priority,
+            r.collection_priority.map(|p| p.to_string()).unwrap_or_else(|| "not set".into()),
             r.rule_collection_group
                 .as_deref()
                 .map(|g| format!(", group {} of {}", t(g), opt(r.policy.as_deref().map(last))))

@@ -293,8 +293,8 @@ pub struct FirewallRuleFacts {
     pub group_priority: Option<u32>,
     /// Its rule collection (name).
     pub collection: String,
-    /// The collection's priority.
-    pub collection_priority: u32,
+    /// The collection's priority; null when the collection has none (then the verdict is `unknown`).
+    pub collection_priority: Option<u32>,
     /// The rule's name.
     pub rule: String,
     /// `network` or `application`.

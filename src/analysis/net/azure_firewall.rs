@@ -37,6 +37,19 @@
 //!
 //! Anything that cannot be read (a policy, its rule collection groups, an IP group, a service tag the snapshot
 //! lacks) makes the verdict `unknown` when the rule it sits in could decide the flow: unknown is not absent.
+//!
+//! Order that cannot be known: the API requires only `ruleCollectionType` of a policy rule collection, so a rule
+//! collection group or collection can come without `priority` (the published example
+//! `FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert` has such a collection), and a classic collection
+//! without `priority` or `action`. acr-audit never guesses the place or the outcome: such a collection's rules are
+//! compiled at the earliest place they could hold (a group without priority before every group of its policy, a
+//! collection without priority before every collection of its group; within the processing order of its rule
+//! type and policy, which does not depend on priorities), and when one of them could decide the flow (it matches
+//! the part of the flow still undecided, even for some client addresses, or is itself unknown) the verdict is
+//! `unknown`, naming the group or collection. Rules that decide before that place decide as usual; a rule of such
+//! a collection that cannot match the flow there cannot match it at any later place (the undecided part only
+//! shrinks), so it changes nothing. A filter collection without `action` is treated the same way: its order is
+//! known, its outcome is not.
 
 use super::ipset::IpSet;
 use super::tags::AddressResolver;
@@ -69,8 +82,8 @@ pub struct RuleOrigin {
     pub group_priority: Option<u32>,
     /// Its rule collection.
     pub collection: Rc<str>,
-    /// The collection's priority.
-    pub collection_priority: u32,
+    /// The collection's priority (`None` when the collection has none: see the module doc).
+    pub collection_priority: Option<u32>,
     /// The rule's name.
     pub rule: String,
     /// Network or application.
@@ -86,8 +99,9 @@ pub struct RuleOrigin {
 struct Addresses {
     /// `*` (or a covering prefix) without any resolution.
     any: bool,
-    /// What resolved.
-    set: IpSet,
+    /// What resolved. Shared with every rule naming the same single address, service tag or IP group
+    /// ([`SharedSets`]): a service tag's set alone can hold dozens of ranges, and thousands of rules name one.
+    set: Rc<IpSet>,
     /// What did not, with why.
     unresolved: Vec<String>,
 }
@@ -98,11 +112,30 @@ impl Addresses {
     }
 }
 
+/// What the rules of one collection share: where it sits and what it does. Held once per collection rather
+/// than per rule; a rule's [`RuleOrigin`] is built only when it decides a flow.
+#[derive(Debug)]
+struct CollectionOrigin {
+    policy: Option<Rc<str>>,
+    group: Option<Rc<str>>,
+    group_priority: Option<u32>,
+    collection: Rc<str>,
+    collection_priority: Option<u32>,
+    action: Rc<str>,
+    allow: bool,
+    /// Why the collection's place in the order or its action is not known (a group or collection without
+    /// `priority`, a collection without `action`): a flow one of its rules could decide is `unknown`.
+    undetermined: Option<Rc<str>>,
+}
+
 /// One rule, compiled.
 #[derive(Debug, Clone)]
 struct CompiledRule {
-    origin: Rc<RuleOrigin>,
-    allow: bool,
+    collection: Rc<CollectionOrigin>,
+    name: Box<str>,
+    kind: RuleKind,
+    /// An application rule with `terminateTLS`.
+    terminate_tls: bool,
     source: Addresses,
     destination: Addresses,
     /// Network rules: destination FQDNs, lower-cased.
@@ -120,11 +153,27 @@ struct CompiledRule {
 }
 
 impl CompiledRule {
+    /// Where the rule sits, for a decision.
+    fn origin(&self) -> Rc<RuleOrigin> {
+        let c = &self.collection;
+        Rc::new(RuleOrigin {
+            policy: c.policy.clone(),
+            group: c.group.clone(),
+            group_priority: c.group_priority,
+            collection: c.collection.clone(),
+            collection_priority: c.collection_priority,
+            rule: self.name.to_string(),
+            kind: self.kind,
+            action: c.action.clone(),
+            terminate_tls: self.terminate_tls,
+        })
+    }
+
     /// Whether the rule can ever match a flow to a registry on TCP 443 (or be unknown for one): rules for other
     /// ports and protocols, and application rules naming only FQDN tags without registries, are left out at
     /// compile time. They could never decide a pull, and a policy can hold thousands of them.
     fn may_match(&self) -> bool {
-        match self.origin.kind {
+        match self.kind {
             RuleKind::Network => self.tcp_443,
             RuleKind::Application => {
                 self.https_443
@@ -154,6 +203,8 @@ struct CompiledPolicy {
 impl CompiledPolicy {
     /// Build the indexes once the rules are in order.
     fn index(mut self) -> CompiledPolicy {
+        self.network.shrink_to_fit();
+        self.application.shrink_to_fit();
         self.network_index = RuleIndex::of(&self.network);
         self.application_index = RuleIndex::of(&self.application);
         self
@@ -185,7 +236,7 @@ impl RuleIndex {
         for (i, r) in rules.iter().enumerate() {
             let i = i as u32;
             let push = |m: &mut HashMap<String, Vec<u32>>, k: &str| m.entry(k.to_string()).or_default().push(i);
-            let names = if r.origin.kind == RuleKind::Network { &r.destination_fqdns } else { &r.target_fqdns };
+            let names = if r.kind == RuleKind::Network { &r.destination_fqdns } else { &r.target_fqdns };
             let unknown_tag =
                 r.fqdn_tags.iter().any(|t| !TAGS_WITHOUT_REGISTRIES.iter().any(|k| k.eq_ignore_ascii_case(t)));
             let mut always = r.unevaluable.is_some() || unknown_tag || names.iter().any(|n| n == "*");
@@ -198,7 +249,7 @@ impl RuleIndex {
                 }
                 ix.reversed.entry(bare.chars().rev().collect()).or_default().push(i);
             }
-            if r.origin.kind == RuleKind::Network {
+            if r.kind == RuleKind::Network {
                 let d = &r.destination;
                 if d.any || !d.unresolved.is_empty() {
                     always = true;
@@ -309,6 +360,7 @@ pub enum Decision {
 pub struct FirewallCache {
     firewalls: HashMap<String, Rc<CompiledFirewall>>,
     policies: HashMap<String, Rc<CompiledPolicy>>,
+    sets: SharedSets,
 }
 
 impl FirewallCache {
@@ -341,7 +393,9 @@ impl FirewallCache {
                 dns_proxy,
                 groups: vec![],
                 unreadable: None,
-                policies: vec![Rc::new(compile_classic(model, resolver, fw).index())],
+                policies: vec![Rc::new(
+                    compile_classic(resolver, &mut IpGroups { model, sets: &mut self.sets }, fw).index(),
+                )],
             };
         };
         // The base chain, the firewall's own policy first while walking; reversed below (root first).
@@ -380,7 +434,8 @@ impl FirewallCache {
             let c = match self.policies.get(&key) {
                 Some(c) => c.clone(),
                 None => {
-                    let c = Rc::new(compile_policy(model, resolver, policy).index());
+                    let mut ips = IpGroups { model, sets: &mut self.sets };
+                    let c = Rc::new(compile_policy(model, resolver, &mut ips, policy).index());
                     self.policies.insert(key, c.clone());
                     c
                 }
@@ -417,7 +472,12 @@ fn is_allow(action: Option<&str>) -> bool {
     action.map(|a| a.eq_ignore_ascii_case("Allow")).unwrap_or(false)
 }
 
-fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &FirewallPolicy) -> CompiledPolicy {
+fn compile_policy(
+    model: &Model,
+    resolver: &mut AddressResolver<'_>,
+    ips: &mut IpGroups<'_>,
+    policy: &FirewallPolicy,
+) -> CompiledPolicy {
     let mut out = CompiledPolicy::default();
     let Some(groups) = model.rule_collection_groups(&policy.id) else {
         // Not read: unknown, unless nothing was to be read (no group referenced and no read error).
@@ -435,9 +495,9 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
             out.unreadable = Some(unread_cause(model, &referenced.id, GROUP_TYPE, "rule collection group"));
         }
     }
+    // `None` sorts first: a group or collection without priority goes to the earliest place it could hold.
     let mut groups: Vec<_> = groups.iter().collect();
     groups.sort_by_key(|g| g.properties.priority);
-    let mut ips = IpGroups::new(model);
     let policy_id: Rc<str> = Rc::from(policy.id.as_str());
     for group in groups {
         let group_name: Rc<str> = Rc::from(group.name.as_str());
@@ -450,7 +510,35 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
             let allow = is_allow(collection.action.as_ref().map(|a| a.kind.as_str()));
             let action: Rc<str> = Rc::from(collection.action.as_ref().map(|a| a.kind.as_str()).unwrap_or_default());
             let collection_name: Rc<str> = Rc::from(collection.name.as_str());
-            for rule in &collection.rules {
+            let undetermined: Option<Rc<str>> = if group.properties.priority.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection group {} of firewall policy {} has no priority: its place among the policy's groups is not known",
+                    group.name, policy.name
+                )))
+            } else if collection.priority.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection {} (group {} of firewall policy {}) has no priority: its place among the group's collections is not known",
+                    collection.name, group.name, policy.name
+                )))
+            } else if collection.action.is_none() {
+                Some(Rc::from(format!(
+                    "rule collection {} (group {} of firewall policy {}) has no action: whether it allows or denies is not known",
+                    collection.name, group.name, policy.name
+                )))
+            } else {
+                None
+            };
+            let origin = Rc::new(CollectionOrigin {
+                policy: Some(policy_id.clone()),
+                group: Some(group_name.clone()),
+                group_priority: group.properties.priority,
+                collection: collection_name,
+                collection_priority: collection.priority,
+                action,
+                allow,
+                undetermined,
+            });
+            for rule in collection.rules.iter() {
                 let kind = if rule.rule_type.eq_ignore_ascii_case("NetworkRule") {
                     RuleKind::Network
                 } else if rule.rule_type.eq_ignore_ascii_case("ApplicationRule") {
@@ -458,18 +546,7 @@ fn compile_policy(model: &Model, resolver: &mut AddressResolver<'_>, policy: &Fi
                 } else {
                     continue;
                 };
-                let origin = Rc::new(RuleOrigin {
-                    policy: Some(policy_id.clone()),
-                    group: Some(group_name.clone()),
-                    group_priority: Some(group.properties.priority),
-                    collection: collection_name.clone(),
-                    collection_priority: collection.priority,
-                    rule: rule.name.clone(),
-                    kind,
-                    action: action.clone(),
-                    terminate_tls: kind == RuleKind::Application && rule.terminate_tls.unwrap_or(false),
-                });
-                let compiled = compile_policy_rule(resolver, &mut ips, rule, origin, allow);
+                let compiled = compile_policy_rule(resolver, ips, rule, origin.clone(), kind);
                 if !compiled.may_match() {
                     continue;
                 }
@@ -487,8 +564,8 @@ fn compile_policy_rule(
     resolver: &mut AddressResolver<'_>,
     ips: &mut IpGroups<'_>,
     rule: &PolicyRule,
-    origin: Rc<RuleOrigin>,
-    allow: bool,
+    collection: Rc<CollectionOrigin>,
+    kind: RuleKind,
 ) -> CompiledRule {
     let source = addresses(resolver, ips, &rule.source_addresses, &rule.source_ip_groups);
     let destination = addresses(resolver, ips, &rule.destination_addresses, &rule.destination_ip_groups);
@@ -505,46 +582,67 @@ fn compile_policy_rule(
         None
     };
     CompiledRule {
-        origin,
-        allow,
+        collection,
+        name: rule.name.as_str().into(),
+        kind,
+        terminate_tls: kind == RuleKind::Application && rule.terminate_tls.unwrap_or(false),
         source,
         destination,
         destination_fqdns: lower(&rule.destination_fqdns),
         tcp_443: protocols_tcp(&rule.ip_protocols) && ports_443(&rule.destination_ports),
         https_443,
         target_fqdns: lower(&rule.target_fqdns),
-        fqdn_tags: rule.fqdn_tags.clone(),
+        fqdn_tags: rule.fqdn_tags.to_vec(),
         unevaluable,
     }
 }
 
-/// Classic collections: network collections by priority, then application collections by priority.
-fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &AzureFirewall) -> CompiledPolicy {
+/// A classic collection's origin: name, priority, action, and why its place or outcome is not known.
+fn classic_collection(
+    name: &str,
+    what: &str,
+    priority: Option<u32>,
+    action: &Option<crate::model::RuleAction>,
+) -> Rc<CollectionOrigin> {
+    let kind = action.as_ref().map(|a| a.kind.as_str());
+    let undetermined = if priority.is_none() {
+        Some(format!(
+            "classic {what} rule collection {name} has no priority: its place among the collections is not known"
+        ))
+    } else if kind.is_none() {
+        Some(format!("classic {what} rule collection {name} has no action: whether it allows or denies is not known"))
+    } else {
+        None
+    };
+    Rc::new(CollectionOrigin {
+        policy: None,
+        group: None,
+        group_priority: None,
+        collection: Rc::from(name),
+        collection_priority: priority,
+        action: Rc::from(kind.unwrap_or_default()),
+        allow: is_allow(kind),
+        undetermined: undetermined.map(Rc::from),
+    })
+}
+
+/// Classic collections: network collections by priority, then application collections by priority (`None`
+/// first: the earliest place a collection without priority could hold, see the module doc).
+fn compile_classic(resolver: &mut AddressResolver<'_>, ips: &mut IpGroups<'_>, fw: &AzureFirewall) -> CompiledPolicy {
     let mut out = CompiledPolicy::default();
-    let mut ips = IpGroups::new(model);
     let p = &fw.properties;
     let mut network: Vec<_> = p.network_rule_collections.iter().collect();
     network.sort_by_key(|c| c.properties.priority);
     for c in network {
-        let (collection, action): (Rc<str>, Rc<str>) =
-            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
-        for rule in &c.properties.rules {
-            let origin = Rc::new(RuleOrigin {
-                policy: None,
-                group: None,
-                group_priority: None,
-                collection: collection.clone(),
-                collection_priority: c.properties.priority,
-                rule: rule.name.clone(),
-                kind: RuleKind::Network,
-                action: action.clone(),
-                terminate_tls: false,
-            });
+        let collection = classic_collection(&c.name, "network", c.properties.priority, &c.properties.action);
+        for rule in c.properties.rules.iter() {
             out.network.push(CompiledRule {
-                origin,
-                allow: is_allow(Some(&c.properties.action.kind)),
-                source: addresses(resolver, &mut ips, &rule.source_addresses, &rule.source_ip_groups),
-                destination: addresses(resolver, &mut ips, &rule.destination_addresses, &rule.destination_ip_groups),
+                collection: collection.clone(),
+                name: rule.name.as_str().into(),
+                kind: RuleKind::Network,
+                terminate_tls: false,
+                source: addresses(resolver, ips, &rule.source_addresses, &rule.source_ip_groups),
+                destination: addresses(resolver, ips, &rule.destination_addresses, &rule.destination_ip_groups),
                 destination_fqdns: rule.destination_fqdns.iter().map(|s| normalise_fqdn(s)).collect(),
                 tcp_443: protocols_tcp(&rule.protocols) && ports_443(&rule.destination_ports),
                 https_443: false,
@@ -557,34 +655,24 @@ fn compile_classic(model: &Model, resolver: &mut AddressResolver<'_>, fw: &Azure
     let mut application: Vec<_> = p.application_rule_collections.iter().collect();
     application.sort_by_key(|c| c.properties.priority);
     for c in application {
-        let (collection, action): (Rc<str>, Rc<str>) =
-            (Rc::from(c.name.as_str()), Rc::from(c.properties.action.kind.as_str()));
-        for rule in &c.properties.rules {
-            let origin = Rc::new(RuleOrigin {
-                policy: None,
-                group: None,
-                group_priority: None,
-                collection: collection.clone(),
-                collection_priority: c.properties.priority,
-                rule: rule.name.clone(),
-                kind: RuleKind::Application,
-                action: action.clone(),
-                terminate_tls: false,
-            });
+        let collection = classic_collection(&c.name, "application", c.properties.priority, &c.properties.action);
+        for rule in c.properties.rules.iter() {
             let https_443 = rule.protocols.iter().any(|p| {
                 p.protocol_type.as_deref().map(|t| t.eq_ignore_ascii_case("Https")).unwrap_or(false)
                     && p.port.unwrap_or(443) == 443
             }) || (!rule.fqdn_tags.is_empty() && rule.protocols.is_empty());
             out.application.push(CompiledRule {
-                origin,
-                allow: is_allow(Some(&c.properties.action.kind)),
-                source: addresses(resolver, &mut ips, &rule.source_addresses, &rule.source_ip_groups),
-                destination: Addresses::default(),
+                collection: collection.clone(),
+                name: rule.name.as_str().into(),
+                kind: RuleKind::Application,
+                terminate_tls: false,
+                source: addresses(resolver, ips, &rule.source_addresses, &rule.source_ip_groups),
+                destination: Addresses { set: ips.empty.clone(), ..Default::default() },
                 destination_fqdns: vec![],
                 tcp_443: false,
                 https_443,
                 target_fqdns: rule.target_fqdns.iter().map(|s| normalise_fqdn(s)).collect(),
-                fqdn_tags: rule.fqdn_tags.clone(),
+                fqdn_tags: rule.fqdn_tags.to_vec(),
                 unevaluable: None,
             });
         }
@@ -613,20 +701,38 @@ fn ports_443(ports: &[String]) -> bool {
     })
 }
 
-/// IP groups by id, resolved once per policy compilation.
-struct IpGroups<'m> {
-    model: &'m Model,
-    cache: HashMap<String, Result<IpSet, String>>,
+/// Address sets shared by the compiled rules of every firewall of one analysis, by the text that names them: a
+/// service tag, an IP group id, or one address or CIDR. A rule naming exactly one of them holds the shared set
+/// rather than a copy (50 policies × 8,000 rules name the same few thousand tags, groups and prefixes).
+#[derive(Debug, Default)]
+struct SharedSets {
+    /// Service tags (lower-cased name); `None` when the snapshot lacks the tag.
+    tags: HashMap<String, Option<Rc<IpSet>>>,
+    /// IP groups (lower-cased id), or why they cannot be used.
+    groups: HashMap<String, Result<Rc<IpSet>, String>>,
+    /// Single addresses, CIDRs and ranges, as written; `None` when the text is none of them.
+    literals: HashMap<String, Option<Rc<IpSet>>>,
+    /// The empty set.
+    empty: Rc<IpSet>,
 }
 
-impl<'m> IpGroups<'m> {
-    fn new(model: &'m Model) -> IpGroups<'m> {
-        IpGroups { model, cache: HashMap::new() }
-    }
+/// The model and the shared sets, for one compilation.
+struct IpGroups<'m> {
+    model: &'m Model,
+    sets: &'m mut SharedSets,
+}
 
-    fn get(&mut self, id: &str) -> Result<IpSet, String> {
+impl std::ops::Deref for IpGroups<'_> {
+    type Target = SharedSets;
+    fn deref(&self) -> &SharedSets {
+        self.sets
+    }
+}
+
+impl IpGroups<'_> {
+    fn get(&mut self, id: &str) -> Result<Rc<IpSet>, String> {
         let key = id.to_ascii_lowercase();
-        if let Some(r) = self.cache.get(&key) {
+        if let Some(r) = self.sets.groups.get(&key) {
             return r.clone();
         }
         let r = match self.model.ip_group(id) {
@@ -639,11 +745,30 @@ impl<'m> IpGroups<'m> {
                         None => bad = Some(format!("IP group {} holds `{a}`, not an address, CIDR or range", g.name)),
                     }
                 }
-                bad.map(Err).unwrap_or(Ok(set))
+                bad.map(Err).unwrap_or(Ok(Rc::new(set)))
             }
             None => Err(unread_cause(self.model, id, IP_GROUP_TYPE, "IP group")),
         };
-        self.cache.insert(key, r.clone());
+        self.sets.groups.insert(key, r.clone());
+        r
+    }
+
+    fn tag(&mut self, resolver: &mut AddressResolver<'_>, name: &str) -> Option<Rc<IpSet>> {
+        let key = name.to_ascii_lowercase();
+        if let Some(r) = self.sets.tags.get(&key) {
+            return r.clone();
+        }
+        let r = resolver.service_tag(name).map(Rc::new);
+        self.sets.tags.insert(key, r.clone());
+        r
+    }
+
+    fn literal(&mut self, text: &str) -> Option<Rc<IpSet>> {
+        if let Some(r) = self.sets.literals.get(text) {
+            return r.clone();
+        }
+        let r = parse_address(text).map(Rc::new);
+        self.sets.literals.insert(text.to_string(), r.clone());
         r
     }
 }
@@ -666,14 +791,16 @@ fn addresses(
     groups: &[String],
 ) -> Addresses {
     let mut out = Addresses::default();
+    // One named set is shared as is; several are joined into a set of the rule's own.
+    let mut parts: Vec<Rc<IpSet>> = Vec::new();
     for t in texts {
         let t = t.trim();
         if t == "*" {
             out.any = true;
-        } else if let Some(s) = parse_address(t) {
-            out.set = out.set.union(&s);
-        } else if let Some(s) = resolver.service_tag(t) {
-            out.set = out.set.union(&s);
+        } else if let Some(s) = ips.literal(t) {
+            parts.push(s);
+        } else if let Some(s) = ips.tag(resolver, t) {
+            parts.push(s);
         } else if t.eq_ignore_ascii_case("Any") {
             out.any = true;
         } else {
@@ -682,11 +809,16 @@ fn addresses(
     }
     for g in groups {
         match ips.get(g) {
-            Ok(s) => out.set = out.set.union(&s),
+            Ok(s) => parts.push(s),
             Err(cause) => out.unresolved.push(cause),
         }
     }
-    if !out.any && out.set == IpSet::all() {
+    out.set = match parts.len() {
+        0 => ips.empty.clone(),
+        1 => parts.pop().unwrap_or_default(),
+        _ => Rc::new(parts.iter().fold(IpSet::empty(), |acc, s| acc.union(s))),
+    };
+    if !out.any && *out.set == IpSet::all() {
         out.any = true;
     }
     out
@@ -814,22 +946,26 @@ impl CompiledFirewall {
                 .map(move |i| &p.application[i as usize])
         });
         for rule in network.chain(application) {
-            let step = match rule.origin.kind {
+            let step = match rule.kind {
                 RuleKind::Network => self.network_step(rule, flow, &remaining),
                 RuleKind::Application => application_step(rule, flow, &remaining),
             };
+            if let (Some(why), Step::Match { .. } | Step::Unknown(_)) = (&rule.collection.undetermined, &step) {
+                // It could decide the flow, at a place or with an outcome not known (see the module doc).
+                return Decision::Unknown { cause: why.to_string(), rule: Some(rule.origin()) };
+            }
             match step {
                 Step::Skip => {}
-                Step::Unknown(cause) => return Decision::Unknown { cause, rule: Some(rule.origin.clone()) },
+                Step::Unknown(cause) => return Decision::Unknown { cause, rule: Some(rule.origin()) },
                 Step::Match { part, whole_source } => {
-                    if !rule.allow {
+                    if !rule.collection.allow {
                         let partial = !(whole_source && part == *flow.destination);
-                        return Decision::Deny { rule: Some(rule.origin.clone()), partial };
+                        return Decision::Deny { rule: Some(rule.origin()), partial };
                     }
                     some_allowed = true;
                     if whole_source {
                         remaining = remaining.difference(&part);
-                        allowed.push(rule.origin.clone());
+                        allowed.push(rule.origin());
                         if remaining.is_empty() {
                             return Decision::Allow { rules: allowed };
                         }
@@ -868,14 +1004,11 @@ impl CompiledFirewall {
             Some(FqdnMatch::Yes) if self.dns_proxy => remaining.clone(),
             Some(FqdnMatch::Yes) | Some(FqdnMatch::Maybe) => {
                 return Step::Unknown(if self.dns_proxy {
-                    format!(
-                        "network rule {} names FQDNs that may or may not be the storage account in use",
-                        rule.origin.rule
-                    )
+                    format!("network rule {} names FQDNs that may or may not be the storage account in use", rule.name)
                 } else {
                     format!(
                         "network rule {} matches {} by FQDN, but the firewall's DNS proxy is off: the firewall and the client may resolve it to different addresses",
-                        rule.origin.rule, flow.fqdn
+                        rule.name, flow.fqdn
                     )
                 });
             }
@@ -925,7 +1058,7 @@ fn application_step(rule: &CompiledRule, flow: Flow<'_>, remaining: &IpSet) -> S
             if !TAGS_WITHOUT_REGISTRIES.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
                 return Step::Unknown(format!(
                     "application rule {} uses FQDN tag {tag}, whose names acr-audit does not know",
-                    rule.origin.rule
+                    rule.name
                 ));
             }
         }
@@ -935,12 +1068,12 @@ fn application_step(rule: &CompiledRule, flow: Flow<'_>, remaining: &IpSet) -> S
         FqdnMatch::Maybe => {
             return Step::Unknown(format!(
                 "application rule {} allows some names of {} but not necessarily the storage account in use",
-                rule.origin.rule, flow.fqdn
+                rule.name, flow.fqdn
             ))
         }
         FqdnMatch::No => {
             return match &rule.unevaluable {
-                Some(what) => Step::Unknown(format!("application rule {} uses {what}", rule.origin.rule)),
+                Some(what) => Step::Unknown(format!("application rule {} uses {what}", rule.name)),
                 None => Step::Skip,
             }
         }

@@ -120,7 +120,7 @@ pub struct HubPublicIpAddress {
 /// Declares a classic rule collection type and its properties for one rule type: concrete types rather than a
 /// generic, because a generic field with a default cannot derive its JSON Schema.
 macro_rules! classic_rule_collection {
-    ($collection:ident, $properties:ident, $rule:ident, $what:literal) => {
+    ($collection:ident, $properties:ident, $rule:ident, $what:literal, $what_type:literal) => {
         #[doc = concat!("A classic ", $what, " rule collection embedded in a firewall.")]
         #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
         pub struct $collection {
@@ -134,13 +134,14 @@ macro_rules! classic_rule_collection {
             pub properties: $properties,
         }
 
-        #[doc = concat!("`properties` of a classic ", $what, " rule collection. `priority` and `action` are required: they decide the order and the outcome.")]
-        #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+        #[doc = concat!("`properties` of a classic ", $what, " rule collection. `priority` and `action` decide the order and the outcome, but the API does not mark them required (`AzureFirewall", $what_type, "RuleCollectionPropertiesFormat`, network 2024-05-01): a collection lacking either is loaded, and the firewall verdict for flows it could decide is `unknown`.")]
+        #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+        #[serde(default)]
         pub struct $properties {
             /// 100 (first) to 65000.
-            pub priority: u32,
+            pub priority: Option<u32>,
             /// `Allow` / `Deny`.
-            pub action: RuleAction,
+            pub action: Option<RuleAction>,
             /// The rules.
             #[serde(default)]
             pub rules: Vec<$rule>,
@@ -152,13 +153,15 @@ classic_rule_collection!(
     ClassicApplicationRuleCollection,
     ClassicApplicationRuleCollectionProperties,
     ClassicApplicationRule,
-    "application"
+    "application",
+    "Application"
 );
 classic_rule_collection!(
     ClassicNetworkRuleCollection,
     ClassicNetworkRuleCollectionProperties,
     ClassicNetworkRule,
-    "network"
+    "network",
+    "Network"
 );
 
 /// `{"type": "Allow" | "Deny" | "Dnat"}`.
@@ -176,15 +179,15 @@ pub struct ClassicApplicationRule {
     /// Name.
     pub name: String,
     /// `Http:80`, `Https:443`, `Mssql:1433`.
-    pub protocols: Vec<ApplicationRuleProtocol>,
+    pub protocols: Box<[ApplicationRuleProtocol]>,
     /// FQDNs, `*` wildcards allowed.
-    pub target_fqdns: Vec<String>,
+    pub target_fqdns: Box<[String]>,
     /// FQDN tags (`AzureKubernetesService`, `WindowsUpdate`, ...).
-    pub fqdn_tags: Vec<String>,
+    pub fqdn_tags: Box<[String]>,
     /// Source addresses: `*`, addresses, CIDRs, ranges `a-b`.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP groups.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
 }
 
 /// A classic network rule.
@@ -194,19 +197,19 @@ pub struct ClassicNetworkRule {
     /// Name.
     pub name: String,
     /// `TCP`, `UDP`, `ICMP`, `Any`.
-    pub protocols: Vec<String>,
+    pub protocols: Box<[String]>,
     /// Source addresses.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP groups.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
     /// Destination addresses: `*`, addresses, CIDRs, ranges, service tags.
-    pub destination_addresses: Vec<String>,
+    pub destination_addresses: Box<[String]>,
     /// Destination IP groups.
-    pub destination_ip_groups: Vec<String>,
+    pub destination_ip_groups: Box<[String]>,
     /// Destination FQDNs (need the DNS proxy).
-    pub destination_fqdns: Vec<String>,
+    pub destination_fqdns: Box<[String]>,
     /// Ports and ranges.
-    pub destination_ports: Vec<String>,
+    pub destination_ports: Box<[String]>,
 }
 
 /// `{"protocolType": "Https", "port": 443}`.
@@ -302,18 +305,23 @@ pub struct RuleCollectionGroup {
     pub properties: RuleCollectionGroupProperties,
 }
 
-/// `properties` of a rule collection group. `priority` is required.
+/// `properties` of a rule collection group. `priority` decides the group's order but the API does not mark it
+/// required: a group without it is loaded, and the firewall verdict for flows its rules could decide is `unknown`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleCollectionGroupProperties {
     /// 100 (first) to 65000.
-    pub priority: u32,
+    #[serde(default)]
+    pub priority: Option<u32>,
     /// Its rule collections.
     #[serde(default)]
     pub rule_collections: Vec<PolicyRuleCollection>,
 }
 
-/// A rule collection of a policy. `ruleCollectionType` and `priority` are required.
+/// A rule collection of a policy. Only `ruleCollectionType` is required (the discriminator of
+/// `FirewallPolicyRuleCollection`); the published example `FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert`
+/// has a collection without `priority`. A collection without a priority (or a filter collection without an action)
+/// is loaded, and the firewall verdict for flows its rules could decide is `unknown`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyRuleCollection {
@@ -323,7 +331,8 @@ pub struct PolicyRuleCollection {
     #[serde(default)]
     pub name: String,
     /// 100 (first) to 65000.
-    pub priority: u32,
+    #[serde(default)]
+    pub priority: Option<u32>,
     /// `Allow` / `Deny` (`DNAT` for NAT collections).
     #[serde(default)]
     pub action: Option<RuleAction>,
@@ -334,6 +343,8 @@ pub struct PolicyRuleCollection {
 
 /// A rule of a policy rule collection: `ruleType` `ApplicationRule`, `NetworkRule` or `NatRule`, each using the
 /// fields of its kind.
+// Lists are boxed slices rather than `Vec`s: a policy can hold thousands of rules with a dozen short lists each,
+// and a `Vec` read from JSON keeps room for four items however many it holds (see docs/performance.md).
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase", default)]
 pub struct PolicyRule {
@@ -342,29 +353,29 @@ pub struct PolicyRule {
     /// Name.
     pub name: String,
     /// Source addresses: `*`, addresses, CIDRs, ranges `a-b`.
-    pub source_addresses: Vec<String>,
+    pub source_addresses: Box<[String]>,
     /// Source IP group ids.
-    pub source_ip_groups: Vec<String>,
+    pub source_ip_groups: Box<[String]>,
     /// Network rules: destination addresses, CIDRs, ranges, service tags.
-    pub destination_addresses: Vec<String>,
+    pub destination_addresses: Box<[String]>,
     /// Network rules: destination IP group ids.
-    pub destination_ip_groups: Vec<String>,
+    pub destination_ip_groups: Box<[String]>,
     /// Network rules: destination FQDNs (need the DNS proxy).
-    pub destination_fqdns: Vec<String>,
+    pub destination_fqdns: Box<[String]>,
     /// Network and NAT rules: ports and ranges.
-    pub destination_ports: Vec<String>,
+    pub destination_ports: Box<[String]>,
     /// Network and NAT rules: `TCP`, `UDP`, `ICMP`, `Any`.
-    pub ip_protocols: Vec<String>,
+    pub ip_protocols: Box<[String]>,
     /// Application rules: `Http:80`, `Https:443`.
-    pub protocols: Vec<ApplicationRuleProtocol>,
+    pub protocols: Box<[ApplicationRuleProtocol]>,
     /// Application rules: FQDNs, `*` wildcards allowed.
-    pub target_fqdns: Vec<String>,
+    pub target_fqdns: Box<[String]>,
     /// Application rules: URLs (Premium, with TLS inspection).
-    pub target_urls: Vec<String>,
+    pub target_urls: Box<[String]>,
     /// Application rules: FQDN tags.
-    pub fqdn_tags: Vec<String>,
+    pub fqdn_tags: Box<[String]>,
     /// Application rules: web categories.
-    pub web_categories: Vec<String>,
+    pub web_categories: Box<[String]>,
     /// Application rules: TLS inspection (Premium).
     #[serde(rename = "terminateTLS")]
     pub terminate_tls: Option<bool>,

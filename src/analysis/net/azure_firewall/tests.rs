@@ -432,3 +432,162 @@ fn a_deny_on_part_of_the_destination_denies_part_and_an_allow_on_part_does_not_a
     );
     assert_eq!(rule_name(&decide(&m, "contoso.azurecr.io")), "deny:-:partial");
 }
+
+fn without(mut v: Value, path: &[&str]) -> Value {
+    let (last, parents) = path.split_last().unwrap();
+    let mut at = &mut v;
+    for p in parents {
+        at = &mut at[*p];
+    }
+    at.as_object_mut().unwrap().remove(*last);
+    v
+}
+
+fn unknown_cause(d: &Decision) -> String {
+    match d {
+        Decision::Unknown { cause, .. } => cause.clone(),
+        other => panic!("expected unknown, got {}", rule_name(other)),
+    }
+}
+
+/// The API requires only `ruleCollectionType` (`FirewallPolicyRuleCollectionGroupWithHttpHeadersToInsert.json`
+/// has a collection without `priority`): a collection whose place is not known makes the flows it could decide
+/// `unknown`, never allowed or denied on a guessed order; rules placed before it still decide.
+#[test]
+fn a_collection_without_priority_is_unknown_where_it_could_decide() {
+    let floating = without(
+        collection("floating", 0, "Deny", vec![app_rule("no-contoso", &["contoso.azurecr.io"], &["*"])]),
+        &["priority"],
+    );
+    let m = model(
+        &[("p", None)],
+        &[(
+            "p",
+            vec![
+                group(
+                    "p",
+                    "first",
+                    100,
+                    vec![collection(
+                        "deny-fabrikam",
+                        100,
+                        "Deny",
+                        vec![app_rule("no-fab", &["fabrikam.azurecr.io"], &["*"])],
+                    )],
+                ),
+                group(
+                    "p",
+                    "second",
+                    200,
+                    vec![
+                        floating,
+                        collection("allow-acr", 100, "Allow", vec![app_rule("acr", &["*.azurecr.io"], &["*"])]),
+                    ],
+                ),
+            ],
+        )],
+        json!({}),
+        json!([]),
+    );
+    // It matches: it may come before or after `allow-acr`.
+    let cause = unknown_cause(&decide(&m, "contoso.azurecr.io"));
+    assert!(cause.contains("rule collection floating") && cause.contains("no priority"), "{cause}");
+    // It cannot match: wherever it sits, `allow-acr` decides.
+    assert_eq!(rule_name(&decide(&m, "other.azurecr.io")), "allow:acr");
+    // A group of higher priority decides before any collection of `second`.
+    assert_eq!(rule_name(&decide(&m, "fabrikam.azurecr.io")), "deny:no-fab");
+}
+
+#[test]
+fn a_group_without_priority_or_a_collection_without_action_is_unknown_where_it_could_decide() {
+    let floating_group = without(
+        group(
+            "child",
+            "floating",
+            0,
+            vec![collection("allow-contoso", 100, "Allow", vec![app_rule("contoso", &["contoso.azurecr.io"], &["*"])])],
+        ),
+        &["properties", "priority"],
+    );
+    let no_action = without(
+        collection("no-action", 200, "Allow", vec![app_rule("fabrikam", &["fabrikam.azurecr.io"], &["*"])]),
+        &["action"],
+    );
+    let m = model(
+        &[("base", None), ("child", Some("base"))],
+        &[
+            (
+                "base",
+                vec![group(
+                    "base",
+                    "base-rules",
+                    100,
+                    vec![collection(
+                        "deny-woodgrove",
+                        100,
+                        "Deny",
+                        vec![app_rule("no-wg", &["woodgrove.azurecr.io"], &["*"])],
+                    )],
+                )],
+            ),
+            (
+                "child",
+                vec![
+                    floating_group,
+                    group(
+                        "child",
+                        "ordered",
+                        100,
+                        vec![
+                            collection(
+                                "deny-contoso",
+                                100,
+                                "Deny",
+                                vec![app_rule("no-contoso", &["contoso.azurecr.io"], &["*"])],
+                            ),
+                            no_action,
+                        ],
+                    ),
+                ],
+            ),
+        ],
+        json!({}),
+        json!([]),
+    );
+    // The deny at group priority 100 does not decide: the group without priority may come first.
+    let cause = unknown_cause(&decide(&m, "contoso.azurecr.io"));
+    assert!(cause.contains("rule collection group floating") && cause.contains("no priority"), "{cause}");
+    // A collection without action: its place is known, its outcome is not.
+    let cause = unknown_cause(&decide(&m, "fabrikam.azurecr.io"));
+    assert!(cause.contains("rule collection no-action") && cause.contains("no action"), "{cause}");
+    // The base policy's collections come before every collection of the child, whatever the priorities.
+    assert_eq!(rule_name(&decide(&m, "woodgrove.azurecr.io")), "deny:no-wg");
+    // Nothing matches at all: deny by default.
+    assert_eq!(rule_name(&decide(&m, "northwind.azurecr.io")), "deny:-");
+}
+
+#[test]
+fn classic_collections_without_priority_or_action_load_and_are_unknown_where_they_could_decide() {
+    let doc = json!({"schema": "acr-audit/snapshot/v1", "resources": {
+        "Microsoft.Network/azureFirewalls": [{"id": fw_id(), "name": "fw-hub", "properties": {
+            "ipConfigurations": [{"name": "c", "properties": {"privateIPAddress": "10.0.0.4"}}],
+            "applicationRuleCollections": [
+                {"name": "allow-acr", "properties": {"priority": 200, "action": {"type": "Allow"},
+                  "rules": [{"name": "acr", "protocols": [{"protocolType": "Https", "port": 443}], "targetFqdns": ["*.azurecr.io"], "sourceAddresses": ["*"]}]}},
+                {"name": "no-action", "properties": {"priority": 100,
+                  "rules": [{"name": "fab", "protocols": [{"protocolType": "Https", "port": 443}], "targetFqdns": ["fabrikam.azurecr.io"], "sourceAddresses": ["*"]}]}}],
+            "networkRuleCollections": [
+                {"name": "floating", "properties": {"action": {"type": "Deny"},
+                  "rules": [{"name": "no-10-11", "protocols": ["TCP"], "destinationPorts": ["443"], "destinationAddresses": ["*"], "sourceAddresses": ["10.11.0.0/16"]}]}}]}}]},
+        "serviceTags": [{"name": "Public", "id": "Public", "values": [
+            {"name": "AzureContainerRegistry.EastUS", "id": "AzureContainerRegistry.EastUS",
+             "properties": {"region": "eastus", "addressPrefixes": ["20.42.66.0/23"]}}]}]});
+    let m = Model::from_snapshot(
+        parse_snapshot(&serde_json::to_vec(&doc).unwrap(), std::path::Path::new("t.json")).expect("snapshot"),
+    );
+    let cause = unknown_cause(&decide_for(&m, "10.11.0.0/24", "contoso.azurecr.io"));
+    assert!(cause.contains("classic network rule collection floating") && cause.contains("no priority"), "{cause}");
+    let cause = unknown_cause(&decide(&m, "fabrikam.azurecr.io"));
+    assert!(cause.contains("classic application rule collection no-action") && cause.contains("no action"), "{cause}");
+    assert_eq!(rule_name(&decide(&m, "contoso.azurecr.io")), "allow:acr");
+}
