@@ -277,3 +277,26 @@ fn tls_inspection_on_the_deciding_rule_is_an_info_finding() {
     assert!(run.highs().is_empty(), "{:?}", run.highs());
     assert!(!run.fired("ACR-FW-002").is_empty(), "{:?}", run.rules());
 }
+
+#[test]
+fn a_classic_network_rule_on_service_tags_allows_the_public_endpoints_it_covers() {
+    // The public registry behind the hub firewall, which has classic rules only: a network rule on the regional
+    // AzureContainerRegistry and Storage tags (the demo's Service Tags) covers the login and storage endpoints.
+    let classic = |tags: &[&str]| {
+        let mut s = public_registry(FIREWALL_PUBLIC_IP);
+        let fw = item(&mut s, "Microsoft.Network/azureFirewalls", &conn("azureFirewalls/afw-hub"));
+        fw["properties"].as_object_mut().unwrap().remove("firewallPolicy");
+        fw["properties"]["networkRuleCollections"] = json!([{
+            "name": "acr-tags", "id": format!("{}/networkRuleCollections/acr-tags", conn("azureFirewalls/afw-hub")),
+            "properties": {"priority": 200, "action": {"type": "Allow"}, "rules": [{
+                "name": "registry-tags", "protocols": ["TCP"], "sourceAddresses": ["10.1.0.0/16"],
+                "destinationAddresses": tags, "destinationPorts": ["443"]}]}}]);
+        s
+    };
+    let run = scan(&classic(&["AzureContainerRegistry.EastUS", "Storage.EastUS"]), vec![]);
+    assert!(run.highs().is_empty(), "{:?}", run.highs());
+    let run = scan(&classic(&["AzureContainerRegistry.EastUS"]), vec![]);
+    let fw = run.fired("ACR-FW-001");
+    assert!(fw.iter().any(|m| m.contains("blob.core.windows.net")), "storage is not covered: {:?}", run.rules());
+    assert!(!fw.iter().any(|m| m.contains("acrsharedplatform.azurecr.io")), "login is covered: {fw:?}");
+}
