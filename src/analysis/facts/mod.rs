@@ -14,12 +14,11 @@ pub mod vocabulary;
 pub use client::{ClientFacts, KubeletIdentityFacts, ProviderRegistrationFacts};
 pub use pair::{
     ApplianceRouteFacts, Grant, GroupGrant, PairEndpointFacts, PairFacts, PairTransitFacts, PeeringFacts,
-    PeeringSideFacts, RbacFacts,
+    PeeringSideFacts, RbacFacts, TransitFacts,
 };
 pub use path::{
     AzureFirewallFacts, DecidingRule, DestinationFacts, DnsChain, DnsChainHop, DnsFacts, Endpoint, FirewallFacts,
     FirewallRuleFacts, LevelVerdict, NsgPathFacts, NsgVerdict, PathFacts, PrivateEndpointHop, RouteFacts, RouteHop,
-    TransitFacts,
 };
 pub use registry::{
     DnsRecordFacts, LayerEndpointFacts, PrivateEndpointConnectionFacts, PrivateEndpointFacts, RegistryFacts, UsageFacts,

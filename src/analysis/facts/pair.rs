@@ -58,12 +58,31 @@ pub struct PairEndpointFacts {
     pub transit: Option<PairTransitFacts>,
 }
 
+/// A private endpoint reached through a virtual appliance: hub-and-spoke, where spokes are peered with the hub
+/// only and a user route sends everything (`0.0.0.0/0`) to the hub firewall, which forwards to the endpoint in
+/// another spoke.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TransitFacts {
+    /// The route's next-hop address.
+    pub next_hop_ip: String,
+    /// The route carrying the endpoint's address there.
+    pub route: String,
+    /// What holds that address: an Azure Firewall or a NIC (a network virtual appliance), when the snapshot shows it.
+    pub appliance: Option<String>,
+    /// The VNet the appliance forwards from (`null` when the address is in no VNet of the snapshot: the peering
+    /// from there is `unknown`).
+    pub vnet: Option<String>,
+    /// How the client VNet reaches the appliance's VNet (`same_vnet`, `peered`, `not_peered`, `unknown`): a next
+    /// hop the client cannot reach drops the traffic, and then `peering` is this one.
+    pub client_to_appliance: PeeringStatus,
+}
+
 /// A pair's private endpoint reached through a virtual appliance: where from, and how that VNet reaches it.
 #[derive(Debug, Clone, Serialize)]
 pub struct PairTransitFacts {
     /// The appliance and its VNet.
     #[serde(flatten)]
-    pub via: super::path::TransitFacts,
+    pub via: TransitFacts,
     /// The peering from the appliance's VNet to the endpoint's VNet.
     pub peering: PeeringFacts,
 }

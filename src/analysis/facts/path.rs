@@ -1,10 +1,10 @@
 //! `input.paths[_]`: one client subnet × registry endpoint, hop by hop.
 
-use super::pair::PeeringFacts;
+use super::pair::{PeeringFacts, TransitFacts};
 use super::vocabulary::{
     Access, AddressFamily, AzureFirewallVerdict, BlockedAt, Coverage, DestinationKind, Direction, DnsAnswer,
     DnsResponder, DnsStatus, EndpointKind, EndpointService, FirewallRuleKind, FirewallVerdict, NextHopType, NsgLevel,
-    NsgPathVerdict, NsgVerdictKind, PeeringStatus, Reachable, RouteOrigin,
+    NsgPathVerdict, NsgVerdictKind, Reachable, RouteOrigin,
 };
 use serde::Serialize;
 
@@ -241,25 +241,6 @@ pub struct PrivateEndpointHop {
     /// Set when the client subnet's routes send the endpoint's address to a virtual appliance (a hub firewall):
     /// the traffic reaches the endpoint from the appliance's VNet, so `peering` is that VNet's.
     pub transit: Option<TransitFacts>,
-}
-
-/// A private endpoint reached through a virtual appliance: hub-and-spoke, where spokes are peered with the hub
-/// only and a user route sends everything (`0.0.0.0/0`) to the hub firewall, which forwards to the endpoint in
-/// another spoke.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct TransitFacts {
-    /// The route's next-hop address.
-    pub next_hop_ip: String,
-    /// The route carrying the endpoint's address there.
-    pub route: String,
-    /// What holds that address: an Azure Firewall or a NIC (a network virtual appliance), when the snapshot shows it.
-    pub appliance: Option<String>,
-    /// The VNet the appliance forwards from (`null` when the address is in no VNet of the snapshot: the peering
-    /// from there is `unknown`).
-    pub vnet: Option<String>,
-    /// How the client VNet reaches the appliance's VNet (`same_vnet`, `peered`, `not_peered`, `unknown`): a next
-    /// hop the client cannot reach drops the traffic, and then `peering` is this one.
-    pub client_to_appliance: PeeringStatus,
 }
 
 /// The registry firewall on the path.

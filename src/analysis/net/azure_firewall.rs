@@ -982,11 +982,9 @@ impl CompiledFirewall {
         if !rule.tcp_443 {
             return Step::Skip;
         }
-        let source = match cover(&rule.source, flow.source) {
-            Cover::None => return Step::Skip,
-            Cover::Unknown(c) => return Step::Unknown(c),
-            Cover::All => true,
-            Cover::Part(_) => false,
+        let source = match source_step(rule, flow) {
+            Ok(whole) => whole,
+            Err(step) => return step,
         };
         let fqdn_hit =
             rule.destination_fqdns.iter().map(|f| fqdn_match_normalised(f, flow.fqdn)).max_by_key(|m| match m {
@@ -1032,15 +1030,24 @@ enum Step {
     Unknown(String),
 }
 
+/// Whether the rule's sources hold the flow's: `Ok(true)` all of them, `Ok(false)` some; otherwise the step
+/// (`Skip` when none, `Unknown` when a source cannot be evaluated). Network and application rules share it.
+fn source_step(rule: &CompiledRule, flow: Flow<'_>) -> Result<bool, Step> {
+    match cover(&rule.source, flow.source) {
+        Cover::None => Err(Step::Skip),
+        Cover::Unknown(c) => Err(Step::Unknown(c)),
+        Cover::All => Ok(true),
+        Cover::Part(_) => Ok(false),
+    }
+}
+
 fn application_step(rule: &CompiledRule, flow: Flow<'_>, remaining: &IpSet) -> Step {
     if !rule.https_443 {
         return Step::Skip;
     }
-    let source = match cover(&rule.source, flow.source) {
-        Cover::None => return Step::Skip,
-        Cover::Unknown(c) => return Step::Unknown(c),
-        Cover::All => true,
-        Cover::Part(_) => false,
+    let source = match source_step(rule, flow) {
+        Ok(whole) => whole,
+        Err(step) => return step,
     };
     let mut hit = FqdnMatch::No;
     for f in &rule.target_fqdns {

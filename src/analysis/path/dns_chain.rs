@@ -31,8 +31,8 @@
 //!   snapshot does not read (a load balancer frontend), is `unknown`; only an address nothing can hold is
 //!   `nothing`.
 
-use super::dns::{azure_dns, describe};
-use crate::analysis::facts::{DnsAnswer, DnsChain, DnsChainHop, DnsFacts, DnsResponder, DnsStatus, RegistryFacts};
+use super::private_zones::{azure_dns, describe, Query};
+use crate::analysis::facts::{DnsAnswer, DnsChain, DnsChainHop, DnsFacts, DnsResponder, DnsStatus};
 use crate::analysis::net::ipset::IpSet;
 use crate::analysis::responders::{Responder, Responders};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, AzureFirewall, ForwardingRule, Model};
@@ -55,22 +55,6 @@ const RULESETS_TYPE: &str = "Microsoft.Network/dnsForwardingRulesets";
 const RULES_TYPE: &str = "Microsoft.Network/dnsForwardingRulesets/forwardingRules";
 const RULESET_LINKS_TYPE: &str = "Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks";
 const POLICIES_TYPE: &str = "Microsoft.Network/firewallPolicies";
-
-/// The name being resolved and what the answer is measured against.
-pub(super) struct Query<'q> {
-    /// The endpoint's name (`contoso.azurecr.io`).
-    pub fqdn: &'q str,
-    /// Its privatelink name (`contoso.privatelink.azurecr.io`).
-    pub private_name: String,
-    /// The record name in the privatelink zone (`contoso`).
-    pub record_name: &'q str,
-    /// The privatelink zone name (`privatelink.azurecr.io`).
-    pub zone_name: &'q str,
-    /// The registry (its private endpoints name zones that may be unread).
-    pub registry: &'q RegistryFacts,
-    /// The facts every answer starts from (expected addresses, custom servers).
-    pub base: &'q DnsFacts,
-}
 
 /// How a chain ends.
 #[derive(Debug, Clone)]

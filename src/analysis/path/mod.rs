@@ -15,6 +15,7 @@ mod dns;
 mod dns_chain;
 mod nsg;
 mod private_endpoint;
+mod private_zones;
 mod registry_firewall;
 mod route;
 
