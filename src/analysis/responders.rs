@@ -5,7 +5,8 @@
 //! a DNS VM?) both start by asking what sits at that address. [`Responders`] is that index, built once per
 //! analysis so every path looks an address up in O(1).
 
-use crate::model::{AzureFirewall, DnsResolver, InboundEndpoint, Model, NetworkInterface};
+use super::net::ipset::IpSet;
+use crate::model::{AzureFirewall, DnsResolver, InboundEndpoint, Model, NetworkInterface, VirtualNetwork};
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -78,6 +79,17 @@ pub fn firewall_private_addresses(firewall: &AzureFirewall) -> Vec<IpAddr> {
         .chain(p.hub_ip_addresses.as_ref().and_then(|h| h.private_ip_address.as_deref()))
         .filter_map(parse)
         .collect()
+}
+
+/// Whether one of `prefixes` (CIDR text, as ARM writes address spaces and subnet prefixes) holds `ip`.
+pub fn prefixes_hold<'a>(prefixes: impl IntoIterator<Item = &'a String>, ip: IpAddr) -> bool {
+    prefixes.into_iter().filter_map(|p| IpSet::parse_prefix(p)).any(|set| set.contains_ip(ip))
+}
+
+/// The VNet whose address space holds `ip`: where an address that no responder holds would live (a route's
+/// next hop, a DNS server).
+pub fn vnet_holding(model: &Model, ip: IpAddr) -> Option<&VirtualNetwork> {
+    model.virtual_networks.iter().find(|v| prefixes_hold(&v.properties.address_space.address_prefixes, ip))
 }
 
 fn parse(text: &str) -> Option<IpAddr> {

@@ -33,8 +33,7 @@
 
 use super::private_zones::{azure_dns, describe, Query};
 use crate::analysis::facts::{DnsAnswer, DnsChain, DnsChainHop, DnsFacts, DnsResponder, DnsStatus};
-use crate::analysis::net::ipset::IpSet;
-use crate::analysis::responders::{Responder, Responders};
+use crate::analysis::responders::{prefixes_hold, vnet_holding, Responder, Responders};
 use crate::model::{id_key, parse_resource_id, vnet_key_of_subnet, AzureFirewall, ForwardingRule, Model};
 use std::net::IpAddr;
 
@@ -409,14 +408,7 @@ impl<'q, 'm> Walker<'q, 'm> {
         let Ok(ip) = server.parse::<IpAddr>() else {
             return (DnsResponder::Unknown, End::Unknown(format!("{server} is not an IP address")), None);
         };
-        let in_prefixes = |prefixes: &mut dyn Iterator<Item = &String>| {
-            prefixes.filter_map(|p| IpSet::parse_prefix(p)).any(|set| set.contains_ip(ip))
-        };
-        let Some(vnet) = model
-            .virtual_networks
-            .iter()
-            .find(|v| in_prefixes(&mut v.properties.address_space.address_prefixes.iter()))
-        else {
+        let Some(vnet) = vnet_holding(model, ip) else {
             let unread_vnets =
                 model.errors.iter().any(|e| e.resource_type.eq_ignore_ascii_case("Microsoft.Network/virtualNetworks"));
             let cause = format!(
@@ -452,7 +444,7 @@ impl<'q, 'm> Walker<'q, 'm> {
         }
         let subnet = vnet.properties.subnets.iter().find(|s| {
             let p = &s.properties;
-            in_prefixes(&mut p.address_prefix.iter().chain(&p.address_prefixes))
+            prefixes_hold(p.address_prefix.iter().chain(&p.address_prefixes), ip)
         });
         let Some(subnet) = subnet else {
             let cause =

@@ -17,10 +17,9 @@ use crate::analysis::facts::{
     BlockedAt, DnsFacts, DnsStatus, NextHopType, PeeringFacts, PeeringSideFacts, PeeringState, PeeringStatus,
     PrivateEndpointHop, Reachable, RegistryFacts, RouteFacts, TransitFacts,
 };
-use crate::analysis::net::ipset::IpSet;
 use crate::analysis::peering::peering_between;
-use crate::analysis::responders::Responder;
-use crate::model::{id_key, vnet_key_of_subnet, Model, VirtualNetwork};
+use crate::analysis::responders::{vnet_holding, Responder};
+use crate::model::{id_key, vnet_key_of_subnet};
 
 /// The private endpoint a private answer lands on: the one whose NIC (or DNS configuration) holds one of the
 /// record's addresses, else the registry's first. `None` for public and unresolved answers.
@@ -87,39 +86,26 @@ fn transit(ctx: &PathContext<'_, '_>, route: &RouteFacts) -> Option<TransitFacts
     let hop = route.hops.iter().find(|h| h.next_hop_type == NextHopType::VirtualAppliance)?;
     let ip = hop.next_hop_ip.clone().unwrap_or_default();
     let model = ctx.model;
-    let (appliance, vnet) = match ctx.responders.at(&ip) {
+    // What holds the next hop and the subnet it sits in; the VNet is that subnet's, else the one whose address
+    // space holds the address.
+    let (appliance, subnet) = match ctx.responders.at(&ip) {
         Some(Responder::AzureFirewall(fw)) => {
-            let subnet = fw.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref());
-            (Some(fw.id.clone()), subnet.and_then(|s| model.vnet_of_subnet(&s.id)).or_else(|| vnet_holding(model, &ip)))
+            (Some(fw.id.clone()), fw.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref()))
         }
         Some(Responder::Nic(nic)) => {
-            let subnet = nic.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref());
-            (
-                Some(nic.id.clone()),
-                subnet.and_then(|s| model.vnet_of_subnet(&s.id)).or_else(|| vnet_holding(model, &ip)),
-            )
+            (Some(nic.id.clone()), nic.properties.ip_configurations.iter().find_map(|c| c.properties.subnet.as_ref()))
         }
-        _ => (None, vnet_holding(model, &ip)),
+        _ => (None, None),
     };
+    let vnet = subnet
+        .and_then(|s| model.vnet_of_subnet(&s.id))
+        .or_else(|| ip.parse().ok().and_then(|ip| vnet_holding(model, ip)));
     Some(TransitFacts {
         next_hop_ip: ip,
         route: hop.route.clone(),
         appliance,
         vnet: vnet.map(|v| v.id.clone()),
         client_to_appliance: PeeringStatus::Unknown,
-    })
-}
-
-/// The VNet whose address space holds `ip`.
-fn vnet_holding<'m>(model: &'m Model, ip: &str) -> Option<&'m VirtualNetwork> {
-    let ip = IpSet::parse_prefix(ip)?;
-    model.virtual_networks.iter().find(|v| {
-        v.properties
-            .address_space
-            .address_prefixes
-            .iter()
-            .filter_map(|p| IpSet::parse_prefix(p))
-            .any(|s| s.contains_set(&ip))
     })
 }
 
