@@ -14,7 +14,8 @@
 //! IPs (<https://learn.microsoft.com/azure/aks/use-node-public-ips>).
 
 use super::facts::{
-    ClientFacts, ClientKind, KubeletIdentityFacts, OutboundType, ProviderRegistrationFacts, RegistrationState,
+    ClientFacts, ClientKind, KubeletIdentityFacts, OutboundType, ProviderRegistrationFacts, PullNetwork,
+    RegistrationState,
 };
 use super::nodes::{node_machines, NodeMachine, NodePublicIp};
 use crate::model::{
@@ -118,6 +119,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
                 application_security_groups: Some(asgs),
                 acr_service_endpoint_subnets: vec![],
                 acr_provider_registrations: vec![],
+                ..ClientFacts::vnet_defaults()
             }
             .with_subnet_facts(model),
         );
@@ -148,6 +150,7 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
             application_security_groups: None,
             acr_service_endpoint_subnets: vec![],
             acr_provider_registrations: vec![],
+            ..ClientFacts::vnet_defaults()
         }
         .with_subnet_facts(model),
     )
@@ -403,6 +406,7 @@ fn one(model: &Model, c: &ManagedCluster) -> ClientFacts {
         application_security_groups: None,
         acr_service_endpoint_subnets: vec![],
         acr_provider_registrations: vec![],
+        ..ClientFacts::vnet_defaults()
     }
     .with_subnet_facts(model)
 }
@@ -434,6 +438,38 @@ fn cluster_egress(model: &Model, c: &ManagedCluster, outbound: Option<&OutboundT
 }
 
 impl ClientFacts {
+    /// The consumer facts of a client that pulls from its subnets with no sign-in entry of its own (AKS, and
+    /// clients named with `--client`), for struct update syntax.
+    fn vnet_defaults() -> ClientFacts {
+        ClientFacts {
+            id: String::new(),
+            name: String::new(),
+            kind: ClientKind::Subnet,
+            location: String::new(),
+            subscription_id: None,
+            subnet_ids: vec![],
+            vnet_ids: vec![],
+            kubelet_identity: None,
+            service_principal_client_id: None,
+            outbound_type: None,
+            egress_ips: vec![],
+            egress_prefixes: vec![],
+            egress_unknown: None,
+            subnets_unknown: None,
+            nic_ids: vec![],
+            source_addresses: vec![],
+            application_security_groups: None,
+            acr_service_endpoint_subnets: vec![],
+            acr_provider_registrations: vec![],
+            images: vec![],
+            identity: None,
+            registry_logins: vec![],
+            pull_network: PullNetwork::Vnet,
+            pull_network_reason: None,
+            parent: None,
+        }
+    }
+
     /// Fill the facts that depend on the client's subnets: ACR service endpoints and, per VNet subscription,
     /// the `Microsoft.ContainerRegistry` registration state.
     fn with_subnet_facts(mut self, model: &Model) -> ClientFacts {

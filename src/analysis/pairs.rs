@@ -100,6 +100,9 @@ fn pair(model: &Model, registry: &RegistryFacts, client: &ClientFacts, reason: P
         private_endpoints,
         rbac: rbac_of(model, registry, client),
         appliance_routes: Vec::new(),
+        login: None,
+        admin_credentials: false,
+        public_pull: None,
     }
 }
 

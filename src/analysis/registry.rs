@@ -46,6 +46,7 @@ fn one(model: &Model, r: &Registry) -> RegistryFacts {
             .as_deref()
             .map(|b| b.eq_ignore_ascii_case("AzureServices"))
             .unwrap_or(true),
+        tasks_bypass: p.network_rule_bypass_allowed_for_tasks,
         data_endpoint_enabled: p.data_endpoint_enabled.unwrap_or(false),
         admin_user_enabled: p.admin_user_enabled.unwrap_or(false),
         regions,

@@ -48,6 +48,13 @@ pub fn rules_markdown(catalog: &Catalog) -> String {
             }
             out.push_str("```\n\n");
         }
+        for (kind, commands) in &m.remediation_by_kind {
+            let _ = writeln!(out, "#### Remediation for `{kind}` clients\n\n```sh");
+            for c in commands {
+                let _ = writeln!(out, "{c}");
+            }
+            out.push_str("```\n\n");
+        }
         if !m.references.is_empty() {
             out.push_str("#### References\n\n");
             for u in &m.references {

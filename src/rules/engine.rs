@@ -245,7 +245,11 @@ fn to_finding(rule: &RuleFile, item: serde_json::Value) -> Result<Finding, Strin
             vars.insert(k.clone(), v);
         }
     }
-    let remediation = rule.meta.remediation.iter().map(|t| fill(t, &vars)).collect();
+    let templates = match text(&obj, "client_kind")? {
+        Some(kind) => rule.meta.remediation_by_kind.get(&kind).unwrap_or(&rule.meta.remediation),
+        None => &rule.meta.remediation,
+    };
+    let remediation = templates.iter().map(|t| fill(t, &vars)).collect();
     Ok(Finding {
         fingerprint: super::finding::fingerprint(&rule.meta.id, &resource, registry.as_deref(), client.as_deref()),
         note: None,

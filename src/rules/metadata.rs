@@ -4,6 +4,7 @@
 use super::error::RuleLoadError;
 use super::severity::Severity;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Where a rule is in its life. Ids are never reused, so removed rules keep their id reserved.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -33,6 +34,9 @@ pub struct RuleMetadata {
     pub symptoms: Vec<String>,
     /// az CLI commands with `{placeholders}` filled from each finding.
     pub remediation: Vec<String>,
+    /// Commands for one client kind (`webapp`, `containerapp`, …), used instead of `remediation` for a finding
+    /// whose `client_kind` names that kind: the fix for an App Service is not the fix for a cluster.
+    pub remediation_by_kind: BTreeMap<String, Vec<String>>,
     /// Documentation links.
     pub references: Vec<String>,
     /// Lifecycle.
@@ -79,6 +83,8 @@ struct RawCustom {
     symptoms: Vec<String>,
     #[serde(default)]
     remediation: Vec<String>,
+    #[serde(default)]
+    remediation_by_kind: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     references: Vec<String>,
     #[serde(default)]
@@ -153,6 +159,7 @@ pub(crate) fn parse_metadata(file: &str, text: &str) -> Result<RuleMetadata, Rul
         severity,
         symptoms: custom.symptoms,
         remediation: custom.remediation,
+        remediation_by_kind: custom.remediation_by_kind,
         references,
         status: custom.status.unwrap_or_default(),
     })

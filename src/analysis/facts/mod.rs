@@ -11,10 +11,13 @@ mod path;
 mod registry;
 pub mod vocabulary;
 
-pub use client::{ClientFacts, KubeletIdentityFacts, ProviderRegistrationFacts};
+pub use client::{
+    ClientFacts, KubeletIdentityFacts, ManagedIdentityFacts, ProviderRegistrationFacts, RegistryLoginFacts,
+    UserAssignedIdentityFacts,
+};
 pub use pair::{
     ApplianceRouteFacts, Grant, GroupGrant, PairEndpointFacts, PairFacts, PairTransitFacts, PeeringFacts,
-    PeeringSideFacts, RbacFacts, TransitFacts,
+    PeeringSideFacts, PublicPullFacts, RbacFacts, TransitFacts,
 };
 pub use path::{
     AzureFirewallFacts, DecidingRule, DestinationFacts, DnsChain, DnsChainHop, DnsFacts, Endpoint, FirewallFacts,

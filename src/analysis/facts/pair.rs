@@ -1,7 +1,9 @@
 //! `input.pairs[_]`: one client × registry pair that is meant to work, with its identity and peering facts.
 
+use super::client::RegistryLoginFacts;
 use super::vocabulary::{
-    PairReason, PeeringState, PeeringStatus, PeeringSyncLevel, PrincipalKind, PullGrant, RoleAssignmentMode, Tristate,
+    PairReason, PeeringState, PeeringStatus, PeeringSyncLevel, PrincipalKind, PublicPullVerdict, PullGrant,
+    RoleAssignmentMode, Tristate,
 };
 use serde::Serialize;
 
@@ -24,6 +26,31 @@ pub struct PairFacts {
     pub rbac: RbacFacts,
     /// Routes that send this pair's registry traffic to a network virtual appliance, with the names behind them.
     pub appliance_routes: Vec<ApplianceRouteFacts>,
+    /// The client's sign-in entry for this registry's login server, when it has one (consumers other than AKS).
+    pub login: Option<RegistryLoginFacts>,
+    /// `login` uses the registry's admin user (its user name is the registry name).
+    pub admin_credentials: bool,
+    /// For a client that pulls from the public network (`pull_network: public`): the registry's network rules
+    /// on that pull. Null for clients that pull from a VNet (see `paths`).
+    pub public_pull: Option<PublicPullFacts>,
+}
+
+/// `input.pairs[_].public_pull`: a pull from the public network against the registry's network rules.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublicPullFacts {
+    /// `allowed`, `blocked` or `unknown`.
+    pub verdict: PublicPullVerdict,
+    /// Why, in one sentence.
+    pub reason: String,
+    /// The client's public egress addresses judged.
+    pub egress_ips: Vec<String>,
+    /// Egress addresses no IP rule covers.
+    pub uncovered_ips: Vec<String>,
+    /// Why the egress addresses are unknown, when they are.
+    pub egress_unknown: Option<String>,
+    /// The bypass that admits the pull although the network rules would not (`AzureServices` for a trusted
+    /// service, `networkRuleBypassAllowedForTasks` for a task), when one does.
+    pub bypass: Option<String>,
 }
 
 /// `input.pairs[_].appliance_routes[_]`.

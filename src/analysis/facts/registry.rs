@@ -28,6 +28,9 @@ pub struct RegistryFacts {
     pub ip_rules: Vec<String>,
     /// `networkRuleBypassOptions == AzureServices` (ARM's default when absent).
     pub trusted_services_bypass: bool,
+    /// `networkRuleBypassAllowedForTasks`: ACR Tasks with a system-assigned identity may pass the network rules.
+    /// Null when the snapshot does not say (read before api-version 2025-11-01).
+    pub tasks_bypass: Option<bool>,
     /// Dedicated data endpoints.
     pub data_endpoint_enabled: bool,
     /// Admin user enabled.

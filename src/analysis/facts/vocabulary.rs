@@ -192,12 +192,35 @@ arm_vocabulary! {
 
 closed_vocabulary! {
     /// What kind of workload a client is.
-    ClientKind { Aks = "aks", Nic = "nic", Vm = "vm", Subnet = "subnet" }
+    ClientKind {
+        Aks = "aks",
+        Nic = "nic",
+        Vm = "vm",
+        Subnet = "subnet",
+        /// An App Service app (`Microsoft.Web/sites`).
+        Webapp = "webapp",
+        /// A Functions app (`Microsoft.Web/sites` whose kind starts with `functionapp`).
+        Functionapp = "functionapp",
+        /// A container app (`Microsoft.App/containerApps`).
+        Containerapp = "containerapp",
+        /// A container group (`Microsoft.ContainerInstance/containerGroups`).
+        Containergroup = "containergroup",
+        /// An ACR task (`Microsoft.ContainerRegistry/registries/tasks`).
+        Task = "task",
+    }
 }
 
 closed_vocabulary! {
     /// Why a client × registry pair is analysed (see `docs/facts.md`).
-    PairReason { Selected = "selected", RoleAssignment = "role_assignment", OnlyRegistry = "only_registry" }
+    PairReason {
+        Selected = "selected",
+        RoleAssignment = "role_assignment",
+        OnlyRegistry = "only_registry",
+        /// An image reference or registry sign-in entry of the consumer names the registry's login server.
+        ImageReference = "image_reference",
+        /// An ACR task and the registry it belongs to.
+        OwnRegistry = "own_registry",
+    }
 }
 
 closed_vocabulary! {
@@ -207,7 +230,15 @@ closed_vocabulary! {
 
 closed_vocabulary! {
     /// Which principal the pull is authorised as.
-    PrincipalKind { KubeletIdentity = "kubelet_identity", ServicePrincipal = "service_principal", None = "none" }
+    PrincipalKind {
+        KubeletIdentity = "kubelet_identity",
+        ServicePrincipal = "service_principal",
+        None = "none",
+        /// A consumer's own system- or user-assigned identity (web app, container app, container group, task).
+        ManagedIdentity = "managed_identity",
+        /// A user name and password (the admin user or a repository-scoped token): RBAC does not apply.
+        RegistryCredentials = "registry_credentials",
+    }
 }
 
 closed_vocabulary! {
@@ -377,4 +408,50 @@ mod tests {
         assert_eq!(serde_json::to_string(&RouteOrigin::UserServiceTag).unwrap(), "\"user_service_tag\"");
         assert_eq!(Reachable::Partial.to_string(), "partial");
     }
+}
+
+closed_vocabulary! {
+    /// How a consumer signs in to a registry server (`clients[_].registry_logins[_].method`).
+    LoginMethod {
+        /// A system- or user-assigned managed identity.
+        ManagedIdentity = "managed_identity",
+        /// A user name and password (admin user or token).
+        Credentials = "credentials",
+        /// ARM does not show how (App Service without managed identity keeps credentials in app settings,
+        /// which Reader cannot list).
+        Unknown = "unknown",
+    }
+}
+
+closed_vocabulary! {
+    /// Whether the identity a consumer is set to pull with exists on it (`registry_logins[_].identity_status`).
+    IdentityStatus {
+        /// Found on the consumer: `principal_id` is its object id.
+        Resolved = "resolved",
+        /// The system-assigned identity is named but not enabled on the consumer.
+        NotEnabled = "not_enabled",
+        /// A user-assigned identity is named but not assigned to the consumer.
+        NotAssigned = "not_assigned",
+        /// Cannot be known from the snapshot.
+        Unknown = "unknown",
+        /// The login does not use a managed identity.
+        NotApplicable = "not_applicable",
+    }
+}
+
+closed_vocabulary! {
+    /// Where a consumer's image pulls leave from (`clients[_].pull_network`).
+    PullNetwork {
+        /// From the client's subnets: the pull gets full path analysis (`paths`).
+        Vnet = "vnet",
+        /// From the public network, from `egress_ips` (or unknown addresses): judged in `pairs[_].public_pull`.
+        Public = "public",
+        /// Not knowable from the snapshot (`pull_network_reason` says why).
+        Unknown = "unknown",
+    }
+}
+
+closed_vocabulary! {
+    /// The registry's network rules on a pull from the public network (`pairs[_].public_pull.verdict`).
+    PublicPullVerdict { Allowed = "allowed", Blocked = "blocked", Unknown = "unknown" }
 }

@@ -7,6 +7,7 @@
 mod authorization;
 mod common;
 mod compute;
+mod consumers;
 mod dns;
 mod dns_resolver;
 mod firewall;
@@ -18,6 +19,7 @@ mod service_tags;
 pub use authorization::*;
 pub use common::*;
 pub use compute::*;
+pub use consumers::*;
 pub use dns::*;
 pub use dns_resolver::*;
 pub use firewall::*;

@@ -56,6 +56,9 @@ pub struct RegistryProperties {
     /// `AbacRepositoryPermissions` or `LegacyRegistryPermissions` (ARM's default): which roles grant pulls.
     /// Absent in snapshots read at an api-version before 2025-11-01.
     pub role_assignment_mode: Option<String>,
+    /// Whether ACR Tasks using their system-assigned identity may bypass the network rules (since June 2025
+    /// the trusted-services bypass no longer admits them). Absent before api-version 2025-11-01.
+    pub network_rule_bypass_allowed_for_tasks: Option<bool>,
 }
 
 /// `networkRuleSet`.
