@@ -245,8 +245,14 @@ fn to_finding(rule: &RuleFile, item: serde_json::Value) -> Result<Finding, Strin
             vars.insert(k.clone(), v);
         }
     }
+    // `client_kind` picks the commands for that kind of client; a rule may refine it after a colon
+    // (`containerapp:system`), falling back to the kind itself, then to the default commands.
+    let by_kind = &rule.meta.remediation_by_kind;
     let templates = match text(&obj, "client_kind")? {
-        Some(kind) => rule.meta.remediation_by_kind.get(&kind).unwrap_or(&rule.meta.remediation),
+        Some(kind) => by_kind
+            .get(&kind)
+            .or_else(|| kind.split_once(':').and_then(|(base, _)| by_kind.get(base)))
+            .unwrap_or(&rule.meta.remediation),
         None => &rule.meta.remediation,
     };
     let remediation = templates.iter().map(|t| fill(t, &vars)).collect();
@@ -342,5 +348,25 @@ mod tests {
             fill("az acr update -n {registry_name} -g {registry_resource_group} --x {other}", &vars),
             "az acr update -n contoso -g rg --x {other}"
         );
+    }
+
+    #[test]
+    fn client_kind_picks_the_kind_commands_with_fallback_to_the_kind_then_the_default() {
+        let text = "# METADATA\n# title: T\n# custom:\n#   id: ORG-X-001\n#   severity: low\n#   remediation:\n#     - default {resource_name}\n#   remediation_by_kind:\n#     webapp:\n#       - az webapp fix {resource_name}\n#     webapp:system:\n#       - az webapp identity assign\npackage org.x\nimport rego.v1\n";
+        let source = RuleSource { name: "custom.rego".into(), text: text.into(), builtin: false };
+        let catalog = Catalog::from_sources(vec![source]).expect("loads");
+        let rule = &catalog.rules[0];
+        let finding = |kind: Option<&str>| {
+            let mut item = serde_json::json!({"msg": "m", "resource": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/shop"});
+            if let Some(k) = kind {
+                item["client_kind"] = k.into();
+            }
+            to_finding(rule, item).expect("a finding").remediation
+        };
+        assert_eq!(finding(Some("webapp")), vec!["az webapp fix shop"]);
+        assert_eq!(finding(Some("webapp:system")), vec!["az webapp identity assign"]);
+        assert_eq!(finding(Some("webapp:user_assigned")), vec!["az webapp fix shop"]);
+        assert_eq!(finding(Some("aks")), vec!["default shop"]);
+        assert_eq!(finding(None), vec!["default shop"]);
     }
 }

@@ -42,3 +42,26 @@ test_legacy_message_names_acrpull if {
 	contains(f.msg, "LegacyRegistryPermissions (ARM's default)")
 	endswith(f.msg, "assign AcrPull")
 }
+
+test_a_web_app_identity_gets_the_web_app_wording_and_kind if {
+	inp := {
+		"clients": [{"id": "/c/web", "name": "web", "kind": "webapp"}],
+		"pairs": [{"client": "/c/web", "client_name": "web", "registry": "/r/contoso", "registry_name": "contoso",
+			"rbac": {"principal_kind": "managed_identity", "principal_id": "oid", "grants_pull": "no", "grants": [], "role_assignment_mode": null, "pull_role": "AcrPull"}}],
+	}
+	some f in check.deny with input as inp
+	startswith(f.msg, "Managed identity oid of web holds no role")
+	f.client_kind == "webapp"
+}
+
+test_a_cluster_keeps_the_kubelet_wording if {
+	some f in check.deny with input as inp("no")
+	startswith(f.msg, "Kubelet identity oid of aks")
+	f.client_kind == "aks"
+}
+
+test_silent_for_registry_credentials if {
+	inp := {"pairs": [{"client": "/c/ca", "client_name": "ca", "registry": "/r/contoso", "registry_name": "contoso",
+		"rbac": {"principal_kind": "registry_credentials", "principal_id": null, "grants_pull": "unknown", "grants": [], "pull_role": "AcrPull"}}]}
+	check.deny == set() with input as inp
+}

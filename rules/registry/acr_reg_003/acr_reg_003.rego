@@ -6,20 +6,22 @@
 #   endpoints) while `networkRuleBypassOptions` is not `AzureServices`.
 #
 #   ## Why is this bad?
-#   Without the trusted-services bypass, Microsoft Defender for Cloud cannot scan images and ACR Tasks cannot
-#   build or run against the registry. App Service and Container Instances cannot reach a network-restricted
-#   registry either way.
+#   Without the trusted-services bypass, the services Microsoft lists as trusted cannot reach the registry:
+#   Container Instances pulling with a managed identity, Microsoft Defender for Cloud scanning images, Azure
+#   Machine Learning, and image import from another registry. App Service is not a trusted service ("enabling
+#   the allow trusted services setting doesn't apply to App Service"), and since June 2025 neither are ACR Tasks,
+#   which need `networkRuleBypassAllowedForTasks` instead (ACR-USE-003).
 #
 #   ## Fix
 #   Allow trusted services, unless a policy forbids it.
 # related_resources:
 #   - https://learn.microsoft.com/azure/container-registry/allow-access-trusted-services
+#   - https://learn.microsoft.com/azure/container-registry/manage-network-bypass-policy-for-tasks
 # custom:
 #   id: ACR-REG-003
 #   severity: medium
 #   symptoms:
 #     - "Defender for Cloud cannot scan images in the registry"
-#     - "ACR Tasks run fails: failed to authorize: denied"
 #   remediation:
 #     - az acr update --name {registry_name} --allow-trusted-services true
 package acr_audit.registry.acr_reg_003
@@ -33,7 +35,7 @@ deny contains finding if {
 	not reg.trusted_services_bypass
 	finding := {
 		"msg": sprintf(
-			"Registry %s restricts network access without the trusted-services bypass: Defender for Cloud and ACR Tasks cannot reach it",
+			"Registry %s restricts network access without the trusted-services bypass: Container Instances pulling with a managed identity and Defender for Cloud cannot reach it",
 			[reg.name],
 		),
 		"resource": reg.id,
