@@ -24,6 +24,10 @@
 #   remediation:
 #     - az aks update --name {client_name} --resource-group {client_resource_group}
 #     - az vmss identity assign --ids {vmss_id} --identities {identity_id}
+#   remediation_by_kind:
+#     aks:vm:
+#       - az aks update --name {client_name} --resource-group {client_resource_group}
+#       - az vm identity assign --ids {vmss_id} --identities {identity_id}
 package acr_audit.identity.acr_iam_003
 
 import data.acr_audit.lib.helpers as h
@@ -41,7 +45,13 @@ deny contains finding if {
 		"resource": pair.client,
 		"registry": pair.registry,
 		"client": pair.client,
+		"client_kind": node_kind(pair.rbac.node_vmss[0]),
 		"params": {"vmss_id": pair.rbac.node_vmss[0], "identity_id": client.kubelet_identity.resource_id},
 		"evidence": {"node_vmss": pair.rbac.node_vmss, "kubelet_identity": client.kubelet_identity.resource_id},
 	}
 }
+
+# Nodes of `VirtualMachines` pools and node auto-provisioning are VMs: their identity is assigned with `az vm`.
+node_kind(id) := "aks:vm" if contains(lower(id), "/providers/microsoft.compute/virtualmachines/")
+
+node_kind(id) := "aks" if not contains(lower(id), "/providers/microsoft.compute/virtualmachines/")
