@@ -2,13 +2,14 @@
 //!
 //! Subscriptions first, then subscription-scope list calls (one paged list per resource type per
 //! subscription, every `Listing::Subscription` row of the resource-type table), then children only where they
-//! are needed (replications and usages of registries, role assignments at each registry, links and A records
-//! of `privatelink` zones, DNS zone groups of registry private endpoints, the node VMSS of each cluster,
-//! provider state, tasks and Premium agent pools of registries, `config/web` of container sites), then what those reference (role definitions, peered VNets and DNS zones outside the
-//! scope). The hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and
-//! follows route next hops and DNS servers into subscriptions the scan does not cover. The request count grows
-//! with resource types, registries, zones, policies, resolvers and rulesets, not with the number of NSGs, NICs
-//! or subnets. Every request shares one concurrency bound.
+//! are needed (replications and usages of registries, role assignments at each registry, tasks of each registry
+//! and agent pools of Premium ones, links and A records of `privatelink` zones, DNS zone groups of registry
+//! private endpoints, the node VMSS of each cluster, provider state, the `config/web` of each container site),
+//! then what those reference (role definitions, peered VNets and DNS zones outside the scope). The
+//! hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and follows route
+//! next hops and DNS servers into subscriptions the scan does not cover; the consumers branch (`consumers`)
+//! reads sites and registry tasks. The request count grows with resource types, registries, zones, policies,
+//! resolvers, rulesets and container sites, not with the number of NSGs, NICs or subnets. Every request shares one concurrency bound.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
