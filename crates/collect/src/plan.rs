@@ -9,7 +9,8 @@
 //! hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and follows route
 //! next hops and DNS servers into subscriptions the scan does not cover; the consumers branch (`consumers`)
 //! reads sites and registry tasks. The request count grows with resource types, registries, zones, policies,
-//! resolvers, rulesets and container sites, not with the number of NSGs, NICs or subnets. Every request shares one concurrency bound.
+//! resolvers, rulesets and container sites, not with the number of NSGs, NICs or subnets.
+//! Every request shares one concurrency bound.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
