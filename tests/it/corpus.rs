@@ -563,7 +563,11 @@ fn field<'a>(v: &'a Value, dotted: &str) -> &'a Value {
 /// together, each naming the estate, the expectation and what was observed.
 fn run_estate(name: &str) {
     let estate = load_estate(name);
-    assert!(estate.defect.starts_with("10.") || estate.defect.starts_with("11."), "{name}: defect {}", estate.defect);
+    assert!(
+        ["10.", "11.", "12."].iter().any(|issue| estate.defect.starts_with(issue)),
+        "{name}: defect {}",
+        estate.defect
+    );
     assert!(!estate.description.trim().is_empty(), "{name}: no description");
     let snapshot = assemble(name, &estate);
     assert_joins(name, &estate, &snapshot);
@@ -742,6 +746,7 @@ const ESTATES: &[&str] = &[
     "10-zone-group-zone-unreadable.json",
     "11-explain-firewall-denial.json",
     "20-landing-zone.json",
+    "21-consumers.json",
 ];
 
 #[test]
@@ -835,4 +840,9 @@ fn estate_10_11_explain_ranks_the_firewall_rule_first() {
 #[test]
 fn estate_11_landing_zone_pulls_through_the_hub_firewall_and_resolver_without_findings() {
     run_estate("20-landing-zone.json");
+}
+
+#[test]
+fn estate_12_every_consumer_of_a_private_registry_is_configured_to_pull() {
+    run_estate("21-consumers.json");
 }
