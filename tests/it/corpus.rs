@@ -486,6 +486,27 @@ fn references(snapshot: &Value) -> Vec<(String, String, &'static str)> {
             }
         }
     }
+    // The consumers of issue #12: the subnets they pull from and a container app's environment.
+    for site in list("Microsoft.Web/sites") {
+        for s in strs(&site, "/properties/virtualNetworkSubnetId") {
+            push(&site, s, "subnet");
+        }
+    }
+    for env in list("Microsoft.App/managedEnvironments") {
+        for s in strs(&env, "/properties/vnetConfiguration/infrastructureSubnetId") {
+            push(&env, s, "subnet");
+        }
+    }
+    for app in list("Microsoft.App/containerApps") {
+        for s in strs(&app, "/properties/managedEnvironmentId") {
+            push(&app, s, "Microsoft.App/managedEnvironments");
+        }
+    }
+    for group in list("Microsoft.ContainerInstance/containerGroups") {
+        for subnet in arr(&group, "/properties/subnetIds") {
+            push(&group, subnet["id"].as_str().unwrap_or(""), "subnet");
+        }
+    }
     if let Some(children) = snapshot["children"].as_object() {
         for (kind, collections) in children {
             let parent_type = child_type(kind).map(|c| c.parent).unwrap_or(match kind.as_str() {
@@ -503,6 +524,9 @@ fn references(snapshot: &Value) -> Vec<(String, String, &'static str)> {
                     };
                     for s in strs(item, "/properties/virtualNetwork/id") {
                         push(s, "Microsoft.Network/virtualNetworks");
+                    }
+                    for s in strs(item, "/properties/virtualNetworkSubnetResourceId") {
+                        push(s, "subnet");
                     }
                     for s in strs(item, "/properties/roleDefinitionId") {
                         push(s, "Microsoft.Authorization/roleDefinitions");
