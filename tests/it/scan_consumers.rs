@@ -36,14 +36,19 @@ fn estate() -> Value {
 /// The same estate with no consumer at all: no sites, apps, environments, groups, tasks or agent pools.
 fn without_consumers() -> Value {
     let mut s = estate();
-    for kind in
-        ["Microsoft.Web/sites", "Microsoft.App/containerApps", "Microsoft.App/managedEnvironments", "Microsoft.ContainerInstance/containerGroups"]
-    {
+    for kind in [
+        "Microsoft.Web/sites",
+        "Microsoft.App/containerApps",
+        "Microsoft.App/managedEnvironments",
+        "Microsoft.ContainerInstance/containerGroups",
+    ] {
         s["resources"].as_object_mut().unwrap().remove(kind);
     }
-    for kind in
-        ["Microsoft.Web/sites/config", "Microsoft.ContainerRegistry/registries/tasks", "Microsoft.ContainerRegistry/registries/agentPools"]
-    {
+    for kind in [
+        "Microsoft.Web/sites/config",
+        "Microsoft.ContainerRegistry/registries/tasks",
+        "Microsoft.ContainerRegistry/registries/agentPools",
+    ] {
         s["children"].as_object_mut().unwrap().remove(kind);
     }
     s
@@ -126,9 +131,12 @@ fn scan_reads_every_consumer_with_one_config_web_per_container_site() {
     assert_eq!(snap["errors"], json!([]), "{:#?}", fake.requests());
     assert_valid(&path("docs/snapshot.schema.json"), &snap);
     // Every new type and child, exactly as served.
-    for kind in
-        ["Microsoft.Web/sites", "Microsoft.App/containerApps", "Microsoft.App/managedEnvironments", "Microsoft.ContainerInstance/containerGroups"]
-    {
+    for kind in [
+        "Microsoft.Web/sites",
+        "Microsoft.App/containerApps",
+        "Microsoft.App/managedEnvironments",
+        "Microsoft.ContainerInstance/containerGroups",
+    ] {
         assert_eq!(count(&snap, kind), count(&estate, kind), "{kind}");
         assert!(count(&snap, kind) > 0, "{kind}");
     }

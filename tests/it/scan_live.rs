@@ -77,7 +77,8 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         n += pages(child("Microsoft.Authorization/roleAssignments", id));
         n += pages(child("Microsoft.ContainerRegistry/registries/tasks", id));
         if r["sku"]["name"].as_str().map(|s| s.eq_ignore_ascii_case("Premium")).unwrap_or(false) {
-            n += pages(child("Microsoft.ContainerRegistry/registries/agentPools", id)); // Premium only
+            n += pages(child("Microsoft.ContainerRegistry/registries/agentPools", id));
+            // Premium only
         }
     }
     n += container_sites(s).len(); // GET {site}/config/web, one object each

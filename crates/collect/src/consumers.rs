@@ -48,7 +48,8 @@ const CONTAINER_KIND_TOKENS: [&str; 2] = ["container", "hyperV"];
 /// without a `kind`, listed without its `siteConfig`) is not read; `docs/collect.md` says so.
 pub(crate) fn is_container_site(site: &Value) -> bool {
     let kind = site.get("kind").and_then(Value::as_str).unwrap_or("");
-    let by_kind = kind.split(',').map(str::trim).any(|t| CONTAINER_KIND_TOKENS.iter().any(|c| t.eq_ignore_ascii_case(c)));
+    let by_kind =
+        kind.split(',').map(str::trim).any(|t| CONTAINER_KIND_TOKENS.iter().any(|c| t.eq_ignore_ascii_case(c)));
     let by_fx = ["/properties/siteConfig/linuxFxVersion", "/properties/siteConfig/windowsFxVersion"].iter().any(|p| {
         site.pointer(p)
             .and_then(Value::as_str)
