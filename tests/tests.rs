@@ -32,6 +32,7 @@ mod it {
     mod output_files;
     mod rule_fixtures;
     mod rules_cmd;
+    mod scan_consumers;
     mod scan_hub;
     mod scan_live;
     mod snapshot_schema;

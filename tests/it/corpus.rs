@@ -486,6 +486,27 @@ fn references(snapshot: &Value) -> Vec<(String, String, &'static str)> {
             }
         }
     }
+    // The consumers of issue #12: the subnets they pull from and a container app's environment.
+    for site in list("Microsoft.Web/sites") {
+        for s in strs(&site, "/properties/virtualNetworkSubnetId") {
+            push(&site, s, "subnet");
+        }
+    }
+    for env in list("Microsoft.App/managedEnvironments") {
+        for s in strs(&env, "/properties/vnetConfiguration/infrastructureSubnetId") {
+            push(&env, s, "subnet");
+        }
+    }
+    for app in list("Microsoft.App/containerApps") {
+        for s in strs(&app, "/properties/managedEnvironmentId") {
+            push(&app, s, "Microsoft.App/managedEnvironments");
+        }
+    }
+    for group in list("Microsoft.ContainerInstance/containerGroups") {
+        for subnet in arr(&group, "/properties/subnetIds") {
+            push(&group, subnet["id"].as_str().unwrap_or(""), "subnet");
+        }
+    }
     if let Some(children) = snapshot["children"].as_object() {
         for (kind, collections) in children {
             let parent_type = child_type(kind).map(|c| c.parent).unwrap_or(match kind.as_str() {
@@ -503,6 +524,9 @@ fn references(snapshot: &Value) -> Vec<(String, String, &'static str)> {
                     };
                     for s in strs(item, "/properties/virtualNetwork/id") {
                         push(s, "Microsoft.Network/virtualNetworks");
+                    }
+                    for s in strs(item, "/properties/virtualNetworkSubnetResourceId") {
+                        push(s, "subnet");
                     }
                     for s in strs(item, "/properties/roleDefinitionId") {
                         push(s, "Microsoft.Authorization/roleDefinitions");
@@ -563,7 +587,11 @@ fn field<'a>(v: &'a Value, dotted: &str) -> &'a Value {
 /// together, each naming the estate, the expectation and what was observed.
 fn run_estate(name: &str) {
     let estate = load_estate(name);
-    assert!(estate.defect.starts_with("10.") || estate.defect.starts_with("11."), "{name}: defect {}", estate.defect);
+    assert!(
+        ["10.", "11.", "12."].iter().any(|issue| estate.defect.starts_with(issue)),
+        "{name}: defect {}",
+        estate.defect
+    );
     assert!(!estate.description.trim().is_empty(), "{name}: no description");
     let snapshot = assemble(name, &estate);
     assert_joins(name, &estate, &snapshot);
@@ -742,6 +770,7 @@ const ESTATES: &[&str] = &[
     "10-zone-group-zone-unreadable.json",
     "11-explain-firewall-denial.json",
     "20-landing-zone.json",
+    "21-consumers.json",
 ];
 
 #[test]
@@ -835,4 +864,9 @@ fn estate_10_11_explain_ranks_the_firewall_rule_first() {
 #[test]
 fn estate_11_landing_zone_pulls_through_the_hub_firewall_and_resolver_without_findings() {
     run_estate("20-landing-zone.json");
+}
+
+#[test]
+fn estate_12_every_consumer_of_a_private_registry_is_configured_to_pull() {
+    run_estate("21-consumers.json");
 }

@@ -1,7 +1,8 @@
 //! A fake Azure Resource Manager and Microsoft Entra token endpoint, on loopback, for the live-collection
 //! tests and benchmark. It serves an estate taken from a snapshot file in the real ARM REST shapes: list
 //! responses `{"value": [...], "nextLink": "<absolute url>"}` paged at `page_size`, `$filter=atScope()` role
-//! assignments, `listUsages`, the Service Tags response, ARM error bodies `{"error": {"code", "message"}}`.
+//! assignments, `listUsages`, registry `tasks` and `agentPools` lists, a site's `config/web` (one object), the
+//! Service Tags response, ARM error bodies `{"error": {"code", "message"}}`.
 //! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay;
 //! and hostile answers ([`Action`]): a `nextLink` to another origin, a repeating or endless `nextLink`, an
 //! oversize page or token, an error message that reflects the request's `Authorization` header.
@@ -527,6 +528,8 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
         ("/inboundendpoints", "Microsoft.Network/dnsResolvers/inboundEndpoints"),
         ("/outboundendpoints", "Microsoft.Network/dnsResolvers/outboundEndpoints"),
         ("/forwardingrules", "Microsoft.Network/dnsForwardingRulesets/forwardingRules"),
+        ("/tasks", "Microsoft.ContainerRegistry/registries/tasks"),
+        ("/agentpools", "Microsoft.ContainerRegistry/registries/agentPools"),
     ] {
         if let Some(parent) = lower.strip_suffix(suffix) {
             if e.by_id.contains_key(&key(parent)) {
@@ -538,6 +541,16 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
                 };
                 return page(shared, uri, children(kind, parent).as_slice(), action);
             }
+        }
+    }
+    // WebApps_GetConfiguration: one object, not a list; a site the snapshot holds no configuration for answers
+    // 404 as ARM does for a missing resource.
+    if let Some(site) = lower.strip_suffix("/config/web") {
+        if e.by_id.contains_key(&key(site)) {
+            return match children("Microsoft.Web/sites/config", site).into_iter().next() {
+                Some(config) => ok(shared, config),
+                None => arm_error(404, "ResourceNotFound", &format!("The Resource '{}' was not found.", uri.path())),
+            };
         }
     }
     match e.by_id.get(&key(lower)) {

@@ -53,6 +53,11 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         "Microsoft.Network/publicIPPrefixes",
         "Microsoft.Network/privateDnsZones",
         "Microsoft.ContainerService/managedClusters",
+        // The consumers of issue #12: one list each, whatever they hold.
+        "Microsoft.Web/sites",
+        "Microsoft.App/containerApps",
+        "Microsoft.App/managedEnvironments",
+        "Microsoft.ContainerInstance/containerGroups",
     ];
     let child = |kind: &str, parent: &str| {
         s["children"][kind]
@@ -70,7 +75,13 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         n += pages(child("Microsoft.ContainerRegistry/registries/replications", id)); // Premium only; all demo registries are
         n += 1; // GET listUsages
         n += pages(child("Microsoft.Authorization/roleAssignments", id));
+        n += pages(child("Microsoft.ContainerRegistry/registries/tasks", id));
+        if r["sku"]["name"].as_str().map(|s| s.eq_ignore_ascii_case("Premium")).unwrap_or(false) {
+            n += pages(child("Microsoft.ContainerRegistry/registries/agentPools", id));
+            // Premium only
+        }
     }
+    n += container_sites(s).len(); // GET {site}/config/web, one object each
     for z in s["resources"]["Microsoft.Network/privateDnsZones"].as_array().unwrap() {
         let id = z["id"].as_str().unwrap();
         n += pages(child("Microsoft.Network/privateDnsZones/virtualNetworkLinks", id))
@@ -83,6 +94,25 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
     n += 2 + 1 + 1; // node-group VMSS and VM lists, provider state, service tags
     n += count("Microsoft.Authorization/roleDefinitions");
     n + hub_requests(s, page_size)
+}
+
+/// The sites whose `config/web` the collector reads: a `kind` with a `container` (or `hyperV`) token, or a
+/// `DOCKER|` image in the listed site configuration (see `crates/collect/src/consumers.rs`).
+pub(super) fn container_sites(s: &Value) -> Vec<String> {
+    s["resources"]["Microsoft.Web/sites"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|site| {
+            let kind = site["kind"].as_str().unwrap_or("").to_ascii_lowercase();
+            let by_kind = kind.split(',').any(|t| t.trim() == "container" || t.trim() == "hyperv");
+            let by_fx = ["linuxFxVersion", "windowsFxVersion"].iter().any(|f| {
+                site["properties"]["siteConfig"][f].as_str().unwrap_or("").to_ascii_uppercase().starts_with("DOCKER|")
+            });
+            by_kind || by_fx
+        })
+        .map(|site| site["id"].as_str().unwrap().to_string())
+        .collect()
 }
 
 /// The hub branch's requests for what the scanned subscription lists: one list per hub type, then the children

@@ -18,6 +18,8 @@
 //! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
 //! - `hub`: the hub-and-spoke branch of the plan: firewalls, policies, IP groups, resolvers and rulesets, also
 //!   in subscriptions the scan does not cover, found from what spokes route and resolve through;
+//! - `consumers`: App Service sites and the `config/web` of container sites, and each registry's ACR Tasks
+//!   and agent pools (the workloads that pull besides AKS); app settings are never read;
 //! - `refs`: ids from ARM data checked before they become request paths, and the address arithmetic discovery
 //!   needs;
 //! - `assemble`: the branches' results merged into a deterministic snapshot with its metadata.
@@ -27,6 +29,7 @@ mod assemble;
 mod auth;
 mod clients;
 mod cloud;
+mod consumers;
 mod gate;
 mod hub;
 mod plan;

@@ -2,13 +2,15 @@
 //!
 //! Subscriptions first, then subscription-scope list calls (one paged list per resource type per
 //! subscription, every `Listing::Subscription` row of the resource-type table), then children only where they
-//! are needed (replications and usages of registries, role assignments at each registry, links and A records
-//! of `privatelink` zones, DNS zone groups of registry private endpoints, the node VMSS of each cluster,
-//! provider state), then what those reference (role definitions, peered VNets and DNS zones outside the
-//! scope). The hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and
-//! follows route next hops and DNS servers into subscriptions the scan does not cover. The request count grows
-//! with resource types, registries, zones, policies, resolvers and rulesets, not with the number of NSGs, NICs
-//! or subnets. Every request shares one concurrency bound.
+//! are needed (replications and usages of registries, role assignments at each registry, tasks of each registry
+//! and agent pools of Premium ones, links and A records of `privatelink` zones, DNS zone groups of registry
+//! private endpoints, the node VMSS of each cluster, provider state, the `config/web` of each container site),
+//! then what those reference (role definitions, peered VNets and DNS zones outside the scope). The
+//! hub-and-spoke branch (`hub`) reads firewalls, policies, IP groups, resolvers and rulesets and follows route
+//! next hops and DNS servers into subscriptions the scan does not cover; the consumers branch (`consumers`)
+//! reads sites and registry tasks. The request count grows with resource types, registries, zones, policies,
+//! resolvers, rulesets and container sites, not with the number of NSGs, NICs or subnets.
+//! Every request shares one concurrency bound.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
@@ -54,8 +56,10 @@ impl SubscriptionList {
 
 /// The types read by a branch of their own, because what they return decides further requests (children,
 /// referenced resources). Every other subscription-listed type of the table is a plain list.
-const BRANCH_TYPES: [&str; 12] = [
+const BRANCH_TYPES: [&str; 13] = [
     TYPES.registries.key,
+    // The consumers branch (`consumers`): container sites' `config/web`.
+    TYPES.web_sites.key,
     TYPES.private_dns_zones.key,
     TYPES.private_endpoints.key,
     TYPES.managed_clusters.key,
@@ -124,7 +128,7 @@ fn is_zone_id(id: &str) -> bool {
 pub(crate) type ChildRead = (&'static str, String, Result<Vec<Value>, ArmFailure>);
 
 /// A child read.
-type ChildJob<'a> = futures::future::BoxFuture<'a, ChildRead>;
+pub(crate) type ChildJob<'a> = futures::future::BoxFuture<'a, ChildRead>;
 
 /// Everything the branches share.
 pub(crate) struct Ctx<'a> {
@@ -194,8 +198,8 @@ impl Ctx<'_> {
         &self.subscriptions
     }
 
-    /// Registries, then at once their replications, usages and role assignments, the service tags, and the
-    /// role definitions the assignments reference.
+    /// Registries, then at once their replications, usages, role assignments, tasks and (Premium) agent pools,
+    /// the service tags, and the role definitions the assignments reference.
     async fn registries(&self) -> Part {
         let mut part = Part::default();
         let mut registries = self.list_branch(&TYPES.registries, &mut part).await;
@@ -234,6 +238,7 @@ impl Ctx<'_> {
                     .map(|v| v.get("value").and_then(Value::as_array).cloned().unwrap_or_default());
                 (CHILDREN.usages.key, uid, r)
             }));
+            jobs.extend(self.registry_task_jobs(&id, premium));
             let (arm, aid) = (self.arm.clone(), id);
             jobs.push(Box::pin(async move {
                 let path = format!("{aid}/{}", CHILDREN.role_assignments.path);
@@ -586,9 +591,9 @@ pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Re
         subscriptions: sub_ids,
         service_tags_subscription,
     };
-    let (registries, zones, clusters, hub, plain) =
-        futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.hub(), ctx.plain_lists());
-    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, hub, plain] })
+    let (registries, zones, clusters, hub, sites, plain) =
+        futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.hub(), ctx.sites(), ctx.plain_lists());
+    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, hub, sites, plain] })
 }
 
 #[cfg(test)]
@@ -621,9 +626,10 @@ mod tests {
         assert_eq!(read, want);
     }
 
-    /// Every child row of the table is read by a branch: registries (replications, usages, role assignments),
-    /// zones (links, A records, DNS zone groups), hub (rule collection groups, resolver endpoints, ruleset rules
-    /// and links). A child row added to the table fails here until a branch reads it.
+    /// Every child row of the table is read by a branch: registries (replications, usages, role assignments,
+    /// tasks, agent pools), zones (links, A records, DNS zone groups), hub (rule collection groups, resolver
+    /// endpoints, ruleset rules and links), consumers (sites' `config/web`). A child row added to the table fails
+    /// here until a branch reads it.
     #[test]
     fn every_child_row_of_the_table_is_read_by_a_branch() {
         let read = [
@@ -638,6 +644,9 @@ mod tests {
             CHILDREN.outbound_endpoints,
             CHILDREN.forwarding_rules,
             CHILDREN.ruleset_links,
+            CHILDREN.registry_tasks,
+            CHILDREN.agent_pools,
+            CHILDREN.site_configs,
         ];
         let mut read: Vec<&str> = read.iter().map(|c| c.key).collect();
         read.sort_unstable();
