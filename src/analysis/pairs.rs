@@ -399,4 +399,41 @@ mod tests {
             vec![("contosoacr".into(), PairReason::Selected), ("fabrikamacr".into(), PairReason::Selected)]
         );
     }
+
+    /// End to end: a VNet-injected container group gets paths from its subnet and no public-pull verdict; a
+    /// container app whose environment is not in the snapshot gets neither a path nor a verdict.
+    #[test]
+    fn vnet_consumers_get_paths_and_unknown_networks_get_no_verdict() {
+        let subnet = format!("{RG}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/aci");
+        let m = model(
+            json!({
+                "Microsoft.ContainerRegistry/registries": [registry("contosoacr", Some("contosoacr.azurecr.io"))],
+                "Microsoft.Network/virtualNetworks": [{"id": format!("{RG}/providers/Microsoft.Network/virtualNetworks/vnet"),
+                    "name": "vnet", "location": "eastus", "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+                    "subnets": [{"id": subnet, "name": "aci", "properties": {"addressPrefix": "10.0.1.0/24"}}]}}],
+                "Microsoft.ContainerInstance/containerGroups": [{"id": format!("{RG}/providers/Microsoft.ContainerInstance/containerGroups/cg"),
+                    "name": "cg", "location": "eastus", "properties": {
+                        "containers": [{"name": "c", "properties": {"image": "contosoacr.azurecr.io/app:1"}}],
+                        "imageRegistryCredentials": [{"server": "contosoacr.azurecr.io", "username": "contosoacr"}],
+                        "subnetIds": [{"id": subnet}]}}],
+                "Microsoft.App/containerApps": [container_app("lost", "p-lost", json!([]), "contosoacr.azurecr.io/app:1")]
+            }),
+            json!({}),
+            json!([]),
+        );
+        let facts = crate::analysis::analyse(&m, &Selection::default());
+        let cg = facts.pairs.iter().find(|p| p.client_name == "cg").unwrap();
+        assert_eq!(cg.reason, PairReason::ImageReference);
+        assert!(cg.admin_credentials);
+        assert!(cg.public_pull.is_none());
+        assert!(
+            facts.paths.iter().any(|p| p.client == cg.client && p.subnet == subnet),
+            "paths from the group's subnet"
+        );
+        let lost = facts.pairs.iter().find(|p| p.client_name == "lost").unwrap();
+        assert!(lost.public_pull.is_none());
+        assert!(!facts.paths.iter().any(|p| p.client == lost.client));
+        let client = facts.clients.iter().find(|c| c.name == "lost").unwrap();
+        assert_eq!(client.pull_network, PullNetwork::Unknown);
+    }
 }

@@ -38,7 +38,8 @@ const CONFIG_TYPE: &str = "Microsoft.Web/sites/config";
 pub(super) fn facts(model: &Model, site: &Site) -> Option<ClientFacts> {
     let child = model.site_configs(&site.id).and_then(|c| c.first()).map(|c| (&c.properties, "config/web"));
     let listed = site.properties.site_config.as_ref().map(|c| (c, "properties.siteConfig"));
-    let unread = child.is_none() && model.unread(&site.id, CONFIG_TYPE);
+    // The collector records a failed child read under the parent's id; the child's own id is matched as well.
+    let unread = child.is_none() && model.unread(&format!("{}/config/web", site.id), CONFIG_TYPE);
     let config: Option<(&SiteConfig, &str)> = child.or(listed);
     let image = config.and_then(|(c, source)| {
         let linux = set(c.linux_fx_version.as_deref()).and_then(docker_fx_image).map(|i| (i, "linuxFxVersion"));
