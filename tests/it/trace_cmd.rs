@@ -163,4 +163,14 @@ fn consumers_trace_with_their_kind_sign_in_and_public_pull() {
     let (code, text) = trace(&[file, "--client", "web2", "--registry", "contosoacr"]);
     assert_eq!(code, 2, "{text}");
     assert!(text.contains("web1"), "the closest name is offered: {text}");
+    // A `--pairs` file names consumers as it names clusters.
+    for (client, code) in [("web1", [0, 1]), ("web2", [2, 2])] {
+        let pairs = dir.path().join(format!("{client}.yaml"));
+        std::fs::write(&pairs, format!("pairs:\n  - client: {client}\n    registry: contosoacr\n")).unwrap();
+        let out = acr_audit().args(["eval", file, "--pairs", pairs.to_str().unwrap()]).output().unwrap();
+        let got = out.status.code().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(code.contains(&got), "{client}: exit {got}: {stderr}");
+        assert_eq!(stderr.contains("client `web2` is not in the snapshot"), client == "web2", "{stderr}");
+    }
 }
