@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(vnet.pull_network, PullNetwork::Vnet);
         assert_eq!(vnet.subnet_ids, vec![subnet_id()]);
         assert_eq!(vnet.vnet_ids.len(), 1);
-        assert!(vnet.egress_unknown.as_deref().unwrap().contains("no NAT gateway"));
+        assert!(vnet.egress_unknown.as_deref().unwrap().contains("subnetName1 is not in the snapshot"));
 
         let public = one(app(json!([])), vec![env(false)]);
         assert_eq!(public.pull_network, PullNetwork::Public);

@@ -65,7 +65,14 @@ impl Consumer {
         let mut egress = Egress::default();
         let (subnet_ids, pull_network, reason) = match self.pull {
             PullFrom::Vnet { subnet, reason, no_nat } => {
-                egress.of_subnet(model, &subnet, &[], &mut |e| e.unknown(no_nat.clone()));
+                if model.subnet(&subnet).is_none() {
+                    egress.unknown(format!(
+                        "subnet {} is not in the snapshot: its NAT gateway is unknown",
+                        super::egress::last(&subnet)
+                    ));
+                } else {
+                    egress.of_subnet(model, &subnet, &[], &mut |e| e.unknown(no_nat.clone()));
+                }
                 (vec![subnet], PullNetwork::Vnet, reason)
             }
             PullFrom::Public { egress_ips, egress_unknown, reason } => {

@@ -190,7 +190,16 @@ mod tests {
     }
 
     fn one(site: Value, children: Value, errors: Value) -> Option<ClientFacts> {
-        let m = model(json!({"Microsoft.Web/sites": [site]}), children, errors);
+        let vnet =
+            format!("/subscriptions/{SUB}/resourceGroups/testrg123/providers/Microsoft.Network/virtualNetworks/vnet");
+        let m = model(
+            json!({"Microsoft.Web/sites": [site], "Microsoft.Network/virtualNetworks": [{"id": vnet, "name": "vnet",
+                "properties": {"addressSpace": {"addressPrefixes": ["10.0.0.0/16"]}, "subnets": [{"id": subnet_id(),
+                    "name": "integration", "properties": {"addressPrefix": "10.0.2.0/24",
+                        "delegations": [{"name": "d", "properties": {"serviceName": "Microsoft.Web/serverFarms"}}]}}]}}]}),
+            children,
+            errors,
+        );
         facts(&m, &m.web_sites[0])
     }
 
