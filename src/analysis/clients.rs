@@ -13,22 +13,24 @@
 //! (<https://learn.microsoft.com/azure/load-balancer/outbound-rules>). AKS node public IPs are instance-level public
 //! IPs (<https://learn.microsoft.com/azure/aks/use-node-public-ips>).
 
+use super::egress::{vnets_of, Egress};
 use super::facts::{
     ClientFacts, ClientKind, KubeletIdentityFacts, OutboundType, ProviderRegistrationFacts, PullNetwork,
     RegistrationState,
 };
 use super::nodes::{node_machines, NodeMachine, NodePublicIp};
 use crate::model::{
-    id_key, parse_resource_id, push_unique_id, vnet_key_of_subnet, AgentPoolProfile, ManagedCluster, Model,
-    NetworkInterface,
+    id_key, parse_resource_id, push_unique_id, AgentPoolProfile, ManagedCluster, Model, NetworkInterface,
 };
 
-/// Every AKS cluster, plus each subnet, NIC or VM named with `--client` that is not a cluster.
+/// Every AKS cluster, then every other consumer ([`super::consumers`]), plus each subnet, NIC or VM named with
+/// `--client` that is neither.
 pub(crate) fn client_facts(model: &Model, named: &[String]) -> Vec<ClientFacts> {
     let mut out: Vec<ClientFacts> = model.managed_clusters.iter().map(|c| one(model, c)).collect();
+    out.extend(super::consumers::consumer_facts(model));
     for name in named {
-        let is_cluster = out.iter().any(|c| c.name.eq_ignore_ascii_case(name) || id_key(&c.id) == id_key(name));
-        if is_cluster {
+        let known = out.iter().any(|c| c.name.eq_ignore_ascii_case(name) || id_key(&c.id) == id_key(name));
+        if known {
             continue;
         }
         if let Some(client) = named_client(model, name) {
@@ -156,117 +158,9 @@ fn named_client(model: &Model, name: &str) -> Option<ClientFacts> {
     )
 }
 
-fn vnets_of(subnet_ids: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for v in subnet_ids.iter().filter_map(|s| vnet_key_of_subnet(s)) {
-        if !out.contains(&v) {
-            out.push(v);
-        }
-    }
-    out
-}
-
 /// Why a named subnet, NIC or VM without a NAT gateway or instance public IP has unknown egress.
 const NO_EXPLICIT_OUTBOUND: &str =
     "no NAT gateway or instance-level public IP: load balancer outbound rules are not read";
-
-/// Egress addresses being gathered: single addresses, ranges, and what could not be known.
-#[derive(Debug, Default)]
-struct Egress {
-    ips: Vec<String>,
-    prefixes: Vec<String>,
-    unknown: Vec<String>,
-}
-
-impl Egress {
-    fn ip(&mut self, ip: String) {
-        if !self.ips.contains(&ip) {
-            self.ips.push(ip);
-        }
-    }
-
-    fn unknown(&mut self, reason: String) {
-        if !self.unknown.contains(&reason) {
-            self.unknown.push(reason);
-        }
-    }
-
-    fn unknown_reason(&self) -> Option<String> {
-        (!self.unknown.is_empty()).then(|| self.unknown.join("; "))
-    }
-
-    /// A public IP resource by id: its address, or why it is unknown.
-    fn public_ip(&mut self, model: &Model, id: &str, whose: &str) {
-        match model.public_ip_address(id).and_then(|p| p.properties.ip_address.clone()) {
-            Some(ip) => self.ip(ip),
-            None => self.unknown(format!("public IP {} of {whose} is not in the snapshot", last(id))),
-        }
-    }
-
-    /// A public IP prefix by id: its range, or why it is unknown.
-    fn prefix(&mut self, model: &Model, id: &str, whose: &str) {
-        match model.public_ip_prefix(id).and_then(|p| p.properties.ip_prefix.clone()) {
-            Some(prefix) => {
-                if !self.prefixes.contains(&prefix) {
-                    self.prefixes.push(prefix);
-                }
-            }
-            None => self.unknown(format!("public IP prefix {} of {whose} is not in the snapshot", last(id))),
-        }
-    }
-
-    fn instance_ip(&mut self, model: &Model, ip: &NodePublicIp) {
-        match ip {
-            NodePublicIp::None => {}
-            NodePublicIp::Prefix(id) => self.prefix(model, id, "the node public IPs"),
-            NodePublicIp::Address(addr) => self.ip(addr.clone()),
-            NodePublicIp::Unknowable(why) => self.unknown(why.clone()),
-        }
-    }
-
-    /// Egress of nodes in one subnet, in Azure's precedence: the subnet's NAT gateway, else the nodes'
-    /// instance-level public IPs, else `otherwise` (the load balancer, or unknown).
-    fn of_subnet(
-        &mut self,
-        model: &Model,
-        subnet_id: &str,
-        instance_ips: &[NodePublicIp],
-        otherwise: &mut dyn FnMut(&mut Egress),
-    ) {
-        let nat_ref = model.subnet(subnet_id).and_then(|r| r.subnet.properties.nat_gateway.as_ref());
-        if let Some(nat_ref) = nat_ref {
-            match model.nat_gateway(&nat_ref.id) {
-                Some(nat) => {
-                    let whose = format!("NAT gateway {}", nat.name);
-                    for pip in &nat.properties.public_ip_addresses {
-                        self.public_ip(model, &pip.id, &whose);
-                    }
-                    for prefix in &nat.properties.public_ip_prefixes {
-                        self.prefix(model, &prefix.id, &whose);
-                    }
-                }
-                None => self.unknown(format!(
-                    "NAT gateway {} of subnet {} is not in the snapshot",
-                    last(&nat_ref.id),
-                    last(subnet_id)
-                )),
-            }
-            return;
-        }
-        let explicit: Vec<&NodePublicIp> = instance_ips.iter().filter(|i| **i != NodePublicIp::None).collect();
-        if explicit.is_empty() {
-            otherwise(self);
-        } else {
-            for ip in explicit {
-                self.instance_ip(model, ip);
-            }
-        }
-    }
-}
-
-fn last(id: &str) -> &str {
-    id.rsplit('/').next().unwrap_or(id)
-}
 
 /// Nodes that share a subnet set and an instance public IP configuration: one pool, or one machine no pool claims.
 struct NodeGroup {
@@ -440,7 +334,7 @@ fn cluster_egress(model: &Model, c: &ManagedCluster, outbound: Option<&OutboundT
 impl ClientFacts {
     /// The consumer facts of a client that pulls from its subnets with no sign-in entry of its own (AKS, and
     /// clients named with `--client`), for struct update syntax.
-    fn vnet_defaults() -> ClientFacts {
+    pub(crate) fn vnet_defaults() -> ClientFacts {
         ClientFacts {
             id: String::new(),
             name: String::new(),
@@ -462,6 +356,7 @@ impl ClientFacts {
             acr_service_endpoint_subnets: vec![],
             acr_provider_registrations: vec![],
             images: vec![],
+            images_unknown: None,
             identity: None,
             registry_logins: vec![],
             pull_network: PullNetwork::Vnet,
@@ -472,7 +367,7 @@ impl ClientFacts {
 
     /// Fill the facts that depend on the client's subnets: ACR service endpoints and, per VNet subscription,
     /// the `Microsoft.ContainerRegistry` registration state.
-    fn with_subnet_facts(mut self, model: &Model) -> ClientFacts {
+    pub(crate) fn with_subnet_facts(mut self, model: &Model) -> ClientFacts {
         self.acr_service_endpoint_subnets = self
             .subnet_ids
             .iter()

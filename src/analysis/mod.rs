@@ -11,6 +11,8 @@
 //! - `selection`: which pairs the user asked for, and the check that every name they gave exists.
 
 mod clients;
+mod consumers;
+mod egress;
 pub mod endpoints;
 pub mod facts;
 pub mod net;
@@ -18,6 +20,7 @@ mod nodes;
 mod pairs;
 pub mod path;
 mod peering;
+mod public_pull;
 pub mod rbac;
 mod registry;
 pub mod responders;

@@ -7,8 +7,8 @@
 
 use super::escape::{mermaid_id, mermaid_label, terminal as t};
 use crate::analysis::{
-    AzureFirewallFacts, AzureFirewallVerdict, BlockedAt, Coverage, DestinationKind, DnsAnswer, DnsChain, DnsChainHop,
-    DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
+    AzureFirewallFacts, AzureFirewallVerdict, BlockedAt, ClientFacts, Coverage, DestinationKind, DnsAnswer, DnsChain,
+    DnsChainHop, DnsStatus, NsgVerdictKind, PairFacts, PathFacts, Reachable,
 };
 use std::borrow::Cow;
 use std::io::Write;
@@ -35,9 +35,32 @@ fn status(p: &PathFacts) -> String {
     }
 }
 
-/// Human-readable trace.
-pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -> std::io::Result<()> {
+/// Human-readable trace; `client` is the pair's client, for its kind and where its pulls leave from.
+pub fn render_text(
+    pair: &PairFacts,
+    client: Option<&ClientFacts>,
+    paths: &[PathFacts],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     writeln!(out, "{} → {} (pair: {})", t(&pair.client_name), t(&pair.registry_name), pair.reason)?;
+    if let Some(c) = client {
+        let why = c.pull_network_reason.as_deref().map(|r| format!(" ({})", t(r))).unwrap_or_default();
+        writeln!(out, "client kind {}; pulls from the {} network{why}", c.kind, c.pull_network)?;
+    }
+    if let Some(l) = &pair.login {
+        let identity = match (&l.identity, &l.principal_id) {
+            (Some(i), Some(p)) => format!(" identity {} → {} ({})", t(i), t(p), l.identity_status),
+            (Some(i), None) => format!(" identity {} ({})", t(i), l.identity_status),
+            _ => String::new(),
+        };
+        let user = l.username.as_deref().map(|u| format!(" user {}", t(u))).unwrap_or_default();
+        let admin = if pair.admin_credentials { " (the admin user)" } else { "" };
+        writeln!(out, "sign-in to {}: {}{identity}{user}{admin}, from {}", t(&l.server), l.method, t(&l.source))?;
+    }
+    if let Some(p) = &pair.public_pull {
+        let bypass = p.bypass.as_deref().map(|b| format!(" [bypass {}]", t(b))).unwrap_or_default();
+        writeln!(out, "public pull: {}{bypass}: {}", p.verdict, t(&p.reason))?;
+    }
     for p in paths {
         // Steps are numbered as they are printed: a hop a path does not have (no route hop, no private
         // endpoint) leaves no gap.
@@ -191,14 +214,17 @@ pub fn render_text(pair: &PairFacts, paths: &[PathFacts], out: &mut dyn Write) -
         .iter()
         .map(|g| t(g.role_name.as_deref().unwrap_or_else(|| last(&g.role_definition))).into_owned())
         .collect();
+    // Only AKS has node scale sets (and `--client` kinds kept the line as before).
+    let consumer = client.map(|c| c.identity.is_some()).unwrap_or(false);
+    let node_vmss =
+        if !consumer { format!("; kubelet identity on node VMSS: {}", r.identity_on_node_vmss) } else { String::new() };
     writeln!(
         out,
-        "\nRBAC: {} {} may pull: {} (roles: {}); kubelet identity on node VMSS: {}",
+        "\nRBAC: {} {} may pull: {} (roles: {}){node_vmss}",
         r.principal_kind,
         opt(r.principal_id.as_deref()),
         r.grants_pull,
         if roles.is_empty() { "none".into() } else { roles.join(", ") },
-        r.identity_on_node_vmss
     )?;
     if let Some(mode) = &r.role_assignment_mode {
         writeln!(out, "      role assignment mode {mode}: pulls need {}", r.pull_role)?;

@@ -125,3 +125,52 @@ fn steps_are_numbered_without_gaps_when_a_hop_is_absent() {
         }
     }
 }
+
+/// A web app pulling from a registry with public access disabled: the trace names the kind,
+/// the sign-in and the public-pull verdict, and fails; a misspelt consumer name is refused with the closest one.
+#[test]
+fn consumers_trace_with_their_kind_sign_in_and_public_pull() {
+    let rg = "/subscriptions/34adfa4f-cedf-4dc0-ba29-b6d1a69ab345/resourceGroups/rg";
+    let site = format!("{rg}/providers/Microsoft.Web/sites/web1");
+    let snapshot = serde_json::json!({
+        "schema": "acr-audit/snapshot/v1",
+        "resources": {
+            "Microsoft.ContainerRegistry/registries": [{"id": format!("{rg}/providers/Microsoft.ContainerRegistry/registries/contosoacr"),
+                "name": "contosoacr", "location": "eastus", "sku": {"name": "Premium"},
+                "properties": {"loginServer": "contosoacr.azurecr.io", "publicNetworkAccess": "Disabled"}}],
+            "Microsoft.Web/sites": [{"id": site, "name": "web1", "kind": "app,linux,container", "location": "East US",
+                "identity": {"type": "SystemAssigned", "principalId": "11111111-1111-1111-1111-111111111111"},
+                "properties": {"outboundIpAddresses": "70.37.102.201,20.225.43.144"}}]
+        },
+        "children": {"Microsoft.Web/sites/config": [{"parentId": site, "value": [{"id": format!("{site}/config/web"),
+            "name": "web", "properties": {"linuxFxVersion": "DOCKER|contosoacr.azurecr.io/web:1",
+                "acrUseManagedIdentityCreds": true, "acrUserManagedIdentityID": ""}}]}]}
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("consumers.json");
+    std::fs::write(&file, serde_json::to_vec(&snapshot).unwrap()).unwrap();
+    let file = file.to_str().unwrap();
+    let (code, text) = trace(&[file, "--client", "web1", "--registry", "contosoacr"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("web1 → contosoacr (pair: selected)"), "{text}");
+    assert!(text.contains("client kind webapp; pulls from the public network"), "{text}");
+    assert!(
+        text.contains("sign-in to contosoacr.azurecr.io: managed_identity identity system → 11111111-1111-1111-1111-111111111111 (resolved)"),
+        "{text}"
+    );
+    assert!(text.contains("public pull: blocked: the registry's public network access is disabled"), "{text}");
+    assert!(!text.contains("node VMSS"), "{text}");
+    let (code, text) = trace(&[file, "--client", "web2", "--registry", "contosoacr"]);
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("web1"), "the closest name is offered: {text}");
+    // A `--pairs` file names consumers as it names clusters.
+    for (client, code) in [("web1", [0, 1]), ("web2", [2, 2])] {
+        let pairs = dir.path().join(format!("{client}.yaml"));
+        std::fs::write(&pairs, format!("pairs:\n  - client: {client}\n    registry: contosoacr\n")).unwrap();
+        let out = acr_audit().args(["eval", file, "--pairs", pairs.to_str().unwrap()]).output().unwrap();
+        let got = out.status.code().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(code.contains(&got), "{client}: exit {got}: {stderr}");
+        assert_eq!(stderr.contains("client `web2` is not in the snapshot"), client == "web2", "{stderr}");
+    }
+}

@@ -51,6 +51,10 @@ pub struct ClientFacts {
     /// Image references the consumer runs (`DOCKER|` site images, container app and group images, a task's
     /// image names); empty for AKS, whose pods are not in ARM.
     pub images: Vec<String>,
+    /// Why `images` (and so the registries the consumer names) are unknown: its configuration could not be read
+    /// (a site's `config/web`). Null when `images` is complete. Such a consumer is paired through role
+    /// assignments only.
+    pub images_unknown: Option<String>,
     /// The consumer's own managed identities (`identity` of the resource); null for AKS (see
     /// `kubelet_identity`) and `--client` kinds.
     pub identity: Option<ManagedIdentityFacts>,

@@ -43,7 +43,7 @@ pub struct Facts {
     pub snapshot: SnapshotFacts,
     /// One entry per registry.
     pub registries: Vec<RegistryFacts>,
-    /// One entry per client (AKS cluster).
+    /// One entry per client (AKS cluster, or another consumer: web app, container app, container group, task).
     pub clients: Vec<ClientFacts>,
     /// One entry per client × registry pair that is meant to work.
     pub pairs: Vec<PairFacts>,

@@ -18,7 +18,8 @@ pub struct PairFacts {
     pub registry: String,
     /// Registry name.
     pub registry_name: String,
-    /// Why the pair is analysed: `selected`, `role_assignment`, `only_registry`.
+    /// Why the pair is analysed: `selected`, `image_reference`, `own_registry`, `role_assignment`, `only_registry`
+    /// (in that order of precedence, see `docs/facts.md`).
     pub reason: PairReason,
     /// One entry per private endpoint of the registry, as seen from this client.
     pub private_endpoints: Vec<PairEndpointFacts>,
@@ -198,9 +199,11 @@ pub struct GroupGrant {
 /// RBAC facts of a pair.
 #[derive(Debug, Clone, Serialize)]
 pub struct RbacFacts {
-    /// Object id the assignments must name (kubelet identity), when known.
+    /// Object id the assignments must name (kubelet identity, or the managed identity a consumer's sign-in
+    /// resolves to), when known.
     pub principal_id: Option<String>,
-    /// `kubelet_identity`, `service_principal` (only an application id is known) or `none`.
+    /// `kubelet_identity`, `service_principal` (only an application id is known), `managed_identity`,
+    /// `registry_credentials` or `none`.
     pub principal_kind: PrincipalKind,
     /// The registry's `roleAssignmentMode`; `None` when the snapshot does not say (read before api-version
     /// 2025-11-01), which ARM's default makes `LegacyRegistryPermissions`.

@@ -3,7 +3,7 @@
 use super::super::args::{TraceArgs, TraceFormatArg};
 use super::super::output::with_output;
 use super::super::Outcome;
-use acr_audit::analysis::{analyse, PullGrant, Reachable, Selection};
+use acr_audit::analysis::{analyse, PublicPullVerdict, PullGrant, Reachable, Selection};
 use acr_audit::model::Model;
 use acr_audit::report::escape::terminal;
 use acr_audit::report::trace::{render_mermaid, render_text};
@@ -29,13 +29,15 @@ pub(super) fn run(args: &TraceArgs, selection: &Selection) -> anyhow::Result<Out
     let paths: Vec<_> =
         facts.paths.iter().filter(|p| p.client == pair.client && p.registry == pair.registry).cloned().collect();
     with_output(args.output.as_deref(), |w| match args.format {
-        TraceFormatArg::Text => render_text(pair, &paths, w),
+        TraceFormatArg::Text => render_text(pair, facts.clients.iter().find(|c| c.id == pair.client), &paths, w),
         TraceFormatArg::Mermaid => render_mermaid(pair, &paths, w),
         TraceFormatArg::Json => {
             serde_json::to_writer_pretty(&mut *w, &serde_json::json!({"pair": pair, "paths": paths}))?;
             writeln!(w)
         }
     })?;
-    let blocked = paths.iter().any(|p| p.reachable != Reachable::Yes) || pair.rbac.grants_pull == PullGrant::No;
+    let blocked = paths.iter().any(|p| p.reachable != Reachable::Yes)
+        || pair.rbac.grants_pull == PullGrant::No
+        || pair.public_pull.as_ref().map(|p| p.verdict != PublicPullVerdict::Allowed).unwrap_or(false);
     Ok(if blocked { Outcome::Failed } else { Outcome::Clean })
 }
