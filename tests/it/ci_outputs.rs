@@ -34,7 +34,7 @@ fn sarif_validates_against_the_sarif_2_1_0_schema_and_carries_each_finding() {
     assert_eq!(net006["properties"]["security-severity"], "8.0");
     assert!(net006["help"]["markdown"].as_str().unwrap().contains("az network vnet peering"));
     let results = run["results"].as_array().unwrap();
-    assert_eq!(results.len(), 7);
+    assert_eq!(results.len(), 8);
     for r in results {
         let fp = r["partialFingerprints"]["acrAuditFinding/v1"].as_str().unwrap();
         assert_eq!(fp.len(), 32);
@@ -67,7 +67,7 @@ fn junit_parses_and_carries_each_finding() {
         .flat_map(|s| s.test_cases.iter())
         .filter(|c| !matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
         .collect();
-    assert_eq!(failures.len(), 7);
+    assert_eq!(failures.len(), 8);
     let (_, json_out, _) = run(&[os("eval"), demo().as_os_str(), os("--format"), os("json")]);
     let findings: Value = serde_json::from_str(&json_out).unwrap();
     for f in findings["findings"].as_array().unwrap() {
@@ -84,8 +84,8 @@ fn quick_escape(s: &str) -> String {
 #[test]
 fn markdown_has_counts_findings_fixes_and_a_diagram_of_each_broken_path() {
     let (_, md, _) = run(&[os("eval"), demo().as_os_str(), os("--format"), os("markdown")]);
-    assert!(md.starts_with("## acr-audit: 7 finding(s)"), "{md}");
-    assert!(md.contains("| 0 | 7 | 0 | 0 | 0 |"), "{md}");
+    assert!(md.starts_with("## acr-audit: 8 finding(s)"), "{md}");
+    assert!(md.contains("| 0 | 8 | 0 | 0 | 0 |"), "{md}");
     assert!(md.contains("| 1 | high | ACR-DNS-002 |"), "{md}");
     assert!(md.contains("```sh\naz network private-dns link vnet create"), "{md}");
     assert!(md.contains("```mermaid\nflowchart LR") && md.contains("class p0_azure_firewall blocked"), "{md}");
@@ -112,7 +112,7 @@ fn several_formats_at_once_each_to_its_file() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(read_json(&a)["schema"], "acr-audit/report/v1");
     assert_eq!(read_json(&b)["version"], "2.1.0");
-    assert!(stdout.contains("7 finding(s)"), "the format without -o goes to stdout: {stdout}");
+    assert!(stdout.contains("8 finding(s)"), "the format without -o goes to stdout: {stdout}");
     let (code, _, err) =
         run(&[os("eval"), demo().as_os_str(), os("--format"), os("json"), os("--format"), os("sarif")]);
     assert_eq!(code, 2);
@@ -145,14 +145,14 @@ fn baseline_round_trip_hides_accepted_findings_and_fails_on_new_ones() {
     let (code, _, err) =
         run(&[os("baseline"), os("create"), os("--report"), report.as_os_str(), os("-o"), baseline.as_os_str()]);
     assert_eq!(code, 0, "{err}");
-    assert_eq!(read_json(&baseline)["findings"].as_array().unwrap().len(), 7);
+    assert_eq!(read_json(&baseline)["findings"].as_array().unwrap().len(), 8);
 
     let (code, out, _) =
         run(&[os("eval"), demo().as_os_str(), os("--format"), os("json"), os("--baseline"), baseline.as_os_str()]);
     assert_eq!(code, 0, "every finding is accepted");
     let r: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(r["findings"].as_array().unwrap().len(), 0);
-    assert_eq!(r["triage"]["hidden_by_baseline"], 7);
+    assert_eq!(r["triage"]["hidden_by_baseline"], 8);
 
     // A baseline of the clean estate, then the NSG change: only the new findings show, and they fail the run.
     let clean_baseline = dir.path().join("clean-baseline.json");
@@ -194,7 +194,7 @@ fn suppressions_hide_until_they_expire_then_say_so() {
     let (_, out, _) =
         run(&[os("eval"), demo().as_os_str(), os("--format"), os("json"), os("--suppressions"), file.as_os_str()]);
     let r: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(r["findings"].as_array().unwrap().len(), 5, "REG-001 and REG-004 on contosobuildacr are hidden");
+    assert_eq!(r["findings"].as_array().unwrap().len(), 6, "REG-001 and REG-004 on contosobuildacr are hidden");
     assert_eq!(r["triage"]["suppressed"].as_array().unwrap().len(), 2);
 
     write("2001-01-31");
@@ -202,7 +202,7 @@ fn suppressions_hide_until_they_expire_then_say_so() {
         run(&[os("eval"), demo().as_os_str(), os("--format"), os("json"), os("--suppressions"), file.as_os_str()]);
     assert_eq!(code, 1);
     let r: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(r["findings"].as_array().unwrap().len(), 7, "expired suppressions stop suppressing");
+    assert_eq!(r["findings"].as_array().unwrap().len(), 8, "expired suppressions stop suppressing");
     let noted: Vec<&Value> = r["findings"].as_array().unwrap().iter().filter(|f| f["note"].is_string()).collect();
     assert_eq!(noted.len(), 2);
     assert!(noted[0]["note"]

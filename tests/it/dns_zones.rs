@@ -212,7 +212,9 @@ fn an_unreadable_zone_leaves_dns_unknown_and_no_dns_rule_fires() {
     assert_eq!(meta, vec![("ACR-META-001".to_string(), hub_zone())]);
 }
 
-/// The clean estate without the data endpoint's record, with `policy` on the client VNet's link.
+/// The clean estate without the data endpoint's record, with `policy` on the client VNet's link. The web app and
+/// the container app in the hub resolve through the hub's link, which has no policy: the tests pin the cluster
+/// and the registry with `--client` and `--registry`.
 fn missing_data_record(policy: Option<&str>) -> Value {
     let mut s = clean();
     s["children"]["Microsoft.Network/privateDnsZones/A"][0]["value"]
@@ -247,7 +249,8 @@ fn a_missing_record_without_fallback_is_nxdomain_and_fires_dns_003() {
         let data = path_of(&facts, "data");
         assert_eq!((data.dns.status.as_str(), data.dns.answer.as_str()), ("nxdomain", "nxdomain"));
         assert_eq!(data.blocked_at.map(|b| b.as_str()), Some("dns"));
-        let (_, report) = eval_value(&s, &["--only", "ACR-DNS-003"]);
+        let (_, report) =
+            eval_value(&s, &["--only", "ACR-DNS-003", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
         assert_eq!(dns_findings(&report), vec![("ACR-DNS-003".to_string(), DEMO_ZONE.to_string())], "{policy:?}");
     }
 }
@@ -263,7 +266,8 @@ fn a_link_that_falls_back_to_public_resolution_gets_the_public_answer_and_no_dns
     assert!(data.dns.link.as_deref().unwrap().ends_with("/virtualNetworkLinks/link-aks-prod"));
     assert_eq!(data.firewall.verdict.as_str(), "allowed");
     assert_ne!(data.blocked_at.map(|b| b.as_str()), Some("dns"));
-    let (_, report) = eval_value(&s, &["--only", "ACR-DNS-003"]);
+    let (_, report) =
+        eval_value(&s, &["--only", "ACR-DNS-003", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
     assert_eq!(dns_findings(&report), vec![]);
 }
 
@@ -275,7 +279,8 @@ fn a_fallback_onto_a_refusing_public_endpoint_still_fires_dns_003() {
     let data = path_of(&facts, "data");
     assert_eq!(data.dns.answer.as_str(), "public_fallback");
     assert_eq!(data.blocked_at.map(|b| b.as_str()), Some("firewall"));
-    let (_, report) = eval_value(&s, &["--only", "ACR-DNS-003"]);
+    let (_, report) =
+        eval_value(&s, &["--only", "ACR-DNS-003", "--client", "aks-prod-eastus", "--registry", "contosoprodacr"]);
     assert_eq!(dns_findings(&report), vec![("ACR-DNS-003".to_string(), DEMO_ZONE.to_string())]);
     let msg = report["findings"][0]["message"].as_str().unwrap_or_default().to_string()
         + report["findings"][0]["msg"].as_str().unwrap_or_default();

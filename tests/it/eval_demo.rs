@@ -27,12 +27,14 @@ fn demo_reports_the_planted_problems_and_exits_1() {
     // contosobuildacr has public network access disabled: every client would come through its private endpoint
     // and fetch layers from the data endpoint there, so nobody needs *.blob.core.windows.net (no ACR-REG-008).
     assert!(!keys.iter().any(|(r, _)| r == "ACR-REG-008"), "{keys:?}");
-    assert_eq!(keys.len(), 7, "{keys:?}");
+    // The container app's registry entry names a user-assigned identity the app does not have.
+    assert!(ends("ACR-USE-002", "/containerApps/ca-orders"), "{keys:?}");
+    assert_eq!(keys.len(), 8, "{keys:?}");
     let net = report["findings"].as_array().unwrap().iter().find(|f| f["rule"] == "ACR-NET-006").unwrap();
     assert!(net["client"].as_str().unwrap().ends_with("/managedClusters/aks-prod-eastus"));
     assert!(net["registry"].as_str().unwrap().ends_with("/registries/contosoprodacr"));
     assert_eq!(net["evidence"]["local_state"], "Disconnected");
-    assert_eq!((report["summary"]["high"].as_u64(), report["summary"]["info"].as_u64()), (Some(7), Some(0)));
+    assert_eq!((report["summary"]["high"].as_u64(), report["summary"]["info"].as_u64()), (Some(8), Some(0)));
 }
 
 #[test]
@@ -100,7 +102,7 @@ fn table_is_readable_and_uncoloured_when_not_a_terminal() {
     let out = acr_audit().args(["eval", "fixtures/demo/snapshot.json"]).output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("ACR-NET-006") && text.contains("aks-prod-to-hub"), "{text}");
-    assert!(text.contains("7 finding(s): 0 critical, 7 high, 0 medium, 0 low, 0 info"), "{text}");
+    assert!(text.contains("8 finding(s): 0 critical, 8 high, 0 medium, 0 low, 0 info"), "{text}");
     assert!(text.contains("How to fix:"), "{text}");
     assert!(
         text.contains("    az network private-dns link vnet create --resource-group rg-hub-eastus --zone-name privatelink.azurecr.io --name link-vnet-aks-prod-eastus"),

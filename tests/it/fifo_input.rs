@@ -43,7 +43,7 @@ fn a_snapshot_from_a_fifo_is_read_once_and_sarif_still_has_line_numbers() {
     writer.join().expect("the writer finished");
     let report = read_json(&sarif);
     let results = report["runs"][0]["results"].as_array().expect("results");
-    assert_eq!(results.len(), 7);
+    assert_eq!(results.len(), 8);
     for r in results {
         let line = r["locations"][0]["physicalLocation"]["region"]["startLine"].as_i64().expect("line");
         assert!(line > 1, "line numbers come from the same bytes: {line}");

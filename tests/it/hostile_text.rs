@@ -52,12 +52,15 @@ fn hostile_snapshot(dir: &Path, name: &str, renames: &[(&str, &str)], tweak: imp
     out
 }
 
-/// The demo with the cluster renamed to [`hostile_client`], the build registry to a name that also holds
-/// [`XML_ILLEGAL`], a hostile collection time and a hostile unreadable scope.
+/// The demo with the cluster renamed to [`hostile_client`], the container app (whose sign-in is broken) to a
+/// hostile name too, the build registry to a name that also holds [`XML_ILLEGAL`], a hostile collection time and
+/// a hostile unreadable scope.
 fn hostile(dir: &Path) -> PathBuf {
     let client = hostile_client();
+    let container_app = format!("ca{PAYLOAD}");
     let registry = format!("build{PAYLOAD}{XML_ILLEGAL}");
-    hostile_snapshot(dir, "hostile.json", &[("aks-prod-eastus", &client), ("contosobuildacr", &registry)], |s| {
+    let renames = [("aks-prod-eastus", client.as_str()), ("ca-orders", &container_app), ("contosobuildacr", &registry)];
+    hostile_snapshot(dir, "hostile.json", &renames, |s| {
         s["metadata"]["collectedAt"] = Value::String(format!("2026-11-20T06:00:00Z{PAYLOAD}"));
         s["errors"] = serde_json::json!([{
             "scope": format!("/subscriptions/{PAYLOAD}"),
@@ -225,8 +228,8 @@ fn markdown_escapes_cells_code_spans_summaries_fences_and_mermaid() {
     assert_eq!(code, 1, "{err}");
     assert_markdown_is_inert("markdown", &md);
     let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
-    // The hostile unreadable scope adds ACR-META-001 to the demo's seven findings.
-    assert_eq!(headings, ["## acr-audit: 8 finding(s)", "### How to fix", "### Broken paths"], "only our headings");
+    // The hostile unreadable scope adds ACR-META-001 to the demo's eight findings.
+    assert_eq!(headings, ["## acr-audit: 9 finding(s)", "### How to fix", "### Broken paths"], "only our headings");
     // Every finding row keeps its five cells: data pipes are escaped.
     for row in md.lines().filter(|l| l.starts_with("| ") && l.contains("ACR-")) {
         let separators = row.replace("\\|", "").matches('|').count();
@@ -276,7 +279,7 @@ fn junit_stays_well_formed_xml_with_xml_illegal_characters_in_names() {
         .flat_map(|s| s.test_cases.iter())
         .filter(|c| !matches!(c.status, quick_junit::TestCaseStatus::Success { .. }))
         .collect();
-    assert_eq!(failures.len(), 8, "every finding (the demo's seven and ACR-META-001) is still a failed case");
+    assert_eq!(failures.len(), 9, "every finding (the demo's eight and ACR-META-001) is still a failed case");
     for illegal in ['\u{0}', '\u{1}', '\u{8}', '\u{b}', '\u{c}', '\u{e}', '\u{1f}', '\u{fffe}', '\u{ffff}', '\u{1b}'] {
         assert!(!xml.contains(illegal), "raw {illegal:?} in the XML");
     }
