@@ -13,6 +13,7 @@ mod it {
     mod azure_firewall;
     mod bad_input;
     mod ci_outputs;
+    mod consumers;
     mod corpus;
     mod dns_chain;
     mod dns_zones;
