@@ -130,3 +130,22 @@ pub fn scan_fake_arm(fake: &super::fake_arm::FakeArm, env: &[(&str, &str)], extr
         elapsed: start.elapsed(),
     }
 }
+
+/// The resource `id` (ignoring case) of type `kind` in a snapshot, to change it in place.
+pub fn resource_mut<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
+    s["resources"][kind]
+        .as_array_mut()
+        .and_then(|l| l.iter_mut().find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false)))
+        .unwrap_or_else(|| panic!("no {kind} {id}"))
+}
+
+/// The child `id` (ignoring case) of type `kind`, under whichever parent holds it, to change it in place.
+pub fn child_mut<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
+    s["children"][kind]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .flat_map(|c| c["value"].as_array_mut().unwrap().iter_mut())
+        .find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false))
+        .unwrap_or_else(|| panic!("no {kind} {id}"))
+}

@@ -57,25 +57,6 @@ fn estate() -> Value {
     s
 }
 
-/// The resource `id` of type `kind`.
-fn item<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
-    s["resources"][kind]
-        .as_array_mut()
-        .and_then(|l| l.iter_mut().find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false)))
-        .unwrap_or_else(|| panic!("no {kind} {id}"))
-}
-
-/// The one child `id` of type `kind`.
-fn child<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
-    s["children"][kind]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .flat_map(|c| c["value"].as_array_mut().unwrap().iter_mut())
-        .find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false))
-        .unwrap_or_else(|| panic!("no {kind} {id}"))
-}
-
 /// No role assignment at the registry at all (the list is read, and empty).
 fn without_role_assignments(s: &mut Value) {
     for c in s["children"]["Microsoft.Authorization/roleAssignments"].as_array_mut().unwrap() {
@@ -225,7 +206,7 @@ fn identities_without_acrpull_fail_with_the_fix_of_their_kind_and_stay_paired_by
 #[test]
 fn a_web_app_without_vnet_integration_pulls_publicly_and_the_private_registry_refuses_it() {
     let mut s = estate();
-    item(&mut s, "Microsoft.Web/sites", &web_app())["properties"]
+    resource_mut(&mut s, "Microsoft.Web/sites", &web_app())["properties"]
         .as_object_mut()
         .unwrap()
         .remove("virtualNetworkSubnetId");
@@ -248,7 +229,7 @@ fn a_web_app_whose_image_pull_route_is_left_to_an_app_setting_is_unknown_not_ref
     // VNet-integrated, but no image pull flag on the site: the legacy WEBSITE_PULL_IMAGE_OVER_VNET app setting may
     // still send the pull through the VNet, and Reader cannot list app settings.
     let mut s = estate();
-    item(&mut s, "Microsoft.Web/sites", &web_app())["properties"]["outboundVnetRouting"]["imagePullTraffic"] =
+    resource_mut(&mut s, "Microsoft.Web/sites", &web_app())["properties"]["outboundVnetRouting"]["imagePullTraffic"] =
         json!(false);
     let scan = scan(&s, vec![]);
     assert!(scan.on("ACR-USE-001", &web_app()).is_empty(), "{:?}", scan.findings());
@@ -275,7 +256,7 @@ fn an_unreadable_site_configuration_is_an_error_not_a_failed_pull() {
 #[test]
 fn a_container_app_naming_an_identity_it_does_not_have_cannot_sign_in() {
     let mut s = estate();
-    item(&mut s, "Microsoft.App/containerApps", &container_app())["identity"] = json!({"type": "SystemAssigned", "principalId": "24adfa4f-dedf-8dc0-ca29-b6d1a69ab319", "tenantId": "23adfa4f-eedf-1dc0-ba29-a6d1a69ab3d0"});
+    resource_mut(&mut s, "Microsoft.App/containerApps", &container_app())["identity"] = json!({"type": "SystemAssigned", "principalId": "24adfa4f-dedf-8dc0-ca29-b6d1a69ab319", "tenantId": "23adfa4f-eedf-1dc0-ba29-a6d1a69ab3d0"});
     let scan = scan(&s, vec![]);
     let found = scan.on("ACR-USE-002", &container_app());
     assert_eq!(found.len(), 1, "{:?}", scan.findings());
@@ -313,7 +294,7 @@ fn a_container_group_in_a_subnet_that_cannot_reach_the_registry_is_blocked_on_it
     s["resources"]["Microsoft.Network/networkSecurityGroups"] = json!([body]);
     let aci_subnet = format!("{}/subnets/snet-aci", vnet());
     let vnet_id = vnet();
-    let vnet_item = item(&mut s, "Microsoft.Network/virtualNetworks", &vnet_id);
+    let vnet_item = resource_mut(&mut s, "Microsoft.Network/virtualNetworks", &vnet_id);
     let subnet = vnet_item["properties"]["subnets"]
         .as_array_mut()
         .unwrap()
@@ -341,7 +322,7 @@ fn a_container_group_in_a_subnet_that_cannot_reach_the_registry_is_blocked_on_it
 #[test]
 fn a_task_off_its_agent_pool_is_refused_by_its_restricted_registry_unless_tasks_may_bypass() {
     let mut s = estate();
-    child(&mut s, "Microsoft.ContainerRegistry/registries/tasks", &task())["properties"]
+    child_mut(&mut s, "Microsoft.ContainerRegistry/registries/tasks", &task())["properties"]
         .as_object_mut()
         .unwrap()
         .remove("agentPoolName");
@@ -354,14 +335,14 @@ fn a_task_off_its_agent_pool_is_refused_by_its_restricted_registry_unless_tasks_
     assert!(fix[0].contains("--name acrconsumers --resource-group rg-acr"), "{fix:?}");
 
     // With the bypass allowed, the shared agents get in.
-    item(&mut s, "Microsoft.ContainerRegistry/registries", &registry())["properties"]
+    resource_mut(&mut s, "Microsoft.ContainerRegistry/registries", &registry())["properties"]
         ["networkRuleBypassAllowedForTasks"] = json!(true);
     let allowed = scan(&s, vec![]);
     assert!(allowed.on("ACR-USE-003", &task()).is_empty(), "{:?}", allowed.findings());
     assert_eq!(pair(&allowed.facts(), &task()).public_pull.as_ref().unwrap().verdict.as_str(), "allowed");
 
     // A registry read before api-version 2025-11-01 does not say: unknown, no finding.
-    item(&mut s, "Microsoft.ContainerRegistry/registries", &registry())["properties"]
+    resource_mut(&mut s, "Microsoft.ContainerRegistry/registries", &registry())["properties"]
         .as_object_mut()
         .unwrap()
         .remove("networkRuleBypassAllowedForTasks");

@@ -44,25 +44,6 @@ fn landing_zone() -> Value {
     s
 }
 
-/// The resource `id` of type `kind`.
-fn item<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
-    s["resources"][kind]
-        .as_array_mut()
-        .and_then(|l| l.iter_mut().find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false)))
-        .unwrap_or_else(|| panic!("no {kind} {id}"))
-}
-
-/// The child `id` of type `kind`.
-fn child<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
-    s["children"][kind]
-        .as_array_mut()
-        .into_iter()
-        .flatten()
-        .flat_map(|c| c["value"].as_array_mut().unwrap().iter_mut())
-        .find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false))
-        .unwrap_or_else(|| panic!("no {kind} {id}"))
-}
-
 /// Drop the children of type `kind` whose id contains `part`.
 fn drop_children(s: &mut Value, kind: &str, part: &str) {
     for c in s["children"][kind].as_array_mut().into_iter().flatten() {
@@ -138,7 +119,7 @@ fn an_inherited_higher_priority_deny_collection_is_named_by_acr_fw_001() {
     let mut s = landing_zone();
     // The platform base policy's deny (priority 100, met before the hub policy's allow) now covers the spokes.
     let group = conn("firewallPolicies/afwp-platform-base/ruleCollectionGroups/rcg-platform");
-    child(&mut s, RCG, &group)["properties"]["ruleCollections"][0]["rules"][0]["sourceAddresses"] =
+    child_mut(&mut s, RCG, &group)["properties"]["ruleCollections"][0]["rules"][0]["sourceAddresses"] =
         json!(["10.1.0.0/16"]);
     let run = scan(&s, vec![]);
     assert_eq!(run.code, 1, "stderr: {}", run.stderr);
@@ -151,7 +132,7 @@ fn an_inherited_higher_priority_deny_collection_is_named_by_acr_fw_001() {
 #[test]
 fn a_policy_with_no_rule_for_the_registry_denies_by_default() {
     let mut s = landing_zone();
-    child(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"] = json!([]);
+    child_mut(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"] = json!([]);
     let run = scan(&s, vec![]);
     assert_eq!(run.code, 1, "stderr: {}", run.stderr);
     let fw = run.fired("ACR-FW-001");
@@ -164,7 +145,8 @@ fn the_application_rule_alone_lets_the_private_endpoint_through() {
     // Without the network rule, the application rule for the registry's names still matches (by SNI, whatever
     // the destination address): the pull works.
     let mut s = landing_zone();
-    let collections = child(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"].as_array_mut().unwrap();
+    let collections =
+        child_mut(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"].as_array_mut().unwrap();
     collections.retain(|c| c["name"] != "allow-acr-private-endpoint");
     let run = scan(&s, vec![]);
     assert!(run.highs().is_empty(), "{:?}", run.highs());
@@ -174,7 +156,7 @@ fn the_application_rule_alone_lets_the_private_endpoint_through() {
 fn classic_rules_allow_by_address_deny_without_a_match_and_stay_unknown_on_an_unknown_tag() {
     let classic = |destination: &str| {
         let mut s = landing_zone();
-        let fw = item(&mut s, "Microsoft.Network/azureFirewalls", &conn("azureFirewalls/afw-hub"));
+        let fw = resource_mut(&mut s, "Microsoft.Network/azureFirewalls", &conn("azureFirewalls/afw-hub"));
         fw["properties"].as_object_mut().unwrap().remove("firewallPolicy");
         fw["properties"]["networkRuleCollections"] = json!([{
             "name": "acr", "id": format!("{}/networkRuleCollections/acr", conn("azureFirewalls/afw-hub")),
@@ -201,7 +183,7 @@ fn classic_rules_allow_by_address_deny_without_a_match_and_stay_unknown_on_an_un
 /// the published list lacks, so the public destinations can be routed.
 fn public_registry(ip_rule: &str) -> Value {
     let mut s = landing_zone();
-    let reg = item(&mut s, "Microsoft.ContainerRegistry/registries", &registry());
+    let reg = resource_mut(&mut s, "Microsoft.ContainerRegistry/registries", &registry());
     reg["location"] = json!("eastus");
     reg["properties"]["privateEndpointConnections"] = json!([]);
     reg["properties"]["publicNetworkAccess"] = json!("Enabled");
@@ -236,9 +218,9 @@ fn a_resolver_vnet_not_linked_to_the_zone_resolves_publicly_and_acr_dns_005_name
 fn the_firewall_as_dns_server_resolves_with_its_proxy_on_and_nothing_answers_with_it_off() {
     let firewall_dns = |proxy: bool| {
         let mut s = landing_zone();
-        item(&mut s, "Microsoft.Network/virtualNetworks", &spoke())["properties"]["dhcpOptions"]["dnsServers"] =
-            json!([FIREWALL_IP]);
-        item(&mut s, "Microsoft.Network/firewallPolicies", &conn("firewallPolicies/afwp-hub"))["properties"]
+        resource_mut(&mut s, "Microsoft.Network/virtualNetworks", &spoke())["properties"]["dhcpOptions"]
+            ["dnsServers"] = json!([FIREWALL_IP]);
+        resource_mut(&mut s, "Microsoft.Network/firewallPolicies", &conn("firewallPolicies/afwp-hub"))["properties"]
             ["dnsSettings"]["enableProxy"] = json!(proxy);
         s
     };
@@ -251,7 +233,7 @@ fn the_firewall_as_dns_server_resolves_with_its_proxy_on_and_nothing_answers_wit
 #[test]
 fn an_on_premises_dns_server_is_unknown_not_a_high_finding() {
     let mut s = landing_zone();
-    item(&mut s, "Microsoft.Network/virtualNetworks", &spoke())["properties"]["dhcpOptions"]["dnsServers"] =
+    resource_mut(&mut s, "Microsoft.Network/virtualNetworks", &spoke())["properties"]["dhcpOptions"]["dnsServers"] =
         json!(["192.168.100.10"]);
     let run = scan(&s, vec![]);
     assert!(run.highs().is_empty(), "{:?}", run.highs());
@@ -270,7 +252,8 @@ fn an_unreadable_connectivity_subscription_is_reported_and_fires_no_high_finding
 #[test]
 fn tls_inspection_on_the_deciding_rule_is_an_info_finding() {
     let mut s = landing_zone();
-    let collections = child(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"].as_array_mut().unwrap();
+    let collections =
+        child_mut(&mut s, RCG, &rcg_aks_egress())["properties"]["ruleCollections"].as_array_mut().unwrap();
     collections.retain(|c| c["name"] != "allow-acr-private-endpoint");
     collections[0]["rules"][0]["terminateTLS"] = json!(true);
     let run = scan(&s, vec![]);
@@ -284,7 +267,7 @@ fn a_classic_network_rule_on_service_tags_allows_the_public_endpoints_it_covers(
     // AzureContainerRegistry and Storage tags (the demo's Service Tags) covers the login and storage endpoints.
     let classic = |tags: &[&str]| {
         let mut s = public_registry(FIREWALL_PUBLIC_IP);
-        let fw = item(&mut s, "Microsoft.Network/azureFirewalls", &conn("azureFirewalls/afw-hub"));
+        let fw = resource_mut(&mut s, "Microsoft.Network/azureFirewalls", &conn("azureFirewalls/afw-hub"));
         fw["properties"].as_object_mut().unwrap().remove("firewallPolicy");
         fw["properties"]["networkRuleCollections"] = json!([{
             "name": "acr-tags", "id": format!("{}/networkRuleCollections/acr-tags", conn("azureFirewalls/afw-hub")),

@@ -15,9 +15,8 @@
 //! environment that is not in the snapshot leaves the network unknown. `staticIp` is the environment's inbound
 //! address, never its egress.
 
-use super::identity::{identity_facts, resolve, set, IdentityRef};
-use super::images::normalise_server;
-use super::{identity_login, other_login, Consumer, PullFrom};
+use super::identity::{identity_facts, set};
+use super::{registry_entry_login, Consumer, PullFrom};
 use crate::analysis::egress::last;
 use crate::analysis::facts::{ClientFacts, ClientKind, RegistryLoginFacts};
 use crate::model::{ContainerApp, Model};
@@ -38,19 +37,8 @@ pub(super) fn facts(model: &Model, app: &ContainerApp) -> ClientFacts {
         .iter()
         .enumerate()
         .filter_map(|(i, r)| {
-            let server = normalise_server(r.server.as_deref().unwrap_or(""))?;
             let source = format!("properties.configuration.registries[{i}]");
-            Some(match set(r.identity.as_deref()) {
-                Some(id) => {
-                    let wanted = if id.eq_ignore_ascii_case("system") {
-                        IdentityRef::System
-                    } else {
-                        IdentityRef::ResourceId(id)
-                    };
-                    identity_login(server, id.to_string(), resolve(identity, wanted), source)
-                }
-                None => other_login(server, set(r.username.as_deref()).map(str::to_string), source),
-            })
+            registry_entry_login(identity, r.server.as_deref(), r.identity.as_deref(), r.username.as_deref(), source)
         })
         .collect();
     let environment = set(p.managed_environment_id.as_deref()).or(set(p.environment_id.as_deref()));

@@ -14,9 +14,8 @@
 //! <https://learn.microsoft.com/azure/container-registry/allow-access-trusted-services>): see
 //! [`crate::analysis::public_pull`].
 
-use super::identity::{identity_facts, resolve, set, IdentityRef};
-use super::images::normalise_server;
-use super::{identity_login, other_login, Consumer, PullFrom};
+use super::identity::{identity_facts, set};
+use super::{registry_entry_login, Consumer, PullFrom};
 use crate::analysis::egress::last;
 use crate::analysis::facts::{ClientFacts, ClientKind, RegistryLoginFacts};
 use crate::model::{ContainerGroup, Model};
@@ -31,19 +30,8 @@ pub(super) fn facts(model: &Model, group: &ContainerGroup) -> ClientFacts {
         .iter()
         .enumerate()
         .filter_map(|(i, c)| {
-            let server = normalise_server(c.server.as_deref().unwrap_or(""))?;
             let source = format!("properties.imageRegistryCredentials[{i}]");
-            Some(match set(c.identity.as_deref()) {
-                Some(id) => {
-                    let wanted = if id.eq_ignore_ascii_case("system") {
-                        IdentityRef::System
-                    } else {
-                        IdentityRef::ResourceId(id)
-                    };
-                    identity_login(server, id.to_string(), resolve(identity, wanted), source)
-                }
-                None => other_login(server, set(c.username.as_deref()).map(str::to_string), source),
-            })
+            registry_entry_login(identity, c.server.as_deref(), c.identity.as_deref(), c.username.as_deref(), source)
         })
         .collect();
     let subnet = p.subnet_ids.iter().find_map(|s| set(Some(s.id.as_str())));

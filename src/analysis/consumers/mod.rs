@@ -131,6 +131,28 @@ pub(crate) fn identity_login(
     }
 }
 
+/// One registry entry of a container app (`configuration.registries[i]`) or container group
+/// (`imageRegistryCredentials[i]`): its `server`, and either an `identity` (`system` or a user-assigned identity's
+/// resource id, resolved on the consumer's `identity`) or a `username`. `None` when the entry names no server.
+pub(crate) fn registry_entry_login(
+    consumer_identity: Option<&crate::model::ManagedServiceIdentity>,
+    server: Option<&str>,
+    identity: Option<&str>,
+    username: Option<&str>,
+    source: String,
+) -> Option<RegistryLoginFacts> {
+    use identity::{resolve, set, IdentityRef};
+    let server = images::normalise_server(server.unwrap_or(""))?;
+    Some(match set(identity) {
+        Some(id) => {
+            let wanted =
+                if id.eq_ignore_ascii_case("system") { IdentityRef::System } else { IdentityRef::ResourceId(id) };
+            identity_login(server, id.to_string(), resolve(consumer_identity, wanted), source)
+        }
+        None => other_login(server, set(username).map(str::to_string), source),
+    })
+}
+
 /// A sign-in with a user name and password, or (`username: None`) one whose method ARM does not show.
 pub(crate) fn other_login(server: String, username: Option<String>, source: String) -> RegistryLoginFacts {
     RegistryLoginFacts {
