@@ -11,8 +11,8 @@
 //! - the task off its agent pool, on the shared agents the registry no longer lets in (ACR-USE-003).
 //!
 //! Where the snapshot cannot say (image pull routing of a site left to an app setting, a site configuration that
-//! could not be read, a registry that does not say whether tasks may bypass its rules) the verdict is unknown and
-//! nothing fires.
+//! could not be read, a registry that does not say whether tasks may bypass its rules) the verdict is unknown:
+//! nothing fires above info, and the report lists the unknown (ACR-USE-005, or ACR-META-001 for a read error).
 
 use super::common::*;
 use super::corpus::{assemble, load_estate};
@@ -234,6 +234,12 @@ fn a_web_app_whose_image_pull_route_is_left_to_an_app_setting_is_unknown_not_ref
     let scan = scan(&s, vec![]);
     assert!(scan.on("ACR-USE-001", &web_app()).is_empty(), "{:?}", scan.findings());
     assert_eq!(scan.highs(), Vec::<String>::new());
+    // The report says where the audit stops, at info: a clean report is not read as "this app pulls".
+    let listed = scan.on("ACR-USE-005", &web_app());
+    assert_eq!(listed.len(), 1, "{:?}", scan.findings());
+    assert!(listed[0].0.contains("WEBSITE_PULL_IMAGE_OVER_VNET"), "{listed:?}");
+    assert!(listed[0].1[0].contains("outboundVnetRouting.imagePullTraffic=true"), "{listed:?}");
+    assert_eq!(scan.code, 0, "an info finding does not fail --fail-on high");
     let facts = scan.facts();
     let app = facts.clients.iter().find(|c| c.id.eq_ignore_ascii_case(&web_app())).unwrap();
     assert_eq!(app.pull_network.as_str(), "unknown");
@@ -348,5 +354,6 @@ fn a_task_off_its_agent_pool_is_refused_by_its_restricted_registry_unless_tasks_
         .remove("networkRuleBypassAllowedForTasks");
     let unknown = scan(&s, vec![]);
     assert!(unknown.on("ACR-USE-003", &task()).is_empty(), "{:?}", unknown.findings());
+    assert_eq!(unknown.on("ACR-USE-005", &task()).len(), 1, "the unknown is listed: {:?}", unknown.findings());
     assert_eq!(pair(&unknown.facts(), &task()).public_pull.as_ref().unwrap().verdict.as_str(), "unknown");
 }

@@ -66,7 +66,7 @@ fn the_catalogue_has_every_rule() {
     expected.extend((1..=8).map(|i| format!("ACR-NET-{i:03}")));
     expected.extend((1..=4).map(|i| format!("ACR-IAM-{i:03}")));
     expected.extend((1..=2).map(|i| format!("ACR-FW-{i:03}")));
-    expected.extend((1..=4).map(|i| format!("ACR-USE-{i:03}")));
+    expected.extend((1..=5).map(|i| format!("ACR-USE-{i:03}")));
     expected.push("ACR-META-001".into());
     expected.sort();
     assert_eq!(ids, expected);
