@@ -177,6 +177,10 @@ pub(crate) struct CollectScopeArgs {
     /// Read every enabled subscription the identity can see.
     #[arg(long)]
     pub(crate) all_subscriptions: bool,
+    /// Read every enabled subscription under this management group (nested groups included); repeatable. In
+    /// union with --subscription and --all-subscriptions.
+    #[arg(long, value_name = "ID")]
+    pub(crate) management_group: Vec<String>,
     /// Azure cloud.
     #[arg(long, default_value = "AzureCloud", value_name = "CLOUD")]
     pub(crate) cloud: String,

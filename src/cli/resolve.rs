@@ -94,6 +94,7 @@ pub(crate) fn collect_config(scope: &CollectScopeArgs, registries: &[String]) ->
     Ok(CollectConfig {
         subscriptions: scope.subscription.clone(),
         all_subscriptions: scope.all_subscriptions,
+        management_groups: scope.management_group.clone(),
         registries: registries.to_vec(),
         cloud,
         arm_endpoint: scope.arm_endpoint.clone(),

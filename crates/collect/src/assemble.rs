@@ -141,6 +141,7 @@ pub(crate) fn snapshot(read: Read, config: &CollectConfig, endpoint: &Url) -> Re
         scope: Scope {
             subscriptions: config.subscriptions.clone(),
             all_subscriptions: config.all_subscriptions,
+            management_groups: config.management_groups.clone(),
             registries: config.registries.clone(),
         },
     };

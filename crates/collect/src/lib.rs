@@ -15,6 +15,8 @@
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
 //! - `clients`: from a [`CollectConfig`] to connected clients (endpoints checked for https, transports,
 //!   retries, credential, SDK);
+//! - `scope`: which subscriptions to read: named ones, every enabled one, and the enabled ones under management
+//!   groups;
 //! - `plan`: what to read, in which order, with bounded concurrency, from the resource-type table;
 //! - `hub`: the hub-and-spoke branch of the plan: firewalls, policies, IP groups, resolvers and rulesets, also
 //!   in subscriptions the scan does not cover, found from what spokes route and resolve through;
@@ -35,6 +37,7 @@ mod hub;
 mod plan;
 mod redact;
 mod refs;
+mod scope;
 mod transport;
 
 pub use auth::AuthMethod;
@@ -50,6 +53,9 @@ pub struct CollectConfig {
     pub subscriptions: Vec<String>,
     /// Read every enabled subscription the identity can see.
     pub all_subscriptions: bool,
+    /// Management group ids: read every enabled subscription under each (nested groups included), in union
+    /// with `subscriptions` and `all_subscriptions` (see `scope`).
+    pub management_groups: Vec<String>,
     /// Narrow to these registries (names, case-insensitive); empty: all.
     pub registries: Vec<String>,
     /// The cloud.
@@ -96,6 +102,7 @@ impl Default for CollectConfig {
         CollectConfig {
             subscriptions: vec![],
             all_subscriptions: false,
+            management_groups: vec![],
             registries: vec![],
             cloud: Cloud::AzureCloud,
             arm_endpoint: None,
@@ -127,6 +134,17 @@ pub enum CollectError {
     Config {
         /// What is wrong.
         message: String,
+        /// What to do.
+        fix: String,
+    },
+    /// A management group named with `--management-group` could not be read, or holds no subscription to read:
+    /// the scan would otherwise be silently empty for it.
+    #[error("management group `{group}`: {problem}\n  fix: {fix}")]
+    ManagementGroup {
+        /// The group id as given.
+        group: String,
+        /// What went wrong (ARM's status, code and message when there was a response).
+        problem: String,
         /// What to do.
         fix: String,
     },
@@ -166,7 +184,7 @@ pub async fn collect(config: &CollectConfig) -> Result<Collected, CollectError> 
     // Both endpoints are checked before anything is sent: a bad one is a usage error, not a retried failure.
     let endpoint = clients::arm_endpoint(config)?;
     let authority = clients::authority_host(config)?;
-    plan::check_scope(config)?;
+    scope::check(config)?;
     let clients = clients::connect(config, endpoint, authority).await?;
     let read = plan::read(&clients, config).await?;
     let snapshot = assemble::snapshot(read, config, &clients.arm.endpoint)?;

@@ -20,18 +20,14 @@ use super::arm::{Arm, ArmFailure};
 use super::assemble::{id_of, Part, Read};
 use super::clients::{raw_body, Clients};
 use super::refs::is_resource_id;
+use super::scope;
 use super::{CollectConfig, CollectError};
 use acr_audit_snapshot::ids::{id_key as key, parse_resource_id};
 use acr_audit_snapshot::{Listing, ResourceType, CHILDREN, RESOURCE_TYPES, TYPES};
 use futures::future::join_all;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// `GET /subscriptions[/{s}]` api-version. Subscriptions are the scope of a collection, not a resource type of
-/// the snapshot (they go to `metadata.subscriptions`), so they have no row in the resource-type table.
-const SUBSCRIPTIONS_API: &str = "2022-12-01";
-/// The `resourceType` of an error reading a subscription (not a table row, see [`SUBSCRIPTIONS_API`]).
-const SUBSCRIPTIONS_TYPE: &str = "Microsoft.Resources/subscriptions";
 /// The `resourceType` of an error reading the Service Tags API (its responses go to the snapshot's
 /// `serviceTags`, not to a resource type of the table; the SDK client picks the api-version).
 const SERVICE_TAGS_TYPE: &str = "Microsoft.Network/serviceTags";
@@ -531,44 +527,11 @@ impl Ctx<'_> {
     }
 }
 
-/// Refuse a configuration that names nothing to read.
-pub(crate) fn check_scope(config: &CollectConfig) -> Result<(), CollectError> {
-    if config.subscriptions.is_empty() && !config.all_subscriptions {
-        return Err(CollectError::Config {
-            message: "no subscription to read".into(),
-            fix: "pass --subscription ID (repeatable) or --all-subscriptions".into(),
-        });
-    }
-    Ok(())
-}
-
 /// Resolve the subscriptions, then run every branch at once.
 pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Read, CollectError> {
     let arm = &clients.arm;
-    // 1. Subscriptions.
-    let mut head = Part::default();
-    let mut subscriptions: Vec<Value> = Vec::new();
-    if config.all_subscriptions {
-        match arm.list("/subscriptions", SUBSCRIPTIONS_API).await {
-            Ok(list) => subscriptions
-                .extend(list.into_iter().filter(|s| s.get("state").and_then(Value::as_str) == Some("Enabled"))),
-            Err(f) => head.error("/subscriptions", SUBSCRIPTIONS_TYPE, f),
-        }
-    }
-    let gets = join_all(config.subscriptions.iter().map(|s| {
-        let arm = arm.clone();
-        async move { (s.clone(), arm.get(&format!("/subscriptions/{s}"), SUBSCRIPTIONS_API).await) }
-    }))
-    .await;
-    for (s, result) in gets {
-        match result {
-            Ok(v) => subscriptions.push(v),
-            Err(f) => {
-                subscriptions.push(json!({"subscriptionId": s}));
-                head.error(&format!("/subscriptions/{s}"), SUBSCRIPTIONS_TYPE, f);
-            }
-        }
-    }
+    // 1. Subscriptions: named ones, every enabled one, those under management groups (`scope`).
+    let (subscriptions, head) = scope::subscriptions(arm, config).await?;
     let mut sub_ids: Vec<String> = Vec::new();
     for s in &subscriptions {
         if let Some(id) = s.get("subscriptionId").and_then(Value::as_str) {
@@ -599,6 +562,7 @@ pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn row(key: &'static str, listing: Listing) -> ResourceType {
         ResourceType { key, field: "f", view: "V", api_version: "2099-01-01", listing, drift: false, doc: "" }

@@ -139,6 +139,10 @@ pub struct Scope {
     pub subscriptions: Vec<String>,
     /// `--all-subscriptions`.
     pub all_subscriptions: bool,
+    /// Management groups named with `--management-group`: every enabled subscription under them (nested groups
+    /// included) was read. Absent when none was named.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub management_groups: Vec<String>,
     /// Registries named with `--registry`.
     pub registries: Vec<String>,
 }
