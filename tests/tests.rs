@@ -36,6 +36,7 @@ mod it {
     mod scan_consumers;
     mod scan_hub;
     mod scan_live;
+    mod scan_management_group;
     mod snapshot_schema;
     mod trace_cmd;
 }

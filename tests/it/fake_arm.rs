@@ -2,7 +2,8 @@
 //! tests and benchmark. It serves an estate taken from a snapshot file in the real ARM REST shapes: list
 //! responses `{"value": [...], "nextLink": "<absolute url>"}` paged at `page_size`, `$filter=atScope()` role
 //! assignments, `listUsages`, registry `tasks` and `agentPools` lists, a site's `config/web` (one object), the
-//! Service Tags response, ARM error bodies `{"error": {"code", "message"}}`.
+//! Service Tags response, a management group's descendants (from [`Options::management_groups`]), ARM error
+//! bodies `{"error": {"code", "message"}}`.
 //! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay;
 //! and hostile answers ([`Action`]): a `nextLink` to another origin, a repeating or endless `nextLink`, an
 //! oversize page or token, an error message that reflects the request's `Authorization` header.
@@ -124,12 +125,67 @@ pub struct Options {
     pub latency: Duration,
     /// Faults.
     pub faults: Vec<Fault>,
+    /// The management group tree: `GET /providers/Microsoft.Management/managementGroups/{id}/descendants`
+    /// answers from it; a group not in it answers 403 `AuthorizationFailed`, as ARM does for a group the caller
+    /// cannot read.
+    pub management_groups: Vec<ManagementGroup>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { page_size: 2, latency: Duration::ZERO, faults: vec![] }
+        Options { page_size: 2, latency: Duration::ZERO, faults: vec![], management_groups: vec![] }
     }
+}
+
+/// One management group: its parent (none for the root) and the subscriptions directly under it.
+#[derive(Debug, Clone)]
+pub struct ManagementGroup {
+    /// The group id (its `name`).
+    pub id: String,
+    /// The parent group's id.
+    pub parent: Option<String>,
+    /// Subscription ids directly under the group.
+    pub subscriptions: Vec<String>,
+}
+
+impl ManagementGroup {
+    /// A group under `parent` holding `subscriptions`.
+    pub fn new(id: &str, parent: Option<&str>, subscriptions: &[&str]) -> ManagementGroup {
+        ManagementGroup {
+            id: id.into(),
+            parent: parent.map(str::to_string),
+            subscriptions: subscriptions.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+fn group_path(id: &str) -> String {
+    format!("/providers/Microsoft.Management/managementGroups/{id}")
+}
+
+/// Every group and subscription below `group`, depth first, in the shape of the published `GetDescendants`
+/// example (tests/corpus/bodies/managementgroups/2023-04-01): `id`, `type`, `name`,
+/// `properties.{displayName, parent.id}`.
+fn descendants(groups: &[ManagementGroup], group: &ManagementGroup) -> Vec<Value> {
+    let mut out = Vec::new();
+    for s in &group.subscriptions {
+        out.push(json!({
+            "id": format!("/subscriptions/{s}"),
+            "type": "Microsoft.Management/managementGroups/subscriptions",
+            "name": s,
+            "properties": {"displayName": format!("Subscription {s}"), "parent": {"id": group_path(&group.id)}},
+        }));
+    }
+    for child in groups.iter().filter(|g| g.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(&group.id))) {
+        out.push(json!({
+            "id": group_path(&child.id),
+            "type": "Microsoft.Management/managementGroups",
+            "name": child.id,
+            "properties": {"displayName": format!("Group {}", child.id), "parent": {"id": group_path(&group.id)}},
+        }));
+        out.extend(descendants(groups, child));
+    }
+    out
 }
 
 struct Estate {
@@ -471,6 +527,21 @@ fn route(shared: &Shared, method: &Method, uri: &Uri, lower: &str, action: Optio
         return ok(shared, json!({"value": children("Microsoft.ContainerRegistry/registries/usages", parent).clone()}));
     }
     match segs.as_slice() {
+        ["providers", "microsoft.management", "managementgroups", g, "descendants"] => {
+            let groups = &shared.options.management_groups;
+            return match groups.iter().find(|x| x.id.eq_ignore_ascii_case(g)) {
+                Some(group) => page(shared, uri, &descendants(groups, group), action),
+                None => arm_error(
+                    403,
+                    "AuthorizationFailed",
+                    &format!(
+                        "The client does not have authorization to perform action \
+                         'Microsoft.Management/managementGroups/descendants/read' over scope '{}'.",
+                        uri.path()
+                    ),
+                ),
+            };
+        }
         ["subscriptions"] => return page(shared, uri, &e.subscriptions, action),
         ["subscriptions", s] => {
             return match e
