@@ -6,6 +6,7 @@
 
 use crate::analysis::{analyse, Facts};
 use crate::model::Model;
+use crate::report::subscriptions::{by_subscription, filter, in_subscriptions, subscription_of_id, wanted_set};
 use crate::report::{Report, ReportContext, SnapshotSummary, Summary, ToolSummary, REPORT_SCHEMA};
 use crate::rules::sandbox::evaluate_rules;
 use crate::rules::{Catalog, Finding};
@@ -82,7 +83,19 @@ fn run(snapshot: Snapshot, input_name: &str, catalog: &Catalog, settings: &Setti
     if let Some(unknown) = selection.unknown_name(&facts) {
         return Err(unknown.into());
     }
-    let findings: Vec<Finding> = evaluate_rules(catalog, &rules, &facts, input_name, isolation)?;
+    let mut findings: Vec<Finding> = evaluate_rules(catalog, &rules, &facts, input_name, isolation)?;
+    let (mut pairs, mut paths) = (facts.pairs.clone(), facts.paths.clone());
+    if !settings.subscriptions.is_empty() {
+        // `eval --subscription`: findings (and the pairs and paths Markdown draws) touching those subscriptions.
+        let mut known = model.subscription_ids();
+        known.extend(model.metadata.subscriptions.iter().map(|s| s.subscription_id.to_ascii_lowercase()));
+        known.extend(model.errors.iter().filter_map(|e| subscription_of_id(&e.scope)));
+        let wanted = wanted_set(&settings.subscriptions, &known)?;
+        let inside = |id: &str| in_subscriptions(id, &wanted);
+        findings = filter(findings, &wanted);
+        pairs.retain(|p| inside(&p.client) || inside(&p.registry));
+        paths.retain(|p| inside(&p.client) || inside(&p.registry));
+    }
     let report = Report {
         schema: REPORT_SCHEMA,
         tool: ToolSummary { name: "acr-audit", version: env!("CARGO_PKG_VERSION"), rules_evaluated: rules.len() },
@@ -96,13 +109,14 @@ fn run(snapshot: Snapshot, input_name: &str, catalog: &Catalog, settings: &Setti
             errors: model.errors.clone(),
         },
         summary: Summary::of(&findings),
+        by_subscription: by_subscription(&findings),
         findings,
         triage: Default::default(),
         context: ReportContext {
             rules: rules.iter().map(|r| r.meta.clone()).collect(),
             resource_lines: Default::default(),
-            pairs: facts.pairs.clone(),
-            paths: facts.paths.clone(),
+            pairs,
+            paths,
         },
     };
     Ok(Evaluation { facts, report, model })

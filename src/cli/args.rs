@@ -166,6 +166,9 @@ pub(crate) struct EvalArgs {
     pub(crate) report: ReportArgs,
     #[command(flatten)]
     pub(crate) pairs: PairArgs,
+    /// Report only findings whose resource, client or registry lies in this subscription; repeatable.
+    #[arg(long, value_name = "ID")]
+    pub(crate) subscription: Vec<String>,
 }
 
 /// What to read from Azure.

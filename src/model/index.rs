@@ -145,6 +145,11 @@ impl Model {
         self.index.len() - self.providers.len()
     }
 
+    /// The subscriptions (lower-cased ids) of every resource held, for checking a subscription a user names.
+    pub fn subscription_ids(&self) -> std::collections::BTreeSet<String> {
+        self.index.keys().filter_map(|id| crate::snapshot::ids::parse_resource_id(id).subscription).collect()
+    }
+
     /// A subnet by id, with its VNet.
     pub fn subnet(&self, id: &str) -> Option<SubnetRef<'_>> {
         let (v, s) = *self.subnet_index.get(&id_key(id))?;

@@ -7,7 +7,8 @@
 
 use super::escape::{self, markdown_code_span as code, markdown_html as html, markdown_inline as md};
 use super::trace::render_mermaid;
-use super::{short_id, Report, Reporter};
+use super::subscriptions::grouped;
+use super::{short_id, Report, Reporter, Summary};
 use std::io::Write;
 
 /// Markdown output.
@@ -22,6 +23,21 @@ impl Reporter for MarkdownReporter {
             "| critical | high | medium | low | info |\n|---|---|---|---|---|\n| {} | {} | {} | {} | {} |\n",
             s.critical, s.high, s.medium, s.low, s.info
         )?;
+        // Findings over several subscriptions: their counts per subscription (one subscription: none, as always).
+        let groups = grouped(&report.findings);
+        if groups.len() > 1 {
+            writeln!(out, "| subscription | total | critical | high | medium | low | info |\n|---|---|---|---|---|---|---|")?;
+            for (subscription, list) in &groups {
+                let c = Summary::of(&list.iter().map(|&i| report.findings[i].clone()).collect::<Vec<_>>());
+                let name = subscription.as_deref().map(code).unwrap_or_else(|| "(none)".into());
+                writeln!(
+                    out,
+                    "| {name} | {} | {} | {} | {} | {} | {} |",
+                    c.total, c.critical, c.high, c.medium, c.low, c.info
+                )?;
+            }
+            writeln!(out)?;
+        }
         let snap = &report.snapshot;
         writeln!(
             out,

@@ -8,6 +8,7 @@ mod json;
 mod junit;
 mod markdown;
 mod sarif;
+pub mod subscriptions;
 mod table;
 pub mod trace;
 
@@ -56,6 +57,9 @@ pub struct Report {
     pub snapshot: SnapshotSummary,
     /// Counts by severity.
     pub summary: Summary,
+    /// Counts by severity per subscription (the subscription of a finding's resource, else of its client, else
+    /// of its registry; see [`subscriptions`]), by subscription id.
+    pub by_subscription: Vec<subscriptions::SubscriptionSummary>,
     /// Findings, most severe first.
     pub findings: Vec<Finding>,
     /// What baselines and suppressions hid.
@@ -82,6 +86,7 @@ impl Report {
     /// Replace the findings after triage and recount.
     pub fn set_findings(&mut self, findings: Vec<Finding>, triage: TriageSummary) {
         self.summary = Summary::of(&findings);
+        self.by_subscription = subscriptions::by_subscription(&findings);
         self.findings = findings;
         self.triage = triage;
     }

@@ -22,6 +22,9 @@ pub struct Settings {
     pub rules: RuleSettings,
     /// Which client × registry pairs to analyse (the default analyses every pair).
     pub selection: Selection,
+    /// Keep only the findings whose resource, client or registry lies in one of these subscriptions
+    /// (`eval --subscription`, any case); empty keeps every finding. Each must be a subscription of the snapshot.
+    pub subscriptions: Vec<String>,
     /// What to do with the findings: outputs, triage, failure threshold.
     pub report: ReportSettings,
 }

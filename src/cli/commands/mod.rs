@@ -21,7 +21,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let no_color = cli.no_color;
     match cli.command {
         Command::Eval(args) => {
-            let settings = resolve::eval_settings(&args.rules, &args.report, &args.pairs, no_color)?;
+            let mut settings = resolve::eval_settings(&args.rules, &args.report, &args.pairs, no_color)?;
+            settings.subscriptions = args.subscription.clone();
             let mut inputs = report_inputs(&args.report, &args.pairs);
             inputs.push(&args.snapshot);
             refuse_overwriting_inputs(args.report.output.iter().map(|p| p.as_path()), &inputs)?;
