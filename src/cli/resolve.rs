@@ -23,7 +23,7 @@ pub(crate) fn eval_settings(
     no_color: bool,
 ) -> anyhow::Result<Settings> {
     let report = report_settings(report, no_color)?;
-    Ok(Settings { rules: rule_settings(rules), selection: selection(pairs)?, report })
+    Ok(Settings { rules: rule_settings(rules), selection: selection(pairs)?, report, subscriptions: Vec::new() })
 }
 
 /// The rule selection flags shared by every command that loads rules.
