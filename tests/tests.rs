@@ -31,6 +31,7 @@ mod it {
     mod normalisation;
     mod null_members;
     mod output_files;
+    mod report_subscriptions;
     mod rule_fixtures;
     mod rules_cmd;
     mod scan_consumers;

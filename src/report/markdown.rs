@@ -6,8 +6,8 @@
 //! no Markdown structure (headings, links, images, table cells, fences) can come from data.
 
 use super::escape::{self, markdown_code_span as code, markdown_html as html, markdown_inline as md};
-use super::trace::render_mermaid;
 use super::subscriptions::grouped;
+use super::trace::render_mermaid;
 use super::{short_id, Report, Reporter, Summary};
 use std::io::Write;
 
@@ -26,7 +26,10 @@ impl Reporter for MarkdownReporter {
         // Findings over several subscriptions: their counts per subscription (one subscription: none, as always).
         let groups = grouped(&report.findings);
         if groups.len() > 1 {
-            writeln!(out, "| subscription | total | critical | high | medium | low | info |\n|---|---|---|---|---|---|---|")?;
+            writeln!(
+                out,
+                "| subscription | total | critical | high | medium | low | info |\n|---|---|---|---|---|---|---|"
+            )?;
             for (subscription, list) in &groups {
                 let c = Summary::of(&list.iter().map(|&i| report.findings[i].clone()).collect::<Vec<_>>());
                 let name = subscription.as_deref().map(code).unwrap_or_else(|| "(none)".into());

@@ -29,9 +29,13 @@ const S_ROOT: &str = "0c4f2a8e-1b3d-4e5f-8a6b-7c8d9e0f1a25";
 fn estate() -> Value {
     let mut s = read_json(&path("fixtures/demo/snapshot.json"));
     let mut subs = s["metadata"]["subscriptions"].as_array().unwrap().clone();
-    for (id, state) in
-        [(S_CORP, "Enabled"), (S_DISABLED, "Disabled"), (S_ONLINE, "Enabled"), (S_PLATFORM, "Enabled"), (S_ROOT, "Enabled")]
-    {
+    for (id, state) in [
+        (S_CORP, "Enabled"),
+        (S_DISABLED, "Disabled"),
+        (S_ONLINE, "Enabled"),
+        (S_PLATFORM, "Enabled"),
+        (S_ROOT, "Enabled"),
+    ] {
         subs.push(json!({"subscriptionId": id, "displayName": format!("sub {id}"), "state": state}));
     }
     s["metadata"]["subscriptions"] = Value::Array(subs);

@@ -169,7 +169,9 @@ async fn group_subscriptions(arm: &Arm, group: &str) -> Result<Vec<String>, Coll
 fn subscriptions_of(entries: &[Value]) -> Vec<String> {
     entries
         .iter()
-        .filter(|e| e.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(DESCENDANT_SUBSCRIPTION)))
+        .filter(|e| {
+            e.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(DESCENDANT_SUBSCRIPTION))
+        })
         .filter_map(|e| {
             e.get("name")
                 .and_then(Value::as_str)
