@@ -182,11 +182,11 @@ mod tests {
             finding(&id(B, "2"), Some(&id(A, "c")), None, Severity::High),
             finding(&id(B, "3"), None, Some(&id(B, "r")), Severity::High),
         ];
-        let kept = filter(findings.clone(), &wanted_set(&[A.to_uppercase()], &known).unwrap());
+        let kept = filter(findings, &wanted_set(&[A.to_uppercase()], &known).unwrap());
         assert_eq!(kept.len(), 2);
         assert!(kept.iter().all(|f| !f.resource.ends_with("/3")));
         let typo = A.replace("8e9f", "8e9e");
-        let err = wanted_set(&[typo.clone()], &known).unwrap_err();
+        let err = wanted_set(std::slice::from_ref(&typo), &known).unwrap_err();
         assert_eq!(err.closest, vec![A.to_string()]);
         assert!(err.to_string().contains(&typo) && err.to_string().contains(A));
     }
