@@ -199,3 +199,33 @@ fn a_group_id_that_is_not_a_path_segment_is_refused_before_any_request() {
         assert!(run.fake.requests().is_empty(), "{bad}: {:#?}", run.fake.requests());
     }
 }
+
+#[test]
+fn collect_takes_management_groups_too() {
+    let fake = FakeArm::start(&estate(), Options { management_groups: tree(), ..Options::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tenant.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
+        .env_remove("IDENTITY_ENDPOINT")
+        .env_remove("MSI_ENDPOINT")
+        .args(["collect", "--management-group", "mg-online", "-o"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let snapshot = read_json(&file);
+    assert_eq!(snapshot["metadata"]["scope"]["managementGroups"], json!(["mg-online"]));
+    let subs: Vec<&str> = snapshot["metadata"]["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["subscriptionId"].as_str().unwrap())
+        .collect();
+    assert_eq!(subs, vec![S_ONLINE]);
+    assert_eq!(listed(&fake), set(&[S_ONLINE]));
+}

@@ -102,8 +102,10 @@ pub(crate) async fn subscriptions(arm: &Arm, config: &CollectConfig) -> Result<(
     if config.all_subscriptions {
         subscriptions.extend(enabled.iter().cloned());
     }
-    for group in &config.management_groups {
-        let under = group_subscriptions(arm, group).await?;
+    // Every group at once; the first that fails (in the order given) is the error.
+    let resolved = join_all(config.management_groups.iter().map(|g| group_subscriptions(arm, g))).await;
+    for (group, under) in config.management_groups.iter().zip(resolved) {
+        let under = under?;
         let found: Vec<&Value> = enabled.iter().filter(|s| under.iter().any(|u| same(u, sub_id(s)))).collect();
         if found.is_empty() {
             return Err(CollectError::ManagementGroup {
