@@ -139,13 +139,19 @@ pub(crate) struct Inventory {
 
 impl Inventory {
     /// Query `types` (table keys) in `subscriptions`, [`BATCH`] at a time, all batches at once (the concurrency
-    /// gate bounds them).
+    /// gate bounds them). Within a batch the probe goes first and the query after it: a query never races a
+    /// response that says the quota is spent (one batch's requests are sequential).
     pub(crate) async fn read(arm: &Arm, subscriptions: &[String], types: &[&'static str]) -> Inventory {
         let query = inventory_query(types);
         let batches = join_all(subscriptions.chunks(BATCH).map(|batch| {
             let query = query.as_str();
             async move {
-                let (probe, rows) = futures::join!(run(arm, batch, PROBE), run(arm, batch, query));
+                let probe = run(arm, batch, PROBE).await;
+                let rows = match &probe {
+                    Ok(_) => run(arm, batch, query).await,
+                    // The batch is unread either way; the query would only spend quota.
+                    Err(f) => Err(f.clone()),
+                };
                 (batch, probe, rows)
             }
         }))

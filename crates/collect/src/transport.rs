@@ -332,7 +332,8 @@ mod tests {
     #[test]
     fn quota_resets_after_is_hh_mm_ss_and_capped() {
         assert_eq!(parse_resets_after("00:00:03"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_resets_after("00:01:02.5"), Some(Duration::from_millis(62_500)));
+        assert_eq!(parse_resets_after("00:00:02.5"), Some(Duration::from_millis(2_500)));
+        assert_eq!(parse_resets_after("00:00:59"), Some(Duration::from_secs(59)));
         assert_eq!(parse_resets_after("99:00:00"), Some(MAX_QUOTA_WAIT));
         for bad in ["3", "00:03", "a:b:c", "00:00:-1", "00:00:01:00", ""] {
             assert_eq!(parse_resets_after(bad), None, "{bad}");
