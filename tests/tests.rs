@@ -36,6 +36,7 @@ mod it {
     mod scan_consumers;
     mod scan_hub;
     mod scan_live;
+    mod scan_resource_graph;
     mod snapshot_schema;
     mod trace_cmd;
 }

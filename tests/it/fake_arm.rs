@@ -223,6 +223,8 @@ struct Shared {
     graph_blocked_until: Mutex<Option<std::time::Instant>>,
     /// Resource Graph queries refused because the quota was spent.
     graph_rejected: AtomicUsize,
+    /// When each Resource Graph query arrived.
+    graph_times: Mutex<Vec<std::time::Instant>>,
 }
 
 /// A running fake.
@@ -248,6 +250,7 @@ impl FakeArm {
             all_requests: AtomicUsize::new(0),
             graph_blocked_until: Mutex::new(None),
             graph_rejected: AtomicUsize::new(0),
+            graph_times: Mutex::new(Vec::new()),
         });
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -285,6 +288,11 @@ impl FakeArm {
     /// Resource Graph queries refused with 429 because they came inside a spent quota window.
     pub fn graph_rejected(&self) -> usize {
         self.shared.graph_rejected.load(Ordering::Relaxed)
+    }
+
+    /// When each Resource Graph query arrived, in order.
+    pub fn graph_times(&self) -> Vec<std::time::Instant> {
+        self.shared.graph_times.lock().unwrap().clone()
     }
 
     /// Scopes the token endpoint was asked for.
@@ -382,11 +390,21 @@ async fn handle(
     shared.all_requests.fetch_add(1, Ordering::Relaxed);
     let path = uri.path().to_string();
     let lower = path.to_ascii_lowercase();
-    // Faults: the first matching one that still has uses left.
+    // Faults: the first matching one that still has uses left. A Resource Graph query matches on its path and
+    // its query text, so a fault can pick one query (`resources | where type in~ ('microsoft.network/…')`).
+    let is_graph =
+        method == Method::POST && lower.trim_end_matches('/') == "/providers/microsoft.resourcegraph/resources";
+    let matched = if is_graph {
+        shared.graph_times.lock().unwrap().push(std::time::Instant::now());
+        let query = serde_json::from_slice::<Value>(&body).ok().and_then(|b| b["query"].as_str().map(str::to_string));
+        format!("{lower} {}", query.unwrap_or_default().to_ascii_lowercase())
+    } else {
+        lower.clone()
+    };
     let fault = {
         let mut hits = shared.fault_hits.lock().unwrap();
         shared.options.faults.iter().enumerate().find_map(|(i, f)| {
-            (lower.contains(&f.path_contains) && hits[i] < f.times).then(|| {
+            (matched.contains(&f.path_contains) && hits[i] < f.times).then(|| {
                 hits[i] += 1;
                 f.clone()
             })
@@ -475,7 +493,7 @@ async fn handle(
             return r;
         }
     }
-    if method == Method::POST && lower.trim_end_matches('/') == "/providers/microsoft.resourcegraph/resources" {
+    if is_graph {
         return graph(&shared, &uri, &body, action.as_ref());
     }
     route(&shared, &method, &uri, &lower, action.as_ref())
