@@ -260,6 +260,13 @@ fn equivalent(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> (usi
     assert_eq!(graph_other, arm_other, "every other request is the same ARM request");
     assert_eq!(arm_lists, arm_list_requests(estate, subscriptions, hub_only));
     assert_eq!(graph_graph, graph_requests(estate, subscriptions, hub_only));
+    eprintln!(
+        "requests: arm {} ({arm_lists} lists + {} other), resource-graph {} ({graph_graph} queries + {} other)",
+        arm_lists + arm_other.len(),
+        arm_other.len(),
+        graph_graph + graph_other.len(),
+        graph_other.len()
+    );
     (arm_lists + arm_other.len(), graph_graph + graph_other.len())
 }
 
