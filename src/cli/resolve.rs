@@ -5,7 +5,9 @@
 //! process environment (colour, the progress bar), delegated to `output`. It does not load rules or snapshots:
 //! the only files read here are the ones a flag names as settings (`--pairs`).
 
-use super::args::{CollectScopeArgs, FailOnArg, SourceArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, TraceArgs};
+use super::args::{
+    CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, SourceArg, TraceArgs,
+};
 use super::output::{refuse_shared_outputs, stdout_color};
 use acr_audit::analysis::Selection;
 use acr_audit::report::Format;

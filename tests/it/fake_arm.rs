@@ -615,8 +615,7 @@ fn graph(shared: &Shared, uri: &Uri, body: &[u8], action: Option<&Action>) -> Re
     };
     let end = (start + size).min(rows.len());
     let data: Vec<Value> = rows.get(start..end).unwrap_or(&[]).to_vec();
-    let mut answer =
-        json!({"totalRecords": rows.len(), "count": data.len(), "resultTruncated": "false", "facets": [], "data": data});
+    let mut answer = json!({"totalRecords": rows.len(), "count": data.len(), "resultTruncated": "false", "facets": [], "data": data});
     if matches!(action, Some(Action::GraphTruncated)) {
         answer["resultTruncated"] = json!("true");
     } else if end < rows.len() {

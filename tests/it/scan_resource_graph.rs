@@ -28,8 +28,11 @@ const CONN: &str = "5c0e7a1d-2b3c-4d5e-8f90-a1b2c3d4e5f6";
 const APP: &str = "7a1b2c3d-4e5f-4a6b-9c7d-8e9f0a1b2c3d";
 const SHARED: &str = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
 /// Three empty subscriptions added to the demo estate, to put four in scope (above `auto`'s threshold of 3).
-const EMPTY: [&str; 3] =
-    ["0e000000-0000-4000-8000-000000000001", "0e000000-0000-4000-8000-000000000002", "0e000000-0000-4000-8000-000000000003"];
+const EMPTY: [&str; 3] = [
+    "0e000000-0000-4000-8000-000000000001",
+    "0e000000-0000-4000-8000-000000000002",
+    "0e000000-0000-4000-8000-000000000003",
+];
 const ARM_PAGE: usize = 2;
 const GRAPH_PAGE: usize = 20;
 /// The on-demand query of the hub branch's resolver list in a subscription outside the scan.
@@ -187,7 +190,8 @@ fn listed_in(estate: &Value, subscription: &str) -> BTreeMap<&'static str, usize
 /// rulesets): Σ max(1, ⌈n / 2⌉).
 fn arm_list_requests(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> usize {
     let pages = |n: usize| n.div_ceil(ARM_PAGE).max(1);
-    let mut total: usize = subscriptions.iter().map(|s| listed_in(estate, s).values().map(|n| pages(*n)).sum::<usize>()).sum();
+    let mut total: usize =
+        subscriptions.iter().map(|s| listed_in(estate, s).values().map(|n| pages(*n)).sum::<usize>()).sum();
     for s in hub_only {
         let held = listed_in(estate, s);
         total += pages(held["Microsoft.Network/dnsResolvers"]) + pages(held["Microsoft.Network/dnsForwardingRulesets"]);
@@ -395,7 +399,8 @@ fn a_truncated_answer_is_an_error_in_the_snapshot_and_meta_001() {
 /// read, and the scan says so (exit 2, naming the truncation) instead of reporting an empty estate.
 #[test]
 fn a_truncated_inventory_is_never_an_empty_estate() {
-    let run = scan(&demo(), &[SUB], "resource-graph", vec![Fault::hostile("resources | where", Action::GraphTruncated, 1)]);
+    let run =
+        scan(&demo(), &[SUB], "resource-graph", vec![Fault::hostile("resources | where", Action::GraphTruncated, 1)]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("ResultTruncated"), "{}", run.stderr);
     assert_eq!(run.report, Value::Null, "no report of an unread estate");
@@ -425,7 +430,8 @@ fn a_persistent_429_is_an_error_in_the_snapshot_and_meta_001() {
 fn an_unreadable_subscription_is_an_error_for_every_type_not_an_empty_subscription() {
     let estate = demo_with_empty_subscriptions();
     let four: Vec<&str> = std::iter::once(SUB).chain(EMPTY).collect();
-    let forbidden = || vec![Fault::status(&format!("/subscriptions/{}/", EMPTY[0]), 403, "AuthorizationFailed", 10_000)];
+    let forbidden =
+        || vec![Fault::status(&format!("/subscriptions/{}/", EMPTY[0]), 403, "AuthorizationFailed", 10_000)];
     let arm = scan(&estate, &four, "arm", forbidden());
     let graph = scan(&estate, &four, "resource-graph", forbidden());
     let scope = format!("/subscriptions/{}", EMPTY[0]);

@@ -194,7 +194,8 @@ impl Inventory {
             } else {
                 let message = "Azure Resource Graph does not return this subscription (the identity cannot read it, \
                                or it is not enabled): its resources are unread";
-                self.subscriptions.insert(s, Err(ArmFailure::new(None, Some("SubscriptionNotInResourceGraph"), message)));
+                self.subscriptions
+                    .insert(s, Err(ArmFailure::new(None, Some("SubscriptionNotInResourceGraph"), message)));
             }
         }
         let mut seen: HashSet<String> = HashSet::new();
@@ -291,7 +292,10 @@ mod tests {
         assert_eq!(names(SUB).len(), 1, "a repeated row is kept once");
         assert_eq!(names(other).len(), 1);
         assert_eq!(inv.items(SUB, types[1]).unwrap().unwrap(), Vec::<Value>::new(), "read, and none there");
-        assert_eq!(inv.items(hidden, types[0]).unwrap().unwrap_err().code.as_deref(), Some("SubscriptionNotInResourceGraph"));
+        assert_eq!(
+            inv.items(hidden, types[0]).unwrap().unwrap_err().code.as_deref(),
+            Some("SubscriptionNotInResourceGraph")
+        );
         assert!(inv.items("ffffffff-0000-0000-0000-000000000000", types[0]).is_none(), "not queried");
 
         let mut failed = Inventory::default();

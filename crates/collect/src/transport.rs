@@ -171,19 +171,24 @@ impl Transport {
     fn graph_quota(&self, response: Response) -> Response {
         let (status, mut headers, body) = response.deconstruct();
         let remaining = headers.get_optional_str(&HeaderName::from_static(QUOTA_REMAINING)).map(str::trim);
-        let resets = headers.get_optional_str(&HeaderName::from_static(QUOTA_RESETS_AFTER)).and_then(parse_resets_after);
+        let resets =
+            headers.get_optional_str(&HeaderName::from_static(QUOTA_RESETS_AFTER)).and_then(parse_resets_after);
         let throttled = status == azure_core::StatusCode::TooManyRequests;
         let spent = throttled || remaining.and_then(|r| r.parse::<i64>().ok()).is_some_and(|r| r <= 0);
         if let (true, Some(wait)) = (spent, resets) {
             let at = Instant::now() + wait;
             let mut resume = self.graph_resume.lock().unwrap_or_else(|e| e.into_inner());
-            if resume.map_or(true, |r| r < at) {
+            if !matches!(*resume, Some(r) if r >= at) {
                 *resume = Some(at);
             }
         }
-        let has_retry_after = [azure_core::headers::RETRY_AFTER, azure_core::headers::RETRY_AFTER_MS, azure_core::headers::X_MS_RETRY_AFTER_MS]
-            .iter()
-            .any(|h| headers.get_optional_str(h).is_some());
+        let has_retry_after = [
+            azure_core::headers::RETRY_AFTER,
+            azure_core::headers::RETRY_AFTER_MS,
+            azure_core::headers::X_MS_RETRY_AFTER_MS,
+        ]
+        .iter()
+        .any(|h| headers.get_optional_str(h).is_some());
         if let (true, false, Some(wait)) = (throttled, has_retry_after, resets) {
             headers.insert(azure_core::headers::RETRY_AFTER_MS, wait.as_millis().to_string());
         }
@@ -351,7 +356,8 @@ mod tests {
     #[tokio::test]
     async fn a_spent_quota_holds_the_next_query_and_a_429_gets_its_retry_after() {
         let t = Transport::arm(false, "h:443".into(), 1024);
-        let r = t.graph_quota(graph_response(StatusCode::Ok, &[(QUOTA_REMAINING, "5"), (QUOTA_RESETS_AFTER, "00:00:02")]));
+        let r =
+            t.graph_quota(graph_response(StatusCode::Ok, &[(QUOTA_REMAINING, "5"), (QUOTA_RESETS_AFTER, "00:00:02")]));
         assert!(r.headers().get_optional_str(&azure_core::headers::RETRY_AFTER_MS).is_none());
         assert!(t.graph_resume.lock().unwrap().is_none(), "quota left: nothing held");
         t.graph_quota(graph_response(StatusCode::Ok, &[(QUOTA_REMAINING, "0"), (QUOTA_RESETS_AFTER, "00:00:02")]));
