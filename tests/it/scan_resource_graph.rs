@@ -5,11 +5,11 @@
 //! requests where there is more than one subscription; throttling is waited out; a truncated answer or a
 //! persistent 429 is an error in the snapshot (ACR-META-001), never a silent absence.
 //!
-//! Request counts (fake page sizes: ARM lists 2 items, Resource Graph 20 rows):
+//! Request counts (fake page sizes: ARM lists 2 items, Resource Graph 5 rows, so the estates' queries page):
 //! - ARM lists the subscription-listed types with Σ over subscriptions s, over the 20 subscription-listed types
 //!   t, of max(1, ⌈n(s, t) / 2⌉) requests;
 //! - Resource Graph reads them with, per batch of ≤ 300 subscriptions, one probe page plus
-//!   max(1, ⌈rows / 20⌉) query pages (rows: every subscription-listed resource of the batch), plus the same
+//!   max(1, ⌈rows / 5⌉) query pages (rows: every subscription-listed resource of the batch), plus the same
 //!   (probe + pages) for each on-demand query (the hub branch's resolver and ruleset lists in a connectivity
 //!   subscription outside the scan);
 //! - everything else (children, role assignments and definitions, providers, Service Tags, node groups, reads by
@@ -34,7 +34,7 @@ const EMPTY: [&str; 3] = [
     "0e000000-0000-4000-8000-000000000003",
 ];
 const ARM_PAGE: usize = 2;
-const GRAPH_PAGE: usize = 20;
+const GRAPH_PAGE: usize = 5;
 /// The on-demand query of the hub branch's resolver list in a subscription outside the scan.
 const RESOLVERS_QUERY: &str = "resources | where type in~ ('microsoft.network/dnsresolvers')";
 
@@ -200,7 +200,7 @@ fn arm_list_requests(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) 
 }
 
 /// Resource Graph's queries for one batch of `subscriptions` and the on-demand resolver and ruleset queries
-/// in `hub_only`: one probe page plus max(1, ⌈rows / 20⌉) pages each.
+/// in `hub_only`: one probe page plus max(1, ⌈rows / 5⌉) pages each.
 fn graph_requests(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> usize {
     let pages = |n: usize| n.div_ceil(GRAPH_PAGE).max(1);
     let rows: usize = subscriptions.iter().map(|s| listed_in(estate, s).values().sum::<usize>()).sum();
@@ -278,6 +278,8 @@ fn equivalent(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> (usi
 fn the_demo_gives_the_same_findings_through_resource_graph() {
     let (arm, graph) = equivalent(&demo(), &[SUB], &[]);
     assert!(graph < arm, "arm {arm}, resource graph {graph}");
+    let rows: usize = listed_in(&demo(), SUB).values().sum();
+    assert!(rows > 2 * GRAPH_PAGE, "{rows} rows: the inventory is followed over three pages or more by $skipToken");
     assert!(!findings(&scan(&demo(), &[SUB], "resource-graph", vec![]).report).is_empty(), "the demo has findings");
 }
 

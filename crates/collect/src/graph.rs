@@ -219,6 +219,11 @@ impl Inventory {
         }
     }
 
+    /// Whether subscription `s` was queried (read, or an error).
+    pub(crate) fn holds(&self, s: &str) -> bool {
+        self.subscriptions.contains_key(&s.to_ascii_lowercase())
+    }
+
     /// What was read for type `key` in subscription `s`: `None` when the subscription was not queried.
     pub(crate) fn items(&self, s: &str, key: &str) -> Option<Result<Vec<Value>, ArmFailure>> {
         self.subscriptions.get(&s.to_ascii_lowercase()).map(|held| match held {

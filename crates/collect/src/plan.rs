@@ -14,7 +14,7 @@
 //!
 //! With the Resource Graph collector (`--source`, see `graph`) the subscription-scope lists are answered from one
 //! inventory query per batch of subscriptions, read before the branches start; every other request is the same.
-//! [`Ctx::list_in`] is the one seam: the branches do not know which collector answered.
+//! `Ctx::list_in` is the one seam: the branches do not know which collector answered.
 //!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
