@@ -452,3 +452,32 @@ fn an_unreadable_subscription_is_an_error_for_every_type_not_an_empty_subscripti
     let keys = |r: &Value| -> Vec<(String, String)> { findings(r).into_iter().map(|(a, b, _)| (a, b)).collect() };
     assert_eq!(keys(&graph.report), keys(&arm.report));
 }
+
+/// `collect` takes `--source` too, says which collector read the lists, and its snapshot gives `eval` the
+/// findings `scan --source arm` gives.
+#[test]
+fn collect_takes_the_source_and_names_it() {
+    let want = findings(&scan(&demo(), &[SUB], "arm", vec![]).report);
+    let fake =
+        FakeArm::start(&demo(), Options { page_size: ARM_PAGE, graph_page_size: GRAPH_PAGE, ..Options::default() });
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.json");
+    let mut cmd = acr_audit();
+    for (k, v) in fake.env() {
+        cmd.env(k, v);
+    }
+    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    let out =
+        cmd.args(["collect", "--subscription", SUB, "--source", "resource-graph", "-o"]).arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("lists read through resource-graph"), "{stderr}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["metadata"]["collector"], "resource-graph");
+    assert_eq!(eval_findings(&text), want);
+    assert!(split(&fake).1 > 0 && split(&fake).0 == 0);
+    let bad =
+        acr_audit().args(["collect", "--subscription", SUB, "--source", "graph", "-o"]).arg(&file).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("resource-graph"), "the accepted values are listed");
+}
