@@ -191,8 +191,7 @@ impl Ctx<'_> {
         subscriptions: &[String],
         part: &mut Part,
     ) -> Vec<Value> {
-        let missing: Vec<String> =
-            subscriptions.iter().filter(|s| inventory.items(s, kind).is_none()).cloned().collect();
+        let missing: Vec<String> = subscriptions.iter().filter(|s| !inventory.holds(s)).cloned().collect();
         let more =
             if missing.is_empty() { Inventory::default() } else { Inventory::read(self.arm, &missing, &[kind]).await };
         let mut all = Vec::new();
