@@ -103,12 +103,7 @@ fn main() {
     for concurrency in [8usize, 16, 32] {
         let fake = FakeArm::start(
             &estate,
-            Options {
-                page_size: PAGE_SIZE,
-                latency: Duration::from_millis(LATENCY_MS),
-                faults: vec![],
-                ..Options::default()
-            },
+            Options { page_size: PAGE_SIZE, latency: Duration::from_millis(LATENCY_MS), ..Options::default() },
         );
         for (k, v) in fake.env() {
             std::env::set_var(k, v);

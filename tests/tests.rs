@@ -38,6 +38,7 @@ mod it {
     mod scan_hub;
     mod scan_live;
     mod scan_management_group;
+    mod scan_resource_graph;
     mod snapshot_schema;
     mod trace_cmd;
 }

@@ -203,6 +203,11 @@ pub(crate) struct CollectScopeArgs {
     #[arg(long, default_value_t = acr_audit_collect::DEFAULT_MAX_PAGES, value_name = "N",
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     pub(crate) max_pages: usize,
+    /// Who reads the subscription-scope lists: `arm` (one ARM list per type per subscription),
+    /// `resource-graph` (Azure Resource Graph queries, 300 subscriptions each) or `auto` (Resource Graph above
+    /// 3 subscriptions). Children, role assignments and the rest are read through ARM either way.
+    #[arg(long, value_enum, default_value_t = SourceArg::Auto, value_name = "SOURCE")]
+    pub(crate) source: SourceArg,
     /// Largest token response accepted, in bytes. Hidden: for tests of the bound, not a setting to tune.
     #[arg(long, hide = true, env = "ACR_AUDIT_MAX_TOKEN_BYTES", default_value_t = acr_audit_collect::DEFAULT_MAX_TOKEN_BYTES)]
     pub(crate) max_token_bytes: u64,
@@ -372,4 +377,12 @@ pub(crate) enum FailOnArg {
     Info,
     /// Never fail on findings.
     None,
+}
+
+/// `--source`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SourceArg {
+    Arm,
+    ResourceGraph,
+    Auto,
 }

@@ -5,14 +5,16 @@
 //! process environment (colour, the progress bar), delegated to `output`. It does not load rules or snapshots:
 //! the only files read here are the ones a flag names as settings (`--pairs`).
 
-use super::args::{CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, TraceArgs};
+use super::args::{
+    CollectScopeArgs, FailOnArg, FormatArg, PairArgs, ReportArgs, RuleSelectionArgs, SourceArg, TraceArgs,
+};
 use super::output::{refuse_shared_outputs, stdout_color};
 use acr_audit::analysis::Selection;
 use acr_audit::report::Format;
 use acr_audit::rules::sandbox::{RuleIsolation, DEFAULT_RULE_MEMORY_BYTES, DEFAULT_RULE_TIMEOUT};
 use acr_audit::rules::Severity;
 use acr_audit::settings::{pairs::read_pairs, Output, ReportSettings, RuleSettings, Settings};
-use acr_audit_collect::{AuthMethod, Cloud, CollectConfig};
+use acr_audit_collect::{AuthMethod, Cloud, CollectConfig, Source};
 use std::time::Duration;
 
 /// The settings of `eval` and `scan`: rules, pairs, outputs, triage, threshold and colour.
@@ -105,6 +107,11 @@ pub(crate) fn collect_config(scope: &CollectScopeArgs, registries: &[String]) ->
         max_token_bytes: scope.max_token_bytes,
         max_page_bytes: scope.max_page_bytes,
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        source: match scope.source {
+            SourceArg::Arm => Source::Arm,
+            SourceArg::ResourceGraph => Source::ResourceGraph,
+            SourceArg::Auto => Source::Auto,
+        },
         ..CollectConfig::default()
     })
 }

@@ -7,8 +7,9 @@
 //! Faults on demand: a status (429 with `Retry-After`, 500, 403) for the first N matching requests, or a delay;
 //! and hostile answers ([`Action`]): a `nextLink` to another origin, a repeating or endless `nextLink`, an
 //! oversize page or token, an error message that reflects the request's `Authorization` header.
-//! Only GETs are answered (what Reader's `*/read` allows): any other method gets 405, so a collector that needed
-//! an action Reader does not grant would show it as an error here.
+//! Only GETs are answered (what Reader's `*/read` allows), and the one POST Reader may send: the Azure Resource
+//! Graph query API (`graph`). Any other method gets 405, so a collector that needed an action Reader does not
+//! grant would show it as an error here.
 //! The code under test is the real binary or library, pointed here with `AZURE_AUTHORITY_HOST` and the ARM
 //! endpoint override.
 #![allow(dead_code)]
@@ -67,6 +68,16 @@ pub enum Action {
     OversizeBody(usize),
     /// The token endpoint issues an access token of this many bytes (with its `Content-Length`).
     OversizeToken(usize),
+    /// A Resource Graph query answered `429` with `x-ms-user-quota-remaining: 0` and
+    /// `x-ms-user-quota-resets-after` set to this (`hh:mm:ss`), and no `Retry-After` (as ARG's throttling guide
+    /// describes it).
+    GraphThrottle(&'static str),
+    /// A Resource Graph answer (the right page) saying the quota is spent (`x-ms-user-quota-remaining: 0`,
+    /// `x-ms-user-quota-resets-after` this); until it resets, every query gets 429 (counted in
+    /// [`FakeArm::graph_rejected`]).
+    GraphQuotaSpent(&'static str),
+    /// A Resource Graph answer with `resultTruncated: "true"` and no `$skipToken`.
+    GraphTruncated,
     /// The error message (status of the fault) reflects the request's `Authorization` header, the client
     /// secret and a JWT, as a careless proxy or service might.
     ReflectAuthorization,
@@ -129,11 +140,20 @@ pub struct Options {
     /// answers from it; a group not in it answers 403 `AuthorizationFailed`, as ARM does for a group the caller
     /// cannot read.
     pub management_groups: Vec<ManagementGroup>,
+    /// Rows per Resource Graph page (the collector asks for 1,000, ARG's maximum; the fake pages smaller so
+    /// paging is exercised). The default is ten ARM pages: ARG's 1,000 rows to the 100 of a typical ARM page.
+    pub graph_page_size: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { page_size: 2, latency: Duration::ZERO, faults: vec![], management_groups: vec![] }
+        Options {
+            page_size: 2,
+            latency: Duration::ZERO,
+            faults: vec![],
+            management_groups: vec![],
+            graph_page_size: 20,
+        }
     }
 }
 
@@ -261,6 +281,12 @@ struct Shared {
     counter: AtomicUsize,
     /// Every request received, token requests included.
     all_requests: AtomicUsize,
+    /// Resource Graph's quota window: no query is answered before this instant (429 instead).
+    graph_blocked_until: Mutex<Option<std::time::Instant>>,
+    /// Resource Graph queries refused because the quota was spent.
+    graph_rejected: AtomicUsize,
+    /// When each Resource Graph query arrived.
+    graph_times: Mutex<Vec<std::time::Instant>>,
 }
 
 /// A running fake.
@@ -284,6 +310,9 @@ impl FakeArm {
             token_scopes: Mutex::new(Vec::new()),
             counter: AtomicUsize::new(0),
             all_requests: AtomicUsize::new(0),
+            graph_blocked_until: Mutex::new(None),
+            graph_rejected: AtomicUsize::new(0),
+            graph_times: Mutex::new(Vec::new()),
         });
         let (addr_tx, addr_rx) = std::sync::mpsc::channel::<SocketAddr>();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -316,6 +345,16 @@ impl FakeArm {
     /// Every request received (ARM and token requests, answered or not).
     pub fn all_requests(&self) -> usize {
         self.shared.all_requests.load(Ordering::Relaxed)
+    }
+
+    /// Resource Graph queries refused with 429 because they came inside a spent quota window.
+    pub fn graph_rejected(&self) -> usize {
+        self.shared.graph_rejected.load(Ordering::Relaxed)
+    }
+
+    /// When each Resource Graph query arrived, in order.
+    pub fn graph_times(&self) -> Vec<std::time::Instant> {
+        self.shared.graph_times.lock().unwrap().clone()
     }
 
     /// Scopes the token endpoint was asked for.
@@ -413,11 +452,21 @@ async fn handle(
     shared.all_requests.fetch_add(1, Ordering::Relaxed);
     let path = uri.path().to_string();
     let lower = path.to_ascii_lowercase();
-    // Faults: the first matching one that still has uses left.
+    // Faults: the first matching one that still has uses left. A Resource Graph query matches on its path and
+    // its query text, so a fault can pick one query (`resources | where type in~ ('microsoft.network/…')`).
+    let is_graph =
+        method == Method::POST && lower.trim_end_matches('/') == "/providers/microsoft.resourcegraph/resources";
+    let matched = if is_graph {
+        shared.graph_times.lock().unwrap().push(std::time::Instant::now());
+        let query = serde_json::from_slice::<Value>(&body).ok().and_then(|b| b["query"].as_str().map(str::to_string));
+        format!("{lower} {}", query.unwrap_or_default().to_ascii_lowercase())
+    } else {
+        lower.clone()
+    };
     let fault = {
         let mut hits = shared.fault_hits.lock().unwrap();
         shared.options.faults.iter().enumerate().find_map(|(i, f)| {
-            (lower.contains(&f.path_contains) && hits[i] < f.times).then(|| {
+            (matched.contains(&f.path_contains) && hits[i] < f.times).then(|| {
                 hits[i] += 1;
                 f.clone()
             })
@@ -506,7 +555,152 @@ async fn handle(
             return r;
         }
     }
+    if is_graph {
+        return graph(&shared, &uri, &body, action.as_ref());
+    }
     route(&shared, &method, &uri, &lower, action.as_ref())
+}
+
+/// The Resource Graph API version the fake answers (the current stable one).
+pub const GRAPH_API_VERSION: &str = "2024-04-01";
+/// The tenant the fake's Resource Graph rows name.
+const GRAPH_TENANT: &str = "72f9c0de-0000-4000-8000-00000000aaaa";
+
+/// A subscription the fake treats as unreadable: a 403 fault matches its paths. Resource Graph leaves such a
+/// subscription out of every answer without an error (research §5), so the fake does too.
+fn unreadable(shared: &Shared, subscription: &str) -> bool {
+    let path = format!("/subscriptions/{}/", subscription.to_ascii_lowercase());
+    shared.options.faults.iter().any(|f| f.status == Some(403) && path.contains(&f.path_contains))
+}
+
+fn graph_error(status: u16, code: &str, message: &str) -> Response {
+    arm_error(status, code, message)
+}
+
+/// `POST /providers/Microsoft.ResourceGraph/resources`: the two queries the collector sends (`graph.rs`), and
+/// nothing else (any other query is a 400, so a changed query shows here):
+/// `resources | where type in~ ('<t>', …) | order by id asc` answered from the estate's resources of those types
+/// in the requested subscriptions, with ARG's columns (`subscriptionId`, `resourceGroup`, `tenantId`) and a
+/// lower-case `type`; and `resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id,
+/// subscriptionId | order by id asc`, the requested subscriptions the estate holds. Paged at `graph_page_size`
+/// with `$skipToken` (an offset), `resultTruncated` a string, quota headers on every answer.
+fn graph(shared: &Shared, uri: &Uri, body: &[u8], action: Option<&Action>) -> Response {
+    if query_param(uri, "api-version").as_deref() != Some(GRAPH_API_VERSION) {
+        return graph_error(400, "InvalidApiVersionParameter", "The fake answers Resource Graph at 2024-04-01 only.");
+    }
+    {
+        let mut blocked = shared.graph_blocked_until.lock().unwrap();
+        if let Some(until) = *blocked {
+            let now = std::time::Instant::now();
+            if now < until {
+                shared.graph_rejected.fetch_add(1, Ordering::Relaxed);
+                let left = until - now;
+                let mut r = graph_error(429, "RateLimiting", "Client application has been throttled.");
+                r.headers_mut().insert("x-ms-user-quota-remaining", "0".parse().unwrap());
+                let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+                r.headers_mut().insert("x-ms-user-quota-resets-after", format!("00:00:{secs:02}").parse().unwrap());
+                return r;
+            }
+            *blocked = None;
+        }
+    }
+    if let Some(Action::GraphThrottle(resets)) = action {
+        let mut r = graph_error(429, "RateLimiting", "Client application has been throttled.");
+        r.headers_mut().insert("x-ms-user-quota-remaining", "0".parse().unwrap());
+        r.headers_mut().insert("x-ms-user-quota-resets-after", resets.parse().unwrap());
+        return r;
+    }
+    let Ok(request) = serde_json::from_slice::<Value>(body) else {
+        return graph_error(400, "InvalidRequestContent", "The request body is not JSON.");
+    };
+    if request.get("managementGroups").is_some() {
+        return graph_error(400, "BadRequest", "The fake answers subscription-scoped queries only.");
+    }
+    let subscriptions: Vec<String> = request["subscriptions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(str::to_ascii_lowercase)
+        .filter(|s| !unreadable(shared, s))
+        .collect();
+    let options = &request["options"];
+    if options["resultFormat"] != "objectArray" {
+        return graph_error(400, "BadRequest", "The fake expects options.resultFormat objectArray.");
+    }
+    let query = request["query"].as_str().unwrap_or("");
+    let e = &shared.estate;
+    let sub_of = |id: &str| id.split('/').nth(2).unwrap_or("").to_ascii_lowercase();
+    let mut rows: Vec<Value> = if query
+        == "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId | order by id asc"
+    {
+        e.subscriptions
+            .iter()
+            .filter(|s| subscriptions.contains(&s["subscriptionId"].as_str().unwrap_or("").to_ascii_lowercase()))
+            .map(|s| json!({"id": s["id"], "subscriptionId": s["subscriptionId"]}))
+            .collect()
+    } else if let Some(list) =
+        query.strip_prefix("resources | where type in~ (").and_then(|q| q.strip_suffix(") | order by id asc"))
+    {
+        let mut rows = Vec::new();
+        for t in list.split(", ") {
+            let Some(t) = t.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) else {
+                return graph_error(400, "InvalidQuery", &format!("The fake cannot parse the type list `{list}`."));
+            };
+            for item in e.by_type.get(&t.to_ascii_lowercase()).into_iter().flatten() {
+                let id = item["id"].as_str().unwrap_or("");
+                let sub = sub_of(id);
+                if !subscriptions.contains(&sub) {
+                    continue;
+                }
+                let mut row = item.clone();
+                row["type"] = json!(t.to_ascii_lowercase());
+                row["subscriptionId"] = json!(sub);
+                row["resourceGroup"] = json!(id.split('/').nth(4).unwrap_or("").to_ascii_lowercase());
+                row["tenantId"] = json!(GRAPH_TENANT);
+                rows.push(row);
+            }
+        }
+        rows
+    } else {
+        return graph_error(400, "InvalidQuery", &format!("The fake does not answer the query `{query}`."));
+    };
+    rows.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    let top = options["$top"].as_u64().unwrap_or(1000).clamp(1, 1000) as usize;
+    let size = top.min(shared.options.graph_page_size.max(1));
+    let start: usize = match options.get("$skipToken").and_then(Value::as_str) {
+        Some(t) => match t.strip_prefix("fake-offset-").and_then(|n| n.parse().ok()) {
+            Some(n) => n,
+            None => return graph_error(400, "InvalidSkipToken", "The $skipToken is not one the fake issued."),
+        },
+        None => 0,
+    };
+    let end = (start + size).min(rows.len());
+    let data: Vec<Value> = rows.get(start..end).unwrap_or(&[]).to_vec();
+    let mut answer = json!({"totalRecords": rows.len(), "count": data.len(), "resultTruncated": "false", "facets": [], "data": data});
+    if matches!(action, Some(Action::GraphTruncated)) {
+        answer["resultTruncated"] = json!("true");
+    } else if end < rows.len() {
+        answer["$skipToken"] = json!(format!("fake-offset-{end}"));
+    }
+    let mut r = ok(shared, answer);
+    let (remaining, resets) = match action {
+        Some(Action::GraphQuotaSpent(resets)) => {
+            let wait = crate_resets(resets);
+            *shared.graph_blocked_until.lock().unwrap() = Some(std::time::Instant::now() + wait);
+            ("0", *resets)
+        }
+        _ => ("14", "00:00:05"),
+    };
+    r.headers_mut().insert("x-ms-user-quota-remaining", remaining.parse().unwrap());
+    r.headers_mut().insert("x-ms-user-quota-resets-after", resets.parse().unwrap());
+    r
+}
+
+/// `hh:mm:ss` as a duration (the fake's own faults only).
+fn crate_resets(text: &str) -> Duration {
+    let parts: Vec<u64> = text.split(':').map(|p| p.parse().unwrap()).collect();
+    Duration::from_secs(parts[0] * 3600 + parts[1] * 60 + parts[2])
 }
 
 fn starts_with_ci(id: &str, lower_prefix: &str) -> bool {

@@ -137,6 +137,24 @@ impl Arm {
             .map_err(|e| ArmFailure::new(None, Some("InvalidJson"), &format!("the response is not JSON: {e}")))
     }
 
+    /// POST a JSON body to an ARM path (the Resource Graph query API is the one POST the collector sends: a
+    /// read, allowed to Reader). `continuation`: a next page of a query, served before other requests (`gate`).
+    pub(crate) async fn post(
+        &self,
+        path: &str,
+        api_version: &str,
+        body: &Value,
+        continuation: bool,
+    ) -> Result<Value, ArmFailure> {
+        let url = self.url(path, api_version)?;
+        self.send_with(Method::Post, url, Some(&body.to_string()), continuation).await
+    }
+
+    /// The most pages one list or query may have (`--max-pages`).
+    pub(crate) fn max_pages(&self) -> usize {
+        self.max_pages
+    }
+
     /// GET one resource.
     pub(crate) async fn get(&self, path: &str, api_version: &str) -> Result<Value, ArmFailure> {
         let url = self.url(path, api_version)?;

@@ -5,7 +5,7 @@
 //! collection in which not one list call succeeded.
 
 use super::arm::ArmFailure;
-use super::{CollectConfig, CollectError};
+use super::{CollectConfig, CollectError, Collector};
 use acr_audit_snapshot::ids::id_key as key;
 use acr_audit_snapshot::{
     ArmError, ChildCollection, CloudInfo, Metadata, RawSnapshot, Scope, SubscriptionInfo, ToolInfo, SCHEMA_CURRENT,
@@ -91,11 +91,13 @@ pub(crate) struct Read {
     pub subscriptions: Vec<Value>,
     /// The subscriptions step's errors, then each branch's part.
     pub parts: Vec<Part>,
+    /// Who answered the subscription-scope lists (`metadata.collector`).
+    pub collector: Collector,
 }
 
 /// The snapshot of what was read, the same file for the same estate whatever the paging or retries were.
 pub(crate) fn snapshot(read: Read, config: &CollectConfig, endpoint: &Url) -> Result<RawSnapshot, CollectError> {
-    let Read { subscriptions, parts } = read;
+    let Read { subscriptions, parts, collector } = read;
     let mut all = Part::default();
     for p in parts {
         all.merge(p);
@@ -144,6 +146,7 @@ pub(crate) fn snapshot(read: Read, config: &CollectConfig, endpoint: &Url) -> Re
             management_groups: config.management_groups.clone(),
             registries: config.registries.clone(),
         },
+        collector: Some(collector.name().to_string()),
     };
     Ok(RawSnapshot { schema: SCHEMA_CURRENT.to_string(), metadata, resources, children, service_tags, errors })
 }

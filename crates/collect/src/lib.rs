@@ -13,6 +13,8 @@
 //!   bounded response bodies;
 //! - `gate`: the concurrency bound, continuation pages first;
 //! - `arm`: authenticated ARM requests with `nextLink` paging and ARM error details;
+//! - `graph`: the Azure Resource Graph inventory that answers the subscription-scope lists when the Resource
+//!   Graph collector is chosen ([`Source`]);
 //! - `clients`: from a [`CollectConfig`] to connected clients (endpoints checked for https, transports,
 //!   retries, credential, SDK);
 //! - `scope`: which subscriptions to read: named ones, every enabled one, and the enabled ones under management
@@ -33,6 +35,7 @@ mod clients;
 mod cloud;
 mod consumers;
 mod gate;
+mod graph;
 mod hub;
 mod plan;
 mod redact;
@@ -81,6 +84,60 @@ pub struct CollectConfig {
     pub max_page_bytes: u64,
     /// acr-audit's version, written into the snapshot.
     pub tool_version: String,
+    /// Which collector answers the subscription-scope lists (`--source`).
+    pub source: Source,
+}
+
+/// `--source`: who answers the subscription-scope lists (every `Listing::Subscription` type of the table).
+/// Everything else (children, role assignments and definitions, provider state, Service Tags, node resource
+/// groups, resources read by id) is read through ARM by both collectors; see `docs/collect.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Source {
+    /// One paged ARM list per type per subscription.
+    Arm,
+    /// Azure Resource Graph queries, one per batch of subscriptions for every type.
+    ResourceGraph,
+    /// Resource Graph above [`AUTO_GRAPH_ABOVE`] subscriptions in scope, ARM otherwise.
+    #[default]
+    Auto,
+}
+
+/// `--source auto` uses Resource Graph when more than this many subscriptions are in scope. ARM costs one list
+/// per type per subscription (20 types: 80 requests for 4 subscriptions before a single child); Resource Graph
+/// costs two requests per batch of 300 subscriptions plus one per 1,000 rows. Up to three subscriptions ARM is
+/// kept: it reads each resource at the table's pinned api-version straight from the resource provider, with no
+/// indexing delay (Resource Graph is eventually consistent).
+pub const AUTO_GRAPH_ABOVE: usize = 3;
+
+/// The collector that answered the subscription-scope lists, as the snapshot's `metadata.collector` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Collector {
+    /// Azure Resource Manager lists.
+    Arm,
+    /// Azure Resource Graph queries.
+    ResourceGraph,
+}
+
+impl Collector {
+    /// `arm` or `resource-graph` (the `--source` spelling).
+    pub fn name(self) -> &'static str {
+        match self {
+            Collector::Arm => "arm",
+            Collector::ResourceGraph => "resource-graph",
+        }
+    }
+}
+
+impl Source {
+    /// The collector for `subscriptions` subscriptions in scope.
+    pub fn resolve(self, subscriptions: usize) -> Collector {
+        match self {
+            Source::Arm => Collector::Arm,
+            Source::ResourceGraph => Collector::ResourceGraph,
+            Source::Auto if subscriptions > AUTO_GRAPH_ABOVE => Collector::ResourceGraph,
+            Source::Auto => Collector::Arm,
+        }
+    }
 }
 
 /// Default of [`CollectConfig::max_pages`]. At 100 items a page (many ARM lists page at 100 or more), 1,000
@@ -115,6 +172,7 @@ impl Default for CollectConfig {
             max_token_bytes: DEFAULT_MAX_TOKEN_BYTES,
             max_page_bytes: DEFAULT_MAX_PAGE_BYTES,
             tool_version: String::new(),
+            source: Source::Auto,
         }
     }
 }

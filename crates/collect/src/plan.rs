@@ -12,6 +12,10 @@
 //! resolvers, rulesets and container sites, not with the number of NSGs, NICs or subnets.
 //! Every request shares one concurrency bound.
 //!
+//! With the Resource Graph collector (`--source`, see `graph`) the subscription-scope lists are answered from one
+//! inventory query per batch of subscriptions, read before the branches start; every other request is the same.
+//! `Ctx::list_in` is the one seam: the branches do not know which collector answered.
+//!
 //! Type keys, paths and api-versions come from the table (`TYPES`, `CHILDREN`); the data-dependent filters
 //! (Premium-only replications, `privatelink.azurecr.*` zones, peered VNets, referenced role definitions) are
 //! code here. Connecting is `clients`'s; sorting, de-duplication and metadata are `assemble`'s.
@@ -19,9 +23,10 @@
 use super::arm::{Arm, ArmFailure};
 use super::assemble::{id_of, Part, Read};
 use super::clients::{raw_body, Clients};
+use super::graph::Inventory;
 use super::refs::is_resource_id;
 use super::scope;
-use super::{CollectConfig, CollectError};
+use super::{CollectConfig, CollectError, Collector};
 use acr_audit_snapshot::ids::{id_key as key, parse_resource_id};
 use acr_audit_snapshot::{Listing, ResourceType, CHILDREN, RESOURCE_TYPES, TYPES};
 use futures::future::join_all;
@@ -136,6 +141,9 @@ pub(crate) struct Ctx<'a> {
     subscriptions: Vec<String>,
     /// The subscription the one Service Tags call goes through (the first one).
     service_tags_subscription: String,
+    /// With the Resource Graph collector: every subscription-listed type of the scanned subscriptions, read up
+    /// front; the lists below are answered from it (and from on-demand queries for other subscriptions).
+    graph: Option<Inventory>,
 }
 
 impl Ctx<'_> {
@@ -147,6 +155,9 @@ impl Ctx<'_> {
     /// One subscription-scope list type over `subscriptions`, all at once; a list that fails is an error at the
     /// subscription's scope, so everything of that type there is unread, not absent.
     async fn list_in(&self, list: SubscriptionList, subscriptions: &[String], part: &mut Part) -> Vec<Value> {
+        if let Some(inventory) = &self.graph {
+            return self.list_in_graph(inventory, list.key, subscriptions, part).await;
+        }
         let SubscriptionList { key: kind, path, api_version: api } = list;
         let results = join_all(subscriptions.iter().map(|s| {
             let arm = self.arm.clone();
@@ -161,6 +172,38 @@ impl Ctx<'_> {
                     all.extend(items);
                 }
                 Err(f) => part.error(&format!("/subscriptions/{s}"), kind, f),
+            }
+        }
+        all
+    }
+
+    /// [`Ctx::list_in`] answered from Resource Graph: the inventory's rows for the scanned subscriptions, one
+    /// query (for this type only) for subscriptions outside it (the hub branch's connectivity subscriptions).
+    /// A subscription Resource Graph could not answer completely is an error at its scope for this type.
+    async fn list_in_graph(
+        &self,
+        inventory: &Inventory,
+        kind: &'static str,
+        subscriptions: &[String],
+        part: &mut Part,
+    ) -> Vec<Value> {
+        let missing: Vec<String> = subscriptions.iter().filter(|s| !inventory.holds(s)).cloned().collect();
+        let more =
+            if missing.is_empty() { Inventory::default() } else { Inventory::read(self.arm, &missing, &[kind]).await };
+        let mut all = Vec::new();
+        for s in subscriptions {
+            match inventory.items(s, kind).or_else(|| more.items(s, kind)) {
+                Some(Ok(items)) => {
+                    part.list_ok();
+                    all.extend(items);
+                }
+                Some(Err(f)) => part.error(&format!("/subscriptions/{s}"), kind, f),
+                // Every subscription asked for was queried; kept as an error rather than an empty list.
+                None => part.error(
+                    &format!("/subscriptions/{s}"),
+                    kind,
+                    ArmFailure::new(None, Some("NotQueried"), "not queried in Azure Resource Graph"),
+                ),
             }
         }
         all
@@ -527,6 +570,12 @@ impl Ctx<'_> {
     }
 }
 
+/// The types the Resource Graph inventory reads: every subscription-listed row of the table (all of them are
+/// in the `resources` table, see `graph`).
+fn graph_types() -> Vec<&'static str> {
+    subscription_lists_of(RESOURCE_TYPES).iter().map(|l| l.key).collect()
+}
+
 /// Resolve the subscriptions, then run every branch at once.
 pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Read, CollectError> {
     let arm = &clients.arm;
@@ -546,6 +595,12 @@ pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Re
 
     // 2. Independent branches, all at once: each starts its children as soon as its own list is done, so
     //    children overlap with the long paging chains of other lists.
+    //    With Resource Graph, the subscription-scope lists are read first, all types at once (`graph`).
+    let collector = config.source.resolve(sub_ids.len());
+    let graph = match collector {
+        Collector::ResourceGraph => Some(Inventory::read(arm, &sub_ids, &graph_types()).await),
+        Collector::Arm => None,
+    };
     let ctx = Ctx {
         arm,
         network: &clients.network,
@@ -553,10 +608,11 @@ pub(crate) async fn read(clients: &Clients, config: &CollectConfig) -> Result<Re
         config,
         subscriptions: sub_ids,
         service_tags_subscription,
+        graph,
     };
     let (registries, zones, clusters, hub, sites, plain) =
         futures::join!(ctx.registries(), ctx.zones(), ctx.clusters(), ctx.hub(), ctx.sites(), ctx.plain_lists());
-    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, hub, sites, plain] })
+    Ok(Read { subscriptions, parts: vec![head, registries, zones, clusters, hub, sites, plain], collector })
 }
 
 #[cfg(test)]

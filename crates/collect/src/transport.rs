@@ -24,6 +24,37 @@ use std::time::{Duration, Instant};
 
 /// Below this many remaining reads, each request waits a little so ARM's token bucket can refill.
 const LOW_READ_BUDGET: i64 = 25;
+/// The longest Resource Graph quota wait honoured from one `x-ms-user-quota-resets-after`: ARG's windows are
+/// seconds long ("15 queries within every 5-second window", guidance-for-throttled-requests), so a larger value
+/// is a broken or hostile server and is capped rather than obeyed for hours.
+const MAX_QUOTA_WAIT: Duration = Duration::from_secs(60);
+
+/// Azure Resource Graph's per-user quota headers
+/// (<https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests>):
+/// `x-ms-user-quota-remaining` (queries left in the window) and `x-ms-user-quota-resets-after` (`hh:mm:ss`).
+const QUOTA_REMAINING: &str = "x-ms-user-quota-remaining";
+const QUOTA_RESETS_AFTER: &str = "x-ms-user-quota-resets-after";
+
+/// A Resource Graph query request (`POST /providers/Microsoft.ResourceGraph/resources`).
+fn is_graph_query(url: &azure_core::Url) -> bool {
+    url.path().to_ascii_lowercase().trim_end_matches('/').ends_with("/providers/microsoft.resourcegraph/resources")
+}
+
+/// `hh:mm:ss` (seconds may carry a fraction) as a duration, capped at [`MAX_QUOTA_WAIT`]; `None` when it is
+/// not that shape.
+pub(crate) fn parse_resets_after(text: &str) -> Option<Duration> {
+    let mut parts = text.trim().split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let h: u64 = h.parse().ok()?;
+    let m: u64 = m.parse().ok()?;
+    let s: f64 = s.parse().ok().filter(|s: &f64| s.is_finite() && *s >= 0.0)?;
+    let total = Duration::from_secs(h.saturating_mul(3600).saturating_add(m.saturating_mul(60)))
+        .checked_add(Duration::from_secs_f64(s.min(MAX_QUOTA_WAIT.as_secs_f64())))?;
+    Some(total.min(MAX_QUOTA_WAIT))
+}
 
 /// A response body larger than the transport's bound. Found again in an error's `source()` chain (the SDKs wrap
 /// it in their own context), so sign-in and ARM failures can say what happened instead of "request failed".
@@ -83,6 +114,8 @@ pub(crate) struct Transport {
     what: &'static str,
     pub(crate) arm_requests: AtomicU64,
     remaining_reads: std::sync::atomic::AtomicI64,
+    /// When Resource Graph said its quota is spent: no query goes out before this instant.
+    graph_resume: std::sync::Mutex<Option<Instant>>,
 }
 
 impl Transport {
@@ -105,6 +138,7 @@ impl Transport {
             what,
             arm_requests: AtomicU64::new(0),
             remaining_reads: std::sync::atomic::AtomicI64::new(i64::MAX),
+            graph_resume: std::sync::Mutex::new(None),
         })
     }
 
@@ -118,6 +152,47 @@ impl Transport {
         }
         let (status, headers, body) = response.deconstruct();
         Ok(Response::new(status, headers, Box::pin(limit(body, too_large))))
+    }
+
+    /// Wait until Resource Graph's quota window has reset, when a response said it is spent.
+    async fn wait_for_graph_quota(&self) {
+        let resume = *self.graph_resume.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(at) = resume {
+            let now = Instant::now();
+            if at > now {
+                tokio::time::sleep(at - now).await;
+            }
+        }
+    }
+
+    /// Read Resource Graph's quota headers: a spent quota (`remaining` 0, or a 429) holds every further query
+    /// until `resets-after` has passed; a 429 without `Retry-After` gets one from `resets-after`, so the
+    /// pipeline's retry policy (bounded retries) waits the window out instead of its short backoff.
+    fn graph_quota(&self, response: Response) -> Response {
+        let (status, mut headers, body) = response.deconstruct();
+        let remaining = headers.get_optional_str(&HeaderName::from_static(QUOTA_REMAINING)).map(str::trim);
+        let resets =
+            headers.get_optional_str(&HeaderName::from_static(QUOTA_RESETS_AFTER)).and_then(parse_resets_after);
+        let throttled = status == azure_core::StatusCode::TooManyRequests;
+        let spent = throttled || remaining.and_then(|r| r.parse::<i64>().ok()).is_some_and(|r| r <= 0);
+        if let (true, Some(wait)) = (spent, resets) {
+            let at = Instant::now() + wait;
+            let mut resume = self.graph_resume.lock().unwrap_or_else(|e| e.into_inner());
+            if !matches!(*resume, Some(r) if r >= at) {
+                *resume = Some(at);
+            }
+        }
+        let has_retry_after = [
+            azure_core::headers::RETRY_AFTER,
+            azure_core::headers::RETRY_AFTER_MS,
+            azure_core::headers::X_MS_RETRY_AFTER_MS,
+        ]
+        .iter()
+        .any(|h| headers.get_optional_str(h).is_some());
+        if let (true, false, Some(wait)) = (throttled, has_retry_after, resets) {
+            headers.insert(azure_core::headers::RETRY_AFTER_MS, wait.as_millis().to_string());
+        }
+        Response::new(status, headers, Box::pin(body))
     }
 }
 
@@ -169,6 +244,10 @@ impl HttpClient for Transport {
         let url = request.url();
         let is_arm = self.arm_host.is_some()
             && url.host_str().map(|h| format!("{h}:{}", url.port_or_known_default().unwrap_or(0))) == self.arm_host;
+        let graph = is_arm && is_graph_query(url);
+        if graph {
+            self.wait_for_graph_quota().await;
+        }
         if is_arm {
             self.arm_requests.fetch_add(1, Ordering::Relaxed);
             let remaining = self.remaining_reads.load(Ordering::Relaxed);
@@ -204,7 +283,9 @@ impl HttpClient for Transport {
             };
             eprintln!("{}", redact(&line));
         }
-        self.bounded(result?)
+        let response = result?;
+        let response = if graph { self.graph_quota(response) } else { response };
+        self.bounded(response)
     }
 }
 
@@ -251,6 +332,44 @@ mod tests {
         assert!(body.next().await.is_some_and(|c| c.is_ok()));
         assert!(body.next().await.is_some_and(|c| c.is_err()));
         assert!(body.next().await.is_none(), "nothing is read after the error");
+    }
+
+    #[test]
+    fn quota_resets_after_is_hh_mm_ss_and_capped() {
+        assert_eq!(parse_resets_after("00:00:03"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_resets_after("00:00:02.5"), Some(Duration::from_millis(2_500)));
+        assert_eq!(parse_resets_after("00:00:59"), Some(Duration::from_secs(59)));
+        assert_eq!(parse_resets_after("99:00:00"), Some(MAX_QUOTA_WAIT));
+        for bad in ["3", "00:03", "a:b:c", "00:00:-1", "00:00:01:00", ""] {
+            assert_eq!(parse_resets_after(bad), None, "{bad}");
+        }
+    }
+
+    fn graph_response(status: StatusCode, headers: &[(&'static str, &str)]) -> Response {
+        let mut h = Headers::new();
+        for (k, v) in headers {
+            h.insert(HeaderName::from_static(k), v.to_string());
+        }
+        Response::new(status, h, Box::pin(futures::stream::empty()))
+    }
+
+    #[tokio::test]
+    async fn a_spent_quota_holds_the_next_query_and_a_429_gets_its_retry_after() {
+        let t = Transport::arm(false, "h:443".into(), 1024);
+        let r =
+            t.graph_quota(graph_response(StatusCode::Ok, &[(QUOTA_REMAINING, "5"), (QUOTA_RESETS_AFTER, "00:00:02")]));
+        assert!(r.headers().get_optional_str(&azure_core::headers::RETRY_AFTER_MS).is_none());
+        assert!(t.graph_resume.lock().unwrap().is_none(), "quota left: nothing held");
+        t.graph_quota(graph_response(StatusCode::Ok, &[(QUOTA_REMAINING, "0"), (QUOTA_RESETS_AFTER, "00:00:02")]));
+        let held = t.graph_resume.lock().unwrap().expect("held") - Instant::now();
+        assert!(held > Duration::from_millis(1500) && held <= Duration::from_secs(2), "{held:?}");
+        let r = t.graph_quota(graph_response(StatusCode::TooManyRequests, &[(QUOTA_RESETS_AFTER, "00:00:01")]));
+        assert_eq!(r.headers().get_optional_str(&azure_core::headers::RETRY_AFTER_MS), Some("1000"));
+        let r = t.graph_quota(graph_response(
+            StatusCode::TooManyRequests,
+            &[(QUOTA_RESETS_AFTER, "00:00:01"), ("retry-after", "7")],
+        ));
+        assert!(r.headers().get_optional_str(&azure_core::headers::RETRY_AFTER_MS).is_none(), "the server's wins");
     }
 
     #[test]

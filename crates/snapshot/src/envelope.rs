@@ -86,6 +86,11 @@ pub struct Metadata {
     pub subscriptions: Vec<SubscriptionInfo>,
     /// What the user asked to scan.
     pub scope: Scope,
+    /// Which collector answered the subscription-scope lists: `arm` (one ARM list per type per subscription)
+    /// or `resource-graph` (Azure Resource Graph queries); absent in hand-written snapshots and those written
+    /// before it was recorded. Informational only: the resources are the same ARM JSON either way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collector: Option<String>,
 }
 
 /// `metadata.tool`.

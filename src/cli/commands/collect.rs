@@ -45,8 +45,9 @@ pub(super) fn collect(config: &CollectConfig, output: &Path) -> anyhow::Result<O
     let (bytes, requests) = collect_bytes(config)?;
     write(output, &bytes)?;
     let snapshot = parse_snapshot(&bytes, output)?;
+    let collector = snapshot.metadata.collector.as_deref().unwrap_or("arm");
     eprintln!(
-        "wrote {} ({} ARM requests; {} scope(s) could not be read)",
+        "wrote {} ({} ARM requests, lists read through {collector}; {} scope(s) could not be read)",
         output.display(),
         requests,
         snapshot.errors.len()

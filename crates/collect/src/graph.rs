@@ -1,0 +1,314 @@
+//! The Azure Resource Graph inventory: every subscription-listed type of the resource-type table, read with one
+//! query per batch of subscriptions instead of one ARM list per type per subscription, and turned back into
+//! the ARM JSON the ARM lists return, so the snapshot does not depend on the collector.
+//!
+//! The request (`POST {arm}/providers/Microsoft.ResourceGraph/resources?api-version=2024-04-01`, spec
+//! `specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/stable/2024-04-01/resourcegraph.json`):
+//! `{"subscriptions": [...], "query": "...", "options": {"$top": 1000, "$skipToken": "...", "resultFormat":
+//! "objectArray"}}`; the answer `{"totalRecords", "count", "resultTruncated": "true"|"false", "$skipToken"?,
+//! "data": [...]}`. Every subscription-listed type is in the `resources` table
+//! (<https://learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources>).
+//! The query is [`inventory_query`]: `resources | where type in~ ('…', …) | order by id asc` (no `project`, so
+//! every column comes back; no `limit`/`take`, which disables paging). Reading it needs no more than Reader: the
+//! query returns only what the identity may read
+//! (<https://learn.microsoft.com/azure/governance/resource-graph/overview#permissions-in-azure-resource-graph>).
+//!
+//! Complete or an error, never a silent part
+//! (<https://learn.microsoft.com/azure/governance/resource-graph/concepts/paging-results>): pages are followed
+//! while a `$skipToken` comes back; `resultTruncated: "true"` without one, a repeated token, more than
+//! `--max-pages` pages, or a failed request fail the whole batch, and every subscription of the batch gets an
+//! error for every type, so those types are unread there, never absent. Resource Graph drops a subscription the
+//! identity cannot read without an error, so each batch is also probed in `resourcecontainers`: a subscription
+//! the probe does not return is an error for every type as well. Throttling (quota headers, 429) is the
+//! transport's (`transport`).
+
+use super::arm::{Arm, ArmFailure};
+use acr_audit_snapshot::ids::parse_resource_id;
+use futures::future::join_all;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The query API's path.
+pub(crate) const PATH: &str = "/providers/Microsoft.ResourceGraph/resources";
+/// The current stable api-version of the query API.
+pub(crate) const API_VERSION: &str = "2024-04-01";
+/// Subscriptions per query. Learn: "The group size is recommended to be less than 300"
+/// (<https://learn.microsoft.com/azure/governance/resource-graph/concepts/guidance-for-throttled-requests#grouping-queries>).
+pub(crate) const BATCH: usize = 300;
+/// Rows per page: the query API's maximum (`$top` 1..1000 in the spec).
+const TOP: u32 = 1000;
+/// The coverage probe: the subscriptions of the batch Resource Graph can read.
+pub(crate) const PROBE: &str =
+    "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId | order by id asc";
+/// Columns Resource Graph adds to a row that an ARM body does not have.
+const ADDED_COLUMNS: [&str; 3] = ["subscriptionId", "resourceGroup", "tenantId"];
+/// Envelope columns Resource Graph returns as `null` or `""` where ARM omits the field.
+const OPTIONAL_COLUMNS: [&str; 9] =
+    ["kind", "managedBy", "sku", "plan", "identity", "zones", "extendedLocation", "tags", "location"];
+
+/// The inventory query for table type keys (their ARM spelling; Resource Graph compares `type` in lower case).
+pub(crate) fn inventory_query(types: &[&str]) -> String {
+    let list: Vec<String> = types.iter().map(|t| format!("'{}'", t.to_ascii_lowercase())).collect();
+    format!("resources | where type in~ ({}) | order by id asc", list.join(", "))
+}
+
+/// One Resource Graph row as the ARM body of type `key`: `type` in the table key's spelling (Resource Graph
+/// lower-cases it), the added columns removed, `null`/`""` envelope columns dropped, `properties.extended`
+/// (Resource Graph's extended properties, not part of the ARM body) removed.
+pub(crate) fn to_arm(mut row: Map<String, Value>, key: &str) -> Value {
+    for c in ADDED_COLUMNS {
+        row.remove(c);
+    }
+    for c in OPTIONAL_COLUMNS {
+        if matches!(row.get(c), Some(Value::Null)) || row.get(c).and_then(Value::as_str) == Some("") {
+            row.remove(c);
+        }
+    }
+    if let Some(Value::Object(p)) = row.get_mut("properties") {
+        p.remove("extended");
+    }
+    row.insert("type".into(), Value::String(key.to_string()));
+    Value::Object(row)
+}
+
+/// Run one query over `subscriptions` to its last page: every row, or the reason it is incomplete.
+async fn run(arm: &Arm, subscriptions: &[String], query: &str) -> Result<Vec<Value>, ArmFailure> {
+    let mut rows = Vec::new();
+    let mut token: Option<String> = None;
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut pages = 0usize;
+    loop {
+        let mut options = json!({"$top": TOP, "resultFormat": "objectArray"});
+        if let Some(t) = &token {
+            options["$skipToken"] = json!(t);
+        }
+        let body = json!({"subscriptions": subscriptions, "query": query, "options": options});
+        let answer = arm.post(PATH, API_VERSION, &body, token.is_some()).await?;
+        pages += 1;
+        let data = answer.get("data").and_then(Value::as_array).ok_or_else(|| {
+            ArmFailure::new(None, Some("InvalidResponse"), "the Resource Graph answer has no `data` array")
+        })?;
+        rows.extend(data.iter().cloned());
+        // A string in the spec ("true"/"false"); a boolean is read the same way.
+        let truncated = match answer.get("resultTruncated") {
+            Some(Value::String(s)) => s.eq_ignore_ascii_case("true"),
+            Some(Value::Bool(b)) => *b,
+            _ => false,
+        };
+        match answer.get("$skipToken").and_then(Value::as_str).filter(|t| !t.is_empty()) {
+            Some(next) => {
+                if !seen.insert(next.to_string()) {
+                    return Err(ArmFailure::new(
+                        None,
+                        Some("SkipTokenLoop"),
+                        "Resource Graph returned a $skipToken it had already returned; the result is incomplete",
+                    ));
+                }
+                if pages >= arm.max_pages() {
+                    return Err(ArmFailure::new(
+                        None,
+                        Some("TooManyPages"),
+                        &format!(
+                            "the query did not end within {pages} pages (--max-pages); not followed further, so the result is incomplete"
+                        ),
+                    ));
+                }
+                token = Some(next.to_string());
+            }
+            None if truncated => {
+                return Err(ArmFailure::new(
+                    None,
+                    Some("ResultTruncated"),
+                    "Resource Graph truncated the result (resultTruncated: true, no $skipToken); not used",
+                ))
+            }
+            None => return Ok(rows),
+        }
+    }
+}
+
+/// What Resource Graph held for one subscription: rows by type key, or why they are unread.
+type Holding = Result<BTreeMap<&'static str, Vec<Value>>, ArmFailure>;
+
+/// The subscription-listed types of some subscriptions, as ARM bodies, from Resource Graph.
+#[derive(Default)]
+pub(crate) struct Inventory {
+    /// Lower-cased subscription id → what was read there.
+    subscriptions: HashMap<String, Holding>,
+}
+
+impl Inventory {
+    /// Query `types` (table keys) in `subscriptions`, [`BATCH`] at a time, all batches at once (the concurrency
+    /// gate bounds them). Within a batch the probe goes first and the query after it: a query never races a
+    /// response that says the quota is spent (one batch's requests are sequential).
+    pub(crate) async fn read(arm: &Arm, subscriptions: &[String], types: &[&'static str]) -> Inventory {
+        let query = inventory_query(types);
+        let batches = join_all(subscriptions.chunks(BATCH).map(|batch| {
+            let query = query.as_str();
+            async move {
+                let probe = run(arm, batch, PROBE).await;
+                let rows = match &probe {
+                    Ok(_) => run(arm, batch, query).await,
+                    // The batch is unread either way; the query would only spend quota.
+                    Err(f) => Err(f.clone()),
+                };
+                (batch, probe, rows)
+            }
+        }))
+        .await;
+        let mut inventory = Inventory::default();
+        for (batch, probe, rows) in batches {
+            inventory.keep(batch, types, probe, rows);
+        }
+        inventory
+    }
+
+    /// File one batch's answers under its subscriptions.
+    fn keep(
+        &mut self,
+        batch: &[String],
+        types: &[&'static str],
+        probe: Result<Vec<Value>, ArmFailure>,
+        rows: Result<Vec<Value>, ArmFailure>,
+    ) {
+        let (probe, rows) = match (probe, rows) {
+            (Ok(p), Ok(r)) => (p, r),
+            (Err(f), _) | (_, Err(f)) => {
+                for s in batch {
+                    self.subscriptions.insert(s.to_ascii_lowercase(), Err(f.clone()));
+                }
+                return;
+            }
+        };
+        let covered: HashSet<String> = probe
+            .iter()
+            .filter_map(|r| r.get("subscriptionId").and_then(Value::as_str))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let by_lower: HashMap<String, &'static str> = types.iter().map(|t| (t.to_ascii_lowercase(), *t)).collect();
+        let mut held: HashMap<String, BTreeMap<&'static str, Vec<Value>>> = HashMap::new();
+        for s in batch {
+            let s = s.to_ascii_lowercase();
+            if covered.contains(&s) {
+                held.insert(s, types.iter().map(|t| (*t, Vec::new())).collect());
+            } else {
+                let message = "Azure Resource Graph does not return this subscription (the identity cannot read it, \
+                               or it is not enabled): its resources are unread";
+                self.subscriptions
+                    .insert(s, Err(ArmFailure::new(None, Some("SubscriptionNotInResourceGraph"), message)));
+            }
+        }
+        let mut seen: HashSet<String> = HashSet::new();
+        for row in rows {
+            let Value::Object(row) = row else { continue };
+            let id = row.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+            // Pages of a changing estate can repeat a row (paging-results): keep the first.
+            if id.is_empty() || !seen.insert(id.to_ascii_lowercase()) {
+                continue;
+            }
+            let kind = row.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).unwrap_or_default();
+            let Some(key) = by_lower.get(&kind).copied() else { continue };
+            // The id decides the subscription, as it does for an ARM list; the `subscriptionId` column is dropped.
+            let sub = parse_resource_id(&id).subscription.unwrap_or_default().to_ascii_lowercase();
+            if let Some(types) = held.get_mut(&sub) {
+                types.entry(key).or_default().push(to_arm(row, key));
+            }
+        }
+        for (s, types) in held {
+            self.subscriptions.insert(s, Ok(types));
+        }
+    }
+
+    /// Whether subscription `s` was queried (read, or an error).
+    pub(crate) fn holds(&self, s: &str) -> bool {
+        self.subscriptions.contains_key(&s.to_ascii_lowercase())
+    }
+
+    /// What was read for type `key` in subscription `s`: `None` when the subscription was not queried.
+    pub(crate) fn items(&self, s: &str, key: &str) -> Option<Result<Vec<Value>, ArmFailure>> {
+        self.subscriptions.get(&s.to_ascii_lowercase()).map(|held| match held {
+            Ok(types) => Ok(types.get(key).cloned().unwrap_or_default()),
+            Err(f) => Err(f.clone()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SUB: &str = "cfbbd179-59d2-4052-aa06-9270a38aa9d6";
+
+    fn failure(code: &str) -> ArmFailure {
+        ArmFailure::new(Some(400), Some(code), "bad")
+    }
+
+    #[test]
+    fn the_query_lists_the_types_in_lower_case_in_id_order() {
+        let q = inventory_query(&["Microsoft.ContainerRegistry/registries", "Microsoft.Network/privateDnsZones"]);
+        assert_eq!(
+            q,
+            "resources | where type in~ ('microsoft.containerregistry/registries', 'microsoft.network/privatednszones') | order by id asc"
+        );
+    }
+
+    /// A row shaped like the spec's examples (lower-case type, added columns, extended properties) becomes the
+    /// ARM body.
+    #[test]
+    fn a_row_becomes_the_arm_body() {
+        let row = json!({
+            "id": format!("/subscriptions/{SUB}/resourceGroups/RG1/providers/Microsoft.ContainerRegistry/registries/acr1"),
+            "name": "acr1", "type": "microsoft.containerregistry/registries", "location": "eastus",
+            "subscriptionId": SUB, "resourceGroup": "rg1", "tenantId": "t", "kind": "", "managedBy": "",
+            "plan": null, "tags": null, "sku": {"name": "Premium"},
+            "properties": {"loginServer": "acr1.azurecr.io", "extended": {"x": 1}}
+        });
+        let Value::Object(row) = row else { unreachable!() };
+        let arm = to_arm(row, "Microsoft.ContainerRegistry/registries");
+        assert_eq!(
+            arm,
+            json!({
+                "id": format!("/subscriptions/{SUB}/resourceGroups/RG1/providers/Microsoft.ContainerRegistry/registries/acr1"),
+                "name": "acr1", "type": "Microsoft.ContainerRegistry/registries", "location": "eastus",
+                "sku": {"name": "Premium"}, "properties": {"loginServer": "acr1.azurecr.io"}
+            })
+        );
+    }
+
+    /// Rows go to their subscription; a subscription the probe does not return, and every subscription of a
+    /// failed batch, is an error for every type, never an empty list.
+    #[test]
+    fn rows_are_filed_by_subscription_and_gaps_are_errors() {
+        let other = "00000000-0000-0000-0000-000000000001";
+        let hidden = "00000000-0000-0000-0000-000000000002";
+        let types = ["Microsoft.Network/virtualNetworks", "Microsoft.Network/privateDnsZones"];
+        let vnet = |s: &str, n: &str| {
+            json!({"id": format!("/subscriptions/{s}/resourceGroups/r/providers/Microsoft.Network/virtualNetworks/{n}"),
+                   "type": "microsoft.network/virtualnetworks", "subscriptionId": s})
+        };
+        let probe = vec![json!({"subscriptionId": SUB}), json!({"subscriptionId": other.to_uppercase()})];
+        let rows = vec![vnet(SUB, "a"), vnet(other, "b"), vnet(SUB, "a"), vnet(hidden, "c")];
+        let batch = [SUB.to_string(), other.to_string(), hidden.to_string()];
+        let mut inv = Inventory::default();
+        inv.keep(&batch, &types, Ok(probe), Ok(rows));
+        let names = |s: &str| -> Vec<String> {
+            inv.items(s, types[0]).unwrap().unwrap().iter().map(|v| v["id"].as_str().unwrap().to_string()).collect()
+        };
+        assert_eq!(names(SUB).len(), 1, "a repeated row is kept once");
+        assert_eq!(names(other).len(), 1);
+        assert_eq!(inv.items(SUB, types[1]).unwrap().unwrap(), Vec::<Value>::new(), "read, and none there");
+        assert_eq!(
+            inv.items(hidden, types[0]).unwrap().unwrap_err().code.as_deref(),
+            Some("SubscriptionNotInResourceGraph")
+        );
+        assert!(inv.items("ffffffff-0000-0000-0000-000000000000", types[0]).is_none(), "not queried");
+
+        let mut failed = Inventory::default();
+        failed.keep(&batch, &types, Ok(vec![]), Err(failure("ResultTruncated")));
+        for s in &batch {
+            for t in types {
+                assert_eq!(failed.items(s, t).unwrap().unwrap_err().code.as_deref(), Some("ResultTruncated"));
+            }
+        }
+    }
+}
