@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 const SUBSCRIPTIONS: usize = 1000;
 const LATENCY_MS: u64 = 50;
 const PAGE_SIZE: usize = 100;
+/// Rows per Resource Graph page: the 1,000 the collector asks for, ARG's maximum (`$top`).
+const GRAPH_PAGE_SIZE: usize = 1000;
 const CONCURRENCY: usize = 16;
 const TENANT: &str = "72f9c0de-0000-4000-8000-00000000aaaa";
 
@@ -218,7 +220,12 @@ fn main() {
     for (source, name) in [(Source::Arm, "arm"), (Source::ResourceGraph, "resource-graph")] {
         let fake = FakeArm::start(
             &estate,
-            Options { page_size: PAGE_SIZE, latency: Duration::from_millis(LATENCY_MS), ..Options::default() },
+            Options {
+                page_size: PAGE_SIZE,
+                graph_page_size: GRAPH_PAGE_SIZE,
+                latency: Duration::from_millis(LATENCY_MS),
+                ..Options::default()
+            },
         );
         for (k, v) in fake.env() {
             std::env::set_var(k, v);
@@ -275,7 +282,7 @@ fn main() {
         "tenant",
         &json!({
             "estate": {"subscriptions": SUBSCRIPTIONS, "resources": resources},
-            "latency_ms": LATENCY_MS, "page_size": PAGE_SIZE, "concurrency": CONCURRENCY,
+            "latency_ms": LATENCY_MS, "page_size": PAGE_SIZE, "graph_page_size": GRAPH_PAGE_SIZE, "concurrency": CONCURRENCY,
             "runs": runs,
             "summary": summary,
         }),

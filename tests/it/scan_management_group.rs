@@ -70,9 +70,13 @@ fn scan(args: &[&str]) -> Run {
         cmd.env(k, v);
     }
     cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    // The scope is asserted from the ARM list requests, so the ARM collector reads the lists unless a test picks
+    // another (`--source auto` picks Resource Graph above three subscriptions).
+    let source: &[&str] = if args.contains(&"--source") { &[] } else { &["--source", "arm"] };
     let out = cmd
         .arg("scan")
         .args(args)
+        .args(source)
         .args(["--format", "json", "--fail-on", "none", "--save-snapshot"])
         .arg(&saved)
         .output()
@@ -139,6 +143,21 @@ fn two_groups_and_a_subscription_are_one_union() {
     let scope = &run.snapshot.as_ref().unwrap()["metadata"]["scope"];
     assert_eq!(scope["managementGroups"], json!(["mg-corp", "mg-platform"]));
     assert_eq!(scope["subscriptions"], json!([S_ROOT]));
+    // The same four subscriptions through Resource Graph, which `auto` picks for more than three.
+    let run = scan(&[
+        "--management-group",
+        "mg-corp",
+        "--management-group",
+        "mg-platform",
+        "--subscription",
+        S_ROOT,
+        "--source",
+        "auto",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(scanned(&run), expected);
+    assert_eq!(run.snapshot.as_ref().unwrap()["metadata"]["collector"], json!("resource-graph"));
+    assert!(listed(&run.fake).is_empty(), "no ARM list with Resource Graph: {:#?}", run.fake.requests());
     // A subscription named twice (under a group and with --subscription) is read once.
     let run = scan(&["--management-group", "mg-corp", "--subscription", &DEMO.to_ascii_uppercase()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
