@@ -100,16 +100,23 @@ pub struct ScanRun {
     pub elapsed: std::time::Duration,
 }
 
-/// `scan --subscription <demo> --format json --save-snapshot` against `fake`, signed in through the fake's
-/// token endpoint (no other credential source is visible), with `env` and `extra` arguments added.
-pub fn scan_fake_arm(fake: &super::fake_arm::FakeArm, env: &[(&str, &str)], extra: &[&str]) -> ScanRun {
-    let dir = tempfile::tempdir().unwrap();
-    let saved = dir.path().join("collected.json");
+/// The binary pointed at `fake`: its ARM endpoint and token endpoint, and no other credential source visible
+/// (a workload identity file or a managed identity endpoint of the machine would be tried first).
+pub fn acr_audit_on(fake: &super::fake_arm::FakeArm) -> Command {
     let mut cmd = acr_audit();
     for (k, v) in fake.env() {
         cmd.env(k, v);
     }
     cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    cmd
+}
+
+/// `scan --subscription <demo> --format json --save-snapshot` against `fake`, signed in through the fake's
+/// token endpoint (no other credential source is visible), with `env` and `extra` arguments added.
+pub fn scan_fake_arm(fake: &super::fake_arm::FakeArm, env: &[(&str, &str)], extra: &[&str]) -> ScanRun {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("collected.json");
+    let mut cmd = acr_audit_on(fake);
     for (k, v) in env {
         cmd.env(k, v);
     }

@@ -89,12 +89,7 @@ impl Scan {
 
 fn scan(estate: &Value, faults: Vec<Fault>) -> Scan {
     let fake = FakeArm::start(estate, Options { faults, ..Options::default() });
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
-    let out = cmd
+    let out = acr_audit_on(&fake)
         .args(["scan", "--subscription", APP, "--subscription", SHARED, "--format", "json", "--fail-on", "high"])
         .output()
         .unwrap();

@@ -65,11 +65,7 @@ fn scan(args: &[&str]) -> Run {
     let fake = FakeArm::start(&estate(), Options { management_groups: tree(), ..Options::default() });
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("collected.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    let mut cmd = acr_audit_on(&fake);
     // The scope is asserted from the ARM list requests, so the ARM collector reads the lists unless a test picks
     // another (`--source auto` picks Resource Graph above three subscriptions).
     let source: &[&str] = if args.contains(&"--source") { &[] } else { &["--source", "arm"] };
@@ -193,17 +189,7 @@ fn a_group_with_only_a_disabled_subscription_is_an_error_not_an_empty_scan() {
             ..Options::default()
         },
     );
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
-        .env_remove("IDENTITY_ENDPOINT")
-        .env_remove("MSI_ENDPOINT")
-        .args(["scan", "--management-group", "mg-retired"])
-        .output()
-        .unwrap();
+    let out = acr_audit_on(&fake).args(["scan", "--management-group", "mg-retired"]).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("mg-retired") && stderr.contains("enabled"), "{stderr}");
@@ -224,18 +210,8 @@ fn collect_takes_management_groups_too() {
     let fake = FakeArm::start(&estate(), Options { management_groups: tree(), ..Options::default() });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("tenant.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    let out = cmd
-        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
-        .env_remove("IDENTITY_ENDPOINT")
-        .env_remove("MSI_ENDPOINT")
-        .args(["collect", "--management-group", "mg-online", "-o"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let out =
+        acr_audit_on(&fake).args(["collect", "--management-group", "mg-online", "-o"]).arg(&file).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let snapshot = read_json(&file);
     assert_eq!(snapshot["metadata"]["scope"]["managementGroups"], json!(["mg-online"]));
