@@ -452,4 +452,56 @@ mod tests {
             }
         }
     }
+
+    /// Assignments are attributed by whole scope: the registry, its resource group, its subscription, the root
+    /// and its subscription's management groups; not a sibling resource group whose name extends the
+    /// registry's, nor a group the subscription is not under; a failed batch is an error, an unqueried
+    /// subscription `None`.
+    #[test]
+    fn assignments_apply_at_the_registry_and_above_it_only() {
+        let rg = format!("/subscriptions/{SUB}/resourceGroups/RG1");
+        let registry = format!("{rg}/providers/Microsoft.ContainerRegistry/registries/acr1");
+        let mg = |g: &str| format!("/providers/Microsoft.Management/managementGroups/{g}");
+        let scopes = [
+            registry.clone(),
+            format!("{rg}/"),
+            format!("/subscriptions/{SUB}"),
+            "/".to_string(),
+            mg("Corp"),
+            mg("Other"),
+            format!("{rg}x"),
+            format!("{rg}/providers/Microsoft.ContainerRegistry/registries/acr10"),
+        ];
+        let rows: Vec<Value> = scopes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                json!({"id": format!("{}/providers/Microsoft.Authorization/roleAssignments/{i}", s.trim_end_matches('/')),
+                       "type": "microsoft.authorization/roleassignments", "subscriptionId": SUB, "tenantId": "t",
+                       "properties": {"scope": s}})
+            })
+            .collect();
+        let chains = HashMap::from([(SUB.to_string(), vec!["corp".to_string(), "root".to_string()])]);
+        let mut a = Assignments::default();
+        a.keep(&[SUB.to_uppercase()], Ok(rows), &chains);
+        let mut got: Vec<String> = a
+            .at(&registry.to_uppercase())
+            .unwrap()
+            .unwrap()
+            .iter()
+            .map(|v| v["properties"]["scope"].as_str().unwrap().to_string())
+            .collect();
+        got.sort();
+        let mut want = scopes[..5].to_vec();
+        want.sort();
+        assert_eq!(got, want);
+        let one = &a.at(&registry).unwrap().unwrap()[0];
+        assert_eq!(one["type"], "Microsoft.Authorization/roleAssignments");
+        assert!(one.get("subscriptionId").is_none() && one.get("tenantId").is_none());
+        assert!(a.at("/subscriptions/00000000-0000-0000-0000-000000000009/resourceGroups/r/providers/x/y/z").is_none());
+
+        let mut failed = Assignments::default();
+        failed.keep(&[SUB.to_string()], Err(failure("ResultTruncated")), &chains);
+        assert_eq!(failed.at(&registry).unwrap().unwrap_err().code.as_deref(), Some("ResultTruncated"));
+    }
 }
