@@ -381,6 +381,15 @@ fn the_landing_zone_gives_the_same_findings_with_fewer_requests_through_resource
     assert_eq!(arm - graph, arm_lists + assignments - graph_queries);
 }
 
+/// Four subscriptions (three empty): ARM lists every type in each, Resource Graph still sends one inventory
+/// and one role-assignment query (for the one subscription holding registries).
+#[test]
+fn the_demo_over_four_subscriptions_gives_the_same_findings_through_resource_graph() {
+    let four: Vec<&str> = std::iter::once(SUB).chain(EMPTY).collect();
+    let (arm, graph) = equivalent(&demo_with_empty_subscriptions(), &four, &[]);
+    assert!(arm >= 3 * graph, "arm {arm}, resource graph {graph}");
+}
+
 #[test]
 fn the_consumers_estate_gives_the_same_findings_through_resource_graph() {
     equivalent(&consumers(), &[SUB], &[]);
