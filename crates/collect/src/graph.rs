@@ -19,7 +19,12 @@
 //! `--max-pages` pages, or a failed request fail the whole batch, and every subscription of the batch gets an
 //! error for every type, so those types are unread there, never absent. Resource Graph drops a subscription the
 //! identity cannot read without an error, so each batch is also probed in `resourcecontainers`: a subscription
-//! the probe does not return is an error for every type as well. Throttling (quota headers, 429) is the
+//! the probe does not return is an error for every type as well.
+//!
+//! Role assignments at registries come from `authorizationresources` ([`Assignments`]): one query per batch of
+//! the subscriptions holding registries, with `authorizationScopeFilter: AtScopeAboveAndBelow`, attributed to
+//! each registry by scope and the subscription's management-group chain (from the probe), the set ARM's
+//! `$filter=atScope()` returns there. Role definitions stay ARM reads by id (docs/collect.md says why). Throttling (quota headers, 429) is the
 //! transport's (`transport`).
 
 use super::arm::{Arm, ArmFailure};
@@ -51,7 +56,7 @@ pub(crate) const ASSIGNMENTS: &str =
 /// for the given scope, all parent scopes, and all child scopes" (the default, `AtScopeAndBelow`, would leave
 /// out the assignments at management groups and the root above the subscriptions); needs api-version
 /// 2021-06-01-preview or later
-/// (<https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language#query-scope>).
+/// (<https://learn.microsoft.com/azure/governance/resource-graph/concepts/query-language>).
 pub(crate) const SCOPE_FILTER: &str = "AtScopeAboveAndBelow";
 /// Columns Resource Graph adds to a row that an ARM body does not have.
 const ADDED_COLUMNS: [&str; 3] = ["subscriptionId", "resourceGroup", "tenantId"];

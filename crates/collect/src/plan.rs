@@ -238,7 +238,9 @@ impl Ctx<'_> {
     }
 
     /// Registries, then at once their replications, usages, role assignments, tasks and (Premium) agent pools,
-    /// the service tags, and the role definitions the assignments reference.
+    /// the service tags, and the role definitions the assignments reference. With Resource Graph, the role
+    /// assignments of registries in readable inventory subscriptions come from one `authorizationresources`
+    /// query per batch (`graph::Assignments`), stored as the same child collection.
     async fn registries(&self) -> Part {
         let mut part = Part::default();
         let mut registries = self.list_branch(&TYPES.registries, &mut part).await;
