@@ -183,6 +183,21 @@ fn group_path(id: &str) -> String {
     format!("/providers/Microsoft.Management/managementGroups/{id}")
 }
 
+/// The management groups above subscription `s` in `groups`, immediate parent first (Resource Graph's
+/// `properties.managementGroupAncestorsChain` order); none when the tree does not hold it.
+fn chain(groups: &[ManagementGroup], s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut at = groups.iter().find(|g| g.subscriptions.iter().any(|x| x.eq_ignore_ascii_case(s)));
+    while let Some(g) = at {
+        if out.iter().any(|x| x.eq_ignore_ascii_case(&g.id)) {
+            break;
+        }
+        out.push(g.id.clone());
+        at = g.parent.as_deref().and_then(|p| groups.iter().find(|x| x.id.eq_ignore_ascii_case(p)));
+    }
+    out
+}
+
 /// Every group and subscription below `group`, depth first, in the shape of the published `GetDescendants`
 /// example (tests/corpus/bodies/managementgroups/2023-04-01): `id`, `type`, `name`,
 /// `properties.{displayName, parent.id}`.
@@ -577,12 +592,17 @@ fn graph_error(status: u16, code: &str, message: &str) -> Response {
     arm_error(status, code, message)
 }
 
-/// `POST /providers/Microsoft.ResourceGraph/resources`: the two queries the collector sends (`graph.rs`), and
+/// `POST /providers/Microsoft.ResourceGraph/resources`: the three queries the collector sends (`graph.rs`), and
 /// nothing else (any other query is a 400, so a changed query shows here):
 /// `resources | where type in~ ('<t>', …) | order by id asc` answered from the estate's resources of those types
 /// in the requested subscriptions, with ARG's columns (`subscriptionId`, `resourceGroup`, `tenantId`) and a
 /// lower-case `type`; and `resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id,
-/// subscriptionId | order by id asc`, the requested subscriptions the estate holds. Paged at `graph_page_size`
+/// subscriptionId, managementGroupAncestorsChain = properties.managementGroupAncestorsChain | order by id asc`,
+/// the requested subscriptions the estate holds with their chain from [`Options::management_groups`];
+/// and `authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | order by id asc`
+/// with `authorizationScopeFilter: "AtScopeAboveAndBelow"` (required), every role assignment of the estate's
+/// child collections whose `properties.scope` is at or below a requested subscription, or is a management
+/// group above one, or the root `/`. Paged at `graph_page_size`
 /// with `$skipToken` (an offset), `resultTruncated` a string, quota headers on every answer.
 fn graph(shared: &Shared, uri: &Uri, body: &[u8], action: Option<&Action>) -> Response {
     if query_param(uri, "api-version").as_deref() != Some(GRAPH_API_VERSION) {
@@ -631,14 +651,54 @@ fn graph(shared: &Shared, uri: &Uri, body: &[u8], action: Option<&Action>) -> Re
     let query = request["query"].as_str().unwrap_or("");
     let e = &shared.estate;
     let sub_of = |id: &str| id.split('/').nth(2).unwrap_or("").to_ascii_lowercase();
+    let groups = &shared.options.management_groups;
     let mut rows: Vec<Value> = if query
-        == "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId | order by id asc"
+        == "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project id, subscriptionId, managementGroupAncestorsChain = properties.managementGroupAncestorsChain | order by id asc"
     {
         e.subscriptions
             .iter()
             .filter(|s| subscriptions.contains(&s["subscriptionId"].as_str().unwrap_or("").to_ascii_lowercase()))
-            .map(|s| json!({"id": s["id"], "subscriptionId": s["subscriptionId"]}))
+            .map(|s| {
+                let chain: Vec<Value> = chain(groups, s["subscriptionId"].as_str().unwrap_or(""))
+                    .iter()
+                    .map(|g| json!({"name": g, "displayName": format!("Group {g}")}))
+                    .collect();
+                json!({"id": s["id"], "subscriptionId": s["subscriptionId"], "managementGroupAncestorsChain": chain})
+            })
             .collect()
+    } else if query == "authorizationresources | where type =~ 'microsoft.authorization/roleassignments' | order by id asc" {
+        if options["authorizationScopeFilter"] != "AtScopeAboveAndBelow" {
+            return graph_error(400, "BadRequest", "The fake expects authorizationScopeFilter AtScopeAboveAndBelow.");
+        }
+        // Every role assignment of the estate (each child collection holds what `atScope()` returns at its
+        // parent), once, kept when its scope is at, below or above one of the requested subscriptions.
+        let above: Vec<String> = subscriptions
+            .iter()
+            .flat_map(|s| chain(groups, s))
+            .map(|g| key(&group_path(&g)))
+            .chain(std::iter::once(String::new()))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let mut rows = Vec::new();
+        for ((kind, _), items) in &e.children {
+            if kind != "microsoft.authorization/roleassignments" {
+                continue;
+            }
+            for item in items {
+                let scope = key(item["properties"]["scope"].as_str().unwrap_or(""));
+                let sub = if scope.starts_with("/subscriptions/") { sub_of(&scope) } else { String::new() };
+                let applies = subscriptions.contains(&sub) || above.contains(&scope);
+                if !applies || !seen.insert(key(item["id"].as_str().unwrap_or(""))) {
+                    continue;
+                }
+                let mut row = item.clone();
+                row["type"] = json!("microsoft.authorization/roleassignments");
+                row["subscriptionId"] = json!(sub);
+                row["tenantId"] = json!(GRAPH_TENANT);
+                rows.push(row);
+            }
+        }
+        rows
     } else if let Some(list) =
         query.strip_prefix("resources | where type in~ (").and_then(|q| q.strip_suffix(") | order by id asc"))
     {

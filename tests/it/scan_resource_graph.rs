@@ -12,12 +12,18 @@
 //!   max(1, ⌈rows / 5⌉) query pages (rows: every subscription-listed resource of the batch), plus the same
 //!   (probe + pages) for each on-demand query (the hub branch's resolver and ruleset lists in a connectivity
 //!   subscription outside the scan);
-//! - everything else (children, role assignments and definitions, providers, Service Tags, node groups, reads by
-//!   id) is the same ARM requests in both, which the tests check request by request.
+//! - role assignments at registries: ARM lists `$filter=atScope()` at each registry (max(1, ⌈n / 2⌉) pages);
+//!   Resource Graph sends one `authorizationresources` query (`AtScopeAboveAndBelow`) for the subscriptions
+//!   that hold registries: max(1, ⌈rows / 5⌉) pages, rows being every assignment at, below or above them;
+//! - everything else (children, role definitions, providers, Service Tags, node groups, reads by id) is the
+//!   same ARM requests in both, which the tests check request by request.
 
 use super::common::*;
 use super::corpus::{assemble, load_estate};
-use super::fake_arm::{Action, FakeArm, Fault, Options};
+use super::fake_arm::{Action, FakeArm, Fault, ManagementGroup, Options};
+use acr_audit::analysis::{analyse, Selection};
+use acr_audit::model::Model;
+use acr_audit::snapshot::parse_snapshot;
 use acr_audit::snapshot::{Listing, RESOURCE_TYPES};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -81,9 +87,20 @@ struct Run {
 /// `scan --subscription … --source <source> --format json --fail-on none --save-snapshot` against a fake of
 /// `estate`.
 fn scan(estate: &Value, subscriptions: &[&str], source: &str, faults: Vec<Fault>) -> Run {
+    scan_in(estate, subscriptions, source, faults, vec![])
+}
+
+/// [`scan`] with a management-group tree in the fake (Resource Graph's `managementGroupAncestorsChain`).
+fn scan_in(
+    estate: &Value,
+    subscriptions: &[&str],
+    source: &str,
+    faults: Vec<Fault>,
+    management_groups: Vec<ManagementGroup>,
+) -> Run {
     let fake = FakeArm::start(
         estate,
-        Options { page_size: ARM_PAGE, graph_page_size: GRAPH_PAGE, faults, ..Options::default() },
+        Options { page_size: ARM_PAGE, graph_page_size: GRAPH_PAGE, faults, management_groups, ..Options::default() },
     );
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("collected.json");
@@ -152,6 +169,64 @@ fn is_subscription_list(uri: &str) -> bool {
     }
 }
 
+/// `$filter=atScope()` role-assignment lists (one chain of pages per registry through ARM).
+fn is_assignment_list(request: &str) -> bool {
+    request.to_ascii_lowercase().contains("/providers/microsoft.authorization/roleassignments")
+}
+
+/// Registry ids of `estate` in `subscriptions`.
+fn registries_in(estate: &Value, subscriptions: &[&str]) -> Vec<String> {
+    estate["resources"]["Microsoft.ContainerRegistry/registries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str())
+        .filter(|id| subscriptions.iter().any(|s| id.to_ascii_lowercase().starts_with(&format!("/subscriptions/{s}/"))))
+        .map(str::to_string)
+        .collect()
+}
+
+/// ARM's role-assignment list requests: max(1, ⌈n / 2⌉) per registry of the scanned subscriptions.
+fn arm_assignment_requests(estate: &Value, subscriptions: &[&str]) -> usize {
+    registries_in(estate, subscriptions)
+        .iter()
+        .map(|r| {
+            let n = estate["children"]["Microsoft.Authorization/roleAssignments"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["parentId"].as_str().is_some_and(|p| p.eq_ignore_ascii_case(r)))
+                .map(|c| c["value"].as_array().map_or(0, Vec::len))
+                .unwrap_or(0);
+            n.div_ceil(ARM_PAGE).max(1)
+        })
+        .sum()
+}
+
+/// Resource Graph's `authorizationresources` pages: none without registries, else max(1, ⌈rows / 5⌉), rows
+/// being the estate's distinct assignments at or below the registries' subscriptions, or at the root (the
+/// equivalence estates have no management-group tree).
+fn graph_assignment_requests(estate: &Value, subscriptions: &[&str]) -> usize {
+    let registries = registries_in(estate, subscriptions);
+    if registries.is_empty() {
+        return 0;
+    }
+    let subs: Vec<String> = registries.iter().map(|r| r.split('/').nth(2).unwrap().to_ascii_lowercase()).collect();
+    let mut ids = std::collections::BTreeSet::new();
+    for c in estate["children"]["Microsoft.Authorization/roleAssignments"].as_array().into_iter().flatten() {
+        for a in c["value"].as_array().into_iter().flatten() {
+            let scope = a["properties"]["scope"].as_str().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
+            let under = subs
+                .iter()
+                .any(|s| scope == format!("/subscriptions/{s}") || scope.starts_with(&format!("/subscriptions/{s}/")));
+            if under || scope.is_empty() {
+                ids.insert(a["id"].as_str().unwrap_or("").to_ascii_lowercase());
+            }
+        }
+    }
+    ids.len().div_ceil(GRAPH_PAGE).max(1)
+}
+
 /// Requests of a run split: (ARM subscription-scope lists, Resource Graph queries, every other request sorted).
 fn split(fake: &FakeArm) -> (usize, usize, Vec<String>) {
     let (mut lists, mut graph, mut other) = (0, 0, Vec::new());
@@ -204,7 +279,7 @@ fn arm_list_requests(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) 
 fn graph_requests(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> usize {
     let pages = |n: usize| n.div_ceil(GRAPH_PAGE).max(1);
     let rows: usize = subscriptions.iter().map(|s| listed_in(estate, s).values().sum::<usize>()).sum();
-    let mut total = 1 + pages(rows);
+    let mut total = 1 + pages(rows) + graph_assignment_requests(estate, subscriptions);
     if !hub_only.is_empty() {
         for t in ["Microsoft.Network/dnsResolvers", "Microsoft.Network/dnsForwardingRulesets"] {
             total += 1 + pages(hub_only.iter().map(|s| listed_in(estate, s)[t]).sum());
@@ -261,17 +336,28 @@ fn equivalent(estate: &Value, subscriptions: &[&str], hub_only: &[&str]) -> (usi
     let (graph_lists, graph_graph, graph_other) = split(&graph.fake);
     assert_eq!(arm_graph, 0, "--source arm sends no Resource Graph query");
     assert_eq!(graph_lists, 0, "--source resource-graph sends no subscription-scope ARM list");
+    // Role assignments: one `atScope()` list per registry through ARM, none through Resource Graph.
+    let (arm_assignments, arm_other): (Vec<String>, Vec<String>) =
+        arm_other.into_iter().partition(|r| is_assignment_list(r));
+    assert_eq!(arm_assignments.len(), arm_assignment_requests(estate, subscriptions));
+    assert!(!arm_assignments.is_empty(), "the estate has registries");
+    assert!(
+        !graph_other.iter().any(|r| is_assignment_list(r)),
+        "no ARM role-assignment list for a registry Resource Graph covers"
+    );
     assert_eq!(graph_other, arm_other, "every other request is the same ARM request");
     assert_eq!(arm_lists, arm_list_requests(estate, subscriptions, hub_only));
     assert_eq!(graph_graph, graph_requests(estate, subscriptions, hub_only));
+    let arm_total = arm_lists + arm_assignments.len() + arm_other.len();
     eprintln!(
-        "requests: arm {} ({arm_lists} lists + {} other), resource-graph {} ({graph_graph} queries + {} other)",
-        arm_lists + arm_other.len(),
+        "requests: arm {arm_total} ({arm_lists} lists + {} role-assignment lists + {} other), resource-graph {} \
+         ({graph_graph} queries + {} other)",
+        arm_assignments.len(),
         arm_other.len(),
         graph_graph + graph_other.len(),
         graph_other.len()
     );
-    (arm_lists + arm_other.len(), graph_graph + graph_other.len())
+    (arm_total, graph_graph + graph_other.len())
 }
 
 #[test]
@@ -291,7 +377,17 @@ fn the_landing_zone_gives_the_same_findings_with_fewer_requests_through_resource
     let (arm_lists, graph_queries) =
         (arm_list_requests(&estate, &[APP, SHARED], &[CONN]), graph_requests(&estate, &[APP, SHARED], &[CONN]));
     assert!(arm_lists >= 42 && graph_queries <= 8, "lists {arm_lists}, queries {graph_queries}");
-    assert_eq!(arm - graph, arm_lists - graph_queries);
+    let assignments = arm_assignment_requests(&estate, &[APP, SHARED]);
+    assert_eq!(arm - graph, arm_lists + assignments - graph_queries);
+}
+
+/// Four subscriptions (three empty): ARM lists every type in each, Resource Graph still sends one inventory
+/// and one role-assignment query (for the one subscription holding registries).
+#[test]
+fn the_demo_over_four_subscriptions_gives_the_same_findings_through_resource_graph() {
+    let four: Vec<&str> = std::iter::once(SUB).chain(EMPTY).collect();
+    let (arm, graph) = equivalent(&demo_with_empty_subscriptions(), &four, &[]);
+    assert!(arm >= 3 * graph, "arm {arm}, resource graph {graph}");
 }
 
 #[test]
@@ -480,4 +576,163 @@ fn collect_takes_the_source_and_names_it() {
         acr_audit().args(["collect", "--subscription", SUB, "--source", "graph", "-o"]).arg(&file).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("resource-graph"), "the accepted values are listed");
+}
+
+/// The demo's AcrPull assignment of `app-storefront`'s identity at `contosoprodacr`: removed by
+/// [`without_pull`], given back at other scopes by [`with_pull_at`].
+const PULL: &str = "c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f";
+/// The management groups of the attribution tests: `corp` holds the demo subscription, `other` the first empty
+/// one; both under the tenant root group.
+fn groups() -> Vec<ManagementGroup> {
+    vec![
+        ManagementGroup::new("tenant-root", None, &[]),
+        ManagementGroup::new("corp", Some("tenant-root"), &[SUB]),
+        ManagementGroup::new("other", Some("tenant-root"), &[EMPTY[0]]),
+    ]
+}
+
+/// The demo (with its empty subscriptions) without the kubelet identity's AcrPull at `contosoprodacr`, and
+/// that assignment's body.
+fn without_pull() -> (Value, Value) {
+    let mut s = demo_with_empty_subscriptions();
+    let mut removed = Value::Null;
+    for c in s["children"]["Microsoft.Authorization/roleAssignments"].as_array_mut().unwrap() {
+        c["value"].as_array_mut().unwrap().retain(|a| {
+            let hit = a["name"] == PULL;
+            if hit {
+                removed = a.clone();
+            }
+            !hit
+        });
+    }
+    assert!(removed.is_object(), "the demo holds the AcrPull assignment {PULL}");
+    (s, removed)
+}
+
+/// [`without_pull`] with the same AcrPull assignment at `scope`. It is stored where ARM's `atScope()` returns it:
+/// in the collection of each demo registry when `covers` (every demo registry is in `rg-hub-eastus` of the demo
+/// subscription), else in a collection of its own scope, which no ARM request reads but Resource Graph returns
+/// when the scope is above or below a queried subscription.
+fn with_pull_at(scope: &str, covers: bool) -> Value {
+    let (mut s, mut a) = without_pull();
+    a["id"] =
+        json!(format!("{}/providers/Microsoft.Authorization/roleAssignments/{PULL}", scope.trim_end_matches('/')));
+    a["properties"]["scope"] = json!(scope);
+    let collections = s["children"]["Microsoft.Authorization/roleAssignments"].as_array_mut().unwrap();
+    if covers {
+        for c in collections.iter_mut() {
+            c["value"].as_array_mut().unwrap().push(a.clone());
+        }
+    } else {
+        collections.push(json!({"parentId": scope, "value": [a]}));
+    }
+    s
+}
+
+/// `rbac.grants_pull` of every pair of a saved snapshot, by (client, registry) name.
+fn grants_pull(snapshot_text: &str) -> Vec<(String, String, String)> {
+    let model = Model::from_snapshot(parse_snapshot(snapshot_text.as_bytes(), std::path::Path::new("s.json")).unwrap());
+    let facts = analyse(&model, &Selection::default());
+    let mut out: Vec<(String, String, String)> = facts
+        .pairs
+        .iter()
+        .map(|p| (p.client_name.clone(), p.registry_name.clone(), p.rbac.grants_pull.as_str().to_string()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// Scan `estate` (the demo subscription and the first empty one, under `groups()`) both ways: the same
+/// findings, the same role-assignment children, no ARM role-assignment list through Resource Graph. Returns
+/// the Resource Graph run.
+fn both_ways(estate: &Value) -> Run {
+    let subs = [SUB, EMPTY[0]];
+    let arm = scan_in(estate, &subs, "arm", vec![], groups());
+    let graph = scan_in(estate, &subs, "resource-graph", vec![], groups());
+    assert_eq!(graph.code, arm.code, "{}", graph.stderr);
+    assert_eq!(findings(&graph.report), findings(&arm.report));
+    same(&graph.snapshot["children"], &arm.snapshot["children"], "children");
+    same(&graph.snapshot["errors"], &arm.snapshot["errors"], "errors");
+    assert_eq!(grants_pull(&graph.snapshot_text), grants_pull(&arm.snapshot_text));
+    assert!(!split(&graph.fake).2.iter().any(|r| is_assignment_list(r)), "no ARM role-assignment list");
+    graph
+}
+
+/// The pair the removed assignment served.
+fn prod_pull(run: &Run) -> String {
+    grants_pull(&run.snapshot_text)
+        .into_iter()
+        .find(|(c, r, _)| c == "app-storefront" && r == "contosoprodacr")
+        .map(|(_, _, g)| g)
+        .unwrap_or_else(|| panic!("no app-storefront → contosoprodacr pair in {:?}", grants_pull(&run.snapshot_text)))
+}
+
+/// Without the assignment the pair cannot pull (ACR-IAM-001); with it at a management group above the
+/// registry's subscription, at the tenant root, at the subscription or at the resource group, Resource Graph
+/// attributes it to the registry exactly as ARM's `atScope()` does, and the pair pulls.
+#[test]
+fn an_assignment_above_the_registry_grants_pull_through_resource_graph_as_through_arm() {
+    let (bare, _) = without_pull();
+    let run = both_ways(&bare);
+    assert_eq!(prod_pull(&run), "no");
+    assert!(rules(&run.report).contains(&"ACR-IAM-001".to_string()), "{:?}", rules(&run.report));
+    let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-hub-eastus");
+    for scope in [
+        "/providers/Microsoft.Management/managementGroups/corp".to_string(),
+        "/providers/Microsoft.Management/managementGroups/tenant-root".to_string(),
+        "/".to_string(),
+        format!("/subscriptions/{SUB}"),
+        rg.to_uppercase(),
+    ] {
+        let run = both_ways(&with_pull_at(&scope, true));
+        assert_eq!(prod_pull(&run), "yes", "AcrPull at {scope}");
+        assert!(!rules(&run.report).contains(&"ACR-IAM-001".to_string()), "AcrPull at {scope}");
+    }
+}
+
+/// An assignment at a management group the registry's subscription is not under (but another subscription of
+/// the same query is), or at another resource group, does not apply at the registry: ACR-IAM-001 still fires.
+#[test]
+fn an_assignment_elsewhere_does_not_grant_pull_through_resource_graph() {
+    for scope in [
+        "/providers/Microsoft.Management/managementGroups/other".to_string(),
+        format!("/subscriptions/{SUB}/resourceGroups/rg-hub-eastus-other"),
+        format!("/subscriptions/{}", EMPTY[0]),
+    ] {
+        let run = both_ways(&with_pull_at(&scope, false));
+        assert_eq!(prod_pull(&run), "no", "AcrPull at {scope}");
+        assert!(rules(&run.report).contains(&"ACR-IAM-001".to_string()), "AcrPull at {scope}");
+    }
+}
+
+/// A failed `authorizationresources` query: the assignments of every registry are unread (an error at each
+/// registry for that type), so the pairs' `grants_pull` is unknown and ACR-META-001 says why; never
+/// ACR-IAM-001 ("no AcrPull").
+#[test]
+fn a_failed_assignment_query_is_unknown_not_no_pull() {
+    let run = scan(
+        &demo(),
+        &[SUB],
+        "resource-graph",
+        vec![Fault::hostile("authorizationresources", Action::GraphTruncated, 100)],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let want: Vec<(String, String, String)> = registries_in(&demo(), &[SUB])
+        .into_iter()
+        .map(|r| (r.to_ascii_lowercase(), "Microsoft.Authorization/roleAssignments".into(), "ResultTruncated".into()))
+        .collect();
+    let mut got = errors(&run.snapshot);
+    got.sort();
+    let mut want = want;
+    want.sort();
+    assert_eq!(got, want);
+    assert!(!split(&run.fake).2.iter().any(|r| is_assignment_list(r)), "no ARM fallback for a failed query");
+    let pulls = grants_pull(&run.snapshot_text);
+    assert!(!pulls.is_empty());
+    for (c, r, g) in &pulls {
+        assert_eq!(g, "unknown", "{c} → {r}");
+    }
+    let rules = rules(&run.report);
+    assert!(rules.contains(&"ACR-META-001".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"ACR-IAM-001".to_string()), "{rules:?}");
 }

@@ -238,7 +238,9 @@ impl Ctx<'_> {
     }
 
     /// Registries, then at once their replications, usages, role assignments, tasks and (Premium) agent pools,
-    /// the service tags, and the role definitions the assignments reference.
+    /// the service tags, and the role definitions the assignments reference. With Resource Graph, the role
+    /// assignments of registries in readable inventory subscriptions come from one `authorizationresources`
+    /// query per batch (`graph::Assignments`), stored as the same child collection.
     async fn registries(&self) -> Part {
         let mut part = Part::default();
         let mut registries = self.list_branch(&TYPES.registries, &mut part).await;
@@ -278,14 +280,45 @@ impl Ctx<'_> {
                 (CHILDREN.usages.key, uid, r)
             }));
             jobs.extend(self.registry_task_jobs(&id, premium));
+            // Through Resource Graph, a readable subscription's registries get theirs from `authorizationresources`
+            // (below); the others, and every registry through ARM, from `$filter=atScope()` at the registry.
             let (arm, aid) = (self.arm.clone(), id);
-            jobs.push(Box::pin(async move {
-                let path = format!("{aid}/{}", CHILDREN.role_assignments.path);
-                let r = arm.list(&path, CHILDREN.role_assignments.api_version).await;
-                (CHILDREN.role_assignments.key, aid, r)
+            let from_graph = self.graph.as_ref().is_some_and(|g| g.readable(&parts(&aid).0));
+            jobs.extend((!from_graph).then(|| -> ChildJob<'_> {
+                Box::pin(async move {
+                    let path = format!("{aid}/{}", CHILDREN.role_assignments.path);
+                    let r = arm.list(&path, CHILDREN.role_assignments.api_version).await;
+                    (CHILDREN.role_assignments.key, aid, r)
+                })
             }));
             jobs
         }));
+        let from_graph = async {
+            let Some(inventory) = &self.graph else { return Vec::new() };
+            let mut subs: Vec<String> = Vec::new();
+            for r in &registries {
+                let s = parts(id_of(r)).0;
+                if inventory.readable(&s) && !subs.iter().any(|x| x.eq_ignore_ascii_case(&s)) {
+                    subs.push(s);
+                }
+            }
+            if subs.is_empty() {
+                return Vec::new();
+            }
+            let assignments = inventory.assignments(self.arm, &subs).await;
+            let mut out: Vec<ChildRead> = Vec::new();
+            for r in &registries {
+                let id = id_of(r).to_string();
+                if !inventory.readable(&parts(&id).0) {
+                    continue;
+                }
+                let read = assignments.at(&id).unwrap_or_else(|| {
+                    Err(ArmFailure::new(None, Some("NotQueried"), "not queried in Azure Resource Graph"))
+                });
+                out.push((CHILDREN.role_assignments.key, id, read));
+            }
+            out
+        };
         let region =
             registries.iter().find_map(|r| r.get("location").and_then(Value::as_str)).unwrap_or("eastus").to_string();
         let tags = async {
@@ -300,7 +333,8 @@ impl Ctx<'_> {
             drop(_permit);
             raw_body(response).await
         };
-        let (children, tags) = futures::join!(children, tags);
+        let (mut children, tags, from_graph) = futures::join!(children, tags, from_graph);
+        children.extend(from_graph);
         // The Service Tags API returns the cloud's whole list for any location, so one call serves every region.
         match tags {
             Ok(v) => part.service_tags(v),
