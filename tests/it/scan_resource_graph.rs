@@ -104,11 +104,7 @@ fn scan_in(
     );
     let dir = tempfile::tempdir().unwrap();
     let saved = dir.path().join("collected.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    let mut cmd = acr_audit_on(&fake);
     cmd.arg("scan");
     for s in subscriptions {
         cmd.args(["--subscription", s]);
@@ -558,11 +554,7 @@ fn collect_takes_the_source_and_names_it() {
         FakeArm::start(&demo(), Options { page_size: ARM_PAGE, graph_page_size: GRAPH_PAGE, ..Options::default() });
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("s.json");
-    let mut cmd = acr_audit();
-    for (k, v) in fake.env() {
-        cmd.env(k, v);
-    }
-    cmd.env_remove("AZURE_FEDERATED_TOKEN_FILE").env_remove("IDENTITY_ENDPOINT").env_remove("MSI_ENDPOINT");
+    let mut cmd = acr_audit_on(&fake);
     let out =
         cmd.args(["collect", "--subscription", SUB, "--source", "resource-graph", "-o"]).arg(&file).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
