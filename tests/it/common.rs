@@ -156,3 +156,14 @@ pub fn child_mut<'a>(s: &'a mut Value, kind: &str, id: &str) -> &'a mut Value {
         .find(|v| v["id"].as_str().map(|x| x.eq_ignore_ascii_case(id)).unwrap_or(false))
         .unwrap_or_else(|| panic!("no {kind} {id}"))
 }
+
+/// How many items the child collection of type `kind` under `parent` (ignoring case) holds; 0 when it has none.
+pub fn child_len(s: &Value, kind: &str, parent: &str) -> usize {
+    s["children"][kind]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["parentId"].as_str().map(|p| p.eq_ignore_ascii_case(parent)).unwrap_or(false))
+        .map(|c| c["value"].as_array().map(Vec::len).unwrap_or(0))
+        .unwrap_or(0)
+}

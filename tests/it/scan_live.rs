@@ -59,15 +59,7 @@ pub(super) fn expected_requests(s: &Value, page_size: usize) -> usize {
         "Microsoft.App/managedEnvironments",
         "Microsoft.ContainerInstance/containerGroups",
     ];
-    let child = |kind: &str, parent: &str| {
-        s["children"][kind]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["parentId"].as_str() == Some(parent))
-            .map(|c| c["value"].as_array().unwrap().len())
-            .unwrap_or(0)
-    };
+    let child = |kind: &str, parent: &str| child_len(s, kind, parent);
     let mut n = 1; // GET /subscriptions/{id}
     n += lists.iter().map(|t| pages(count(t))).sum::<usize>();
     for r in s["resources"]["Microsoft.ContainerRegistry/registries"].as_array().unwrap() {
@@ -130,15 +122,7 @@ fn hub_requests(s: &Value, page_size: usize) -> usize {
             .map(str::to_string)
             .collect()
     };
-    let child = |kind: &str, parent: &str| {
-        s["children"][kind]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["parentId"].as_str().map(|p| p.eq_ignore_ascii_case(parent)).unwrap_or(false))
-            .map(|c| c["value"].as_array().map(Vec::len).unwrap_or(0))
-            .unwrap_or(0)
-    };
+    let child = |kind: &str, parent: &str| child_len(s, kind, parent);
     let mut n = 0;
     for t in [
         "Microsoft.Network/azureFirewalls",
