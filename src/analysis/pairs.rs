@@ -31,12 +31,12 @@ pub(crate) fn pair_facts(
     selection: &Selection,
 ) -> Vec<PairFacts> {
     let cloud = CloudSuffixes::of(&model.metadata.cloud.name);
+    let servers: Vec<String> = registries.iter().map(|r| login_server(r, cloud)).collect();
     let mut out = Vec::new();
     for client in clients {
-        for registry in registries {
-            let server = login_server(registry, cloud);
-            if let Some(reason) = pair_reason(model, registries.len(), registry, &server, client, selection) {
-                out.push(pair(model, registry, &server, client, reason));
+        for (registry, server) in registries.iter().zip(&servers) {
+            if let Some(reason) = pair_reason(model, registries.len(), registry, server, client, selection) {
+                out.push(pair(model, registry, server, client, reason));
             }
         }
     }
